@@ -1,0 +1,1 @@
+"""The ``dsi`` command-line application (Typer), one module per command group."""

@@ -1,0 +1,53 @@
+"""The ``dsi`` application: wires the command groups; errors become one line and exit 1."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from crawler.cli import crawl as crawl_cmd
+from crawler.cli import db, export
+from crawler.cli.common import CLIError, setup_logging
+
+app = typer.Typer(
+    name="dsi",
+    help="dsi-crawler: find and measure digital social innovation from job adverts, open data "
+    "and the web.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(export.app, name="export")
+app.command(name="crawl")(crawl_cmd.crawl)
+
+
+@app.callback()
+def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logs on stderr.")) -> None:
+    setup_logging(verbose)
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from crawler.sources import SourceError
+    from storage.session import StorageUnavailable
+
+    return (CLIError, SourceError, StorageUnavailable, FileNotFoundError, PermissionError,
+            ValueError)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the installed ``dsi`` script."""
+    if argv is not None:
+        sys.argv = ["dsi", *argv]
+    try:
+        app(prog_name="dsi")
+    except _user_errors() as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""``dsi crawl``: run one declared source, or an ad-hoc one."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from crawler.cli.common import (
+    CLIError,
+    DatabaseOption,
+    JsonOption,
+    SourcesOption,
+    database_url,
+    read_sources,
+)
+from crawler.runner import CrawlResult, crawl_sources, project_settings
+from crawler.sources import SPIDERS, Source, adhoc_source, find_source
+
+
+def parse_options(pairs: list[str]) -> dict[str, object]:
+    """``key=value`` pairs (values parsed as TOML scalars where they can be)."""
+    import tomllib
+
+    out: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise CLIError(f"--option expects key=value, got {pair!r}")
+        try:
+            out[key.strip()] = tomllib.loads(f"v = {value}")["v"]
+        except tomllib.TOMLDecodeError:
+            out[key.strip()] = value
+    return out
+
+
+def summarise(results: list[CrawlResult]) -> list[dict[str, object]]:
+    return [
+        {
+            "source": r.source,
+            "spider": r.spider,
+            "finish_reason": r.finish_reason,
+            "pages": r.stats.get("response_received_count", 0),
+            "items": r.stats.get("item_scraped_count", 0),
+            "dropped": r.stats.get("item_dropped_count", 0),
+            "errors": r.stats.get("log_count/ERROR", 0),
+            "stored": r.stats.get("dsi/store/written", 0),
+            "spooled": r.stats.get("dsi/store/spooled", 0),
+        }
+        for r in results
+    ]
+
+
+def crawl(
+    name: Annotated[str | None, typer.Argument(help="Name of a source in the sources file.")] = None,
+    spider: Annotated[str | None, typer.Option(help=f"Ad-hoc crawl: {' | '.join(SPIDERS)}.")] = None,
+    url: Annotated[list[str] | None, typer.Option(help="Ad-hoc crawl: start URL (repeatable).")] = None,
+    option: Annotated[list[str] | None, typer.Option(
+        "--option", "-o", help="Ad-hoc spider option key=value (repeatable), e.g. api=ckan.")] = None,
+    allow_private_network: Annotated[bool, typer.Option(
+        help="Ad-hoc crawl: allow loopback/private addresses.")] = False,
+    max_pages: Annotated[int | None, typer.Option(help="Override the page budget.")] = None,
+    sources: SourcesOption = None,
+    database: DatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Crawl one source from the sources file, or an ad-hoc one, into the database.
+
+    Examples: dsi crawl sandbox-jobs --sources sandbox.toml;
+    dsi crawl --spider opendata --url http://127.0.0.1:8765/ckan/ -o api=ckan --allow-private-network
+    """
+    source: Source
+    if name and (spider or url):
+        raise CLIError("give a source NAME or --spider/--url, not both")
+    if name:
+        source = find_source(read_sources(sources), name)
+    elif spider and url:
+        opts = parse_options(option or [])
+        opts["allow_private_network"] = allow_private_network
+        source = adhoc_source(spider, url, **opts)
+    else:
+        raise CLIError("give a source NAME, or --spider and --url for an ad-hoc crawl")
+    if max_pages is not None:
+        from dataclasses import replace
+
+        source = replace(source, max_pages=max_pages)
+    settings = project_settings(database_url(database))
+    summary = summarise(crawl_sources([source], settings))
+    if as_json:
+        typer.echo(json.dumps(summary[0]))
+    else:
+        for s in summary:
+            typer.echo(" ".join(f"{k}={v}" for k, v in s.items()))

@@ -1,0 +1,172 @@
+"""Store items in the database in batches, idempotently (upsert on source + canonical URL).
+
+Writes run in a thread (off Scrapy's reactor). When the database goes away the batch is kept
+and retried; if it is still unreachable when the spider closes, the batch is written to a spool
+file under ``DSI_SPOOL_DIR`` and replayed by the next run of the same source, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThread
+
+from crawler.items import BaseItem
+from storage.items import ItemRow, upsert_items
+from storage.session import StorageUnavailable, session_scope
+
+logger = logging.getLogger(__name__)
+
+
+def item_to_row(item: BaseItem, run_id: int | None) -> ItemRow:
+    fields = item.fields_dict()
+    title = fields.get("title") or fields.get("name")
+    return ItemRow(
+        source=item.source,
+        spider=item.spider,
+        url=item.url,
+        fields=fields,
+        raw=item.raw,
+        warnings=list(item.warnings),
+        title=str(title) if title else None,
+        language=fields.get("language"),
+        run_id=run_id,
+    )
+
+
+def _row_to_json(row: ItemRow) -> dict[str, Any]:
+    return {
+        "source": row.source, "spider": row.spider, "url": row.url, "fields": row.fields,
+        "raw": row.raw, "warnings": row.warnings, "title": row.title, "language": row.language,
+    }
+
+
+def _row_from_json(data: dict[str, Any]) -> ItemRow:
+    return ItemRow(**data)
+
+
+class StorePipeline:
+    retry_delays = (0.5, 2.0, 5.0)
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.url: str = settings.get("DSI_DATABASE_URL")
+        self.batch_size = max(1, settings.getint("DSI_STORE_BATCH_SIZE", 100))
+        self.spool_dir = Path(settings.get("DSI_SPOOL_DIR", "var/spool"))
+        self.buffer: list[ItemRow] = []
+        self.lock = threading.Lock()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    # --- helpers ---------------------------------------------------------------------------
+    def _inc(self, key: str, n: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key, n)
+
+    def _run_id(self) -> int | None:
+        assert self.crawler.stats is not None
+        value = self.crawler.stats.get_value("dsi/run_id")
+        return int(value) if value is not None else None
+
+    def _write(self, rows: list[ItemRow]) -> None:
+        """Write rows, retrying while the database is unavailable; raises when it stays away."""
+        last: StorageUnavailable | None = None
+        for delay in (0.0, *self.retry_delays):
+            if delay:
+                time.sleep(delay)
+            try:
+                with session_scope(self.url) as session:
+                    upsert_items(session, rows)
+                return
+            except StorageUnavailable as exc:
+                last = exc
+                logger.warning("database unavailable, will retry: %s", exc)
+                self._inc("dsi/store/retries")
+        assert last is not None
+        raise last
+
+    def _flush(self) -> None:
+        with self.lock:
+            rows, self.buffer = self.buffer, []
+            if not rows:
+                return
+            try:
+                self._write(rows)
+                self._inc("dsi/store/written", len(rows))
+            except StorageUnavailable:
+                # keep them for the next flush (or the spool at close)
+                self.buffer = rows + self.buffer
+                self._inc("dsi/store/deferred", len(rows))
+
+    def _spool_path(self, source: str) -> Path:
+        return self.spool_dir / f"{source}.jsonl"
+
+    def _spool(self, source: str) -> None:
+        if not self.buffer:
+            return
+        self.spool_dir.mkdir(parents=True, exist_ok=True)
+        path = self._spool_path(source)
+        with path.open("a", encoding="utf-8") as fh:
+            for row in self.buffer:
+                fh.write(json.dumps(_row_to_json(row), ensure_ascii=False, default=str) + "\n")
+        logger.error("database unreachable: %d items kept in %s (replayed on the next run)",
+                     len(self.buffer), path)
+        self._inc("dsi/store/spooled", len(self.buffer))
+        self.buffer = []
+
+    def _replay_spool(self, source: str) -> None:
+        path = self._spool_path(source)
+        if not path.exists():
+            return
+        rows = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                try:
+                    rows.append(_row_from_json(json.loads(line)))
+                except (ValueError, TypeError) as exc:
+                    logger.warning("skipping unreadable spool line in %s: %s", path, exc)
+        try:
+            self._write(rows)
+        except StorageUnavailable:
+            logger.error("database still unreachable; spool %s kept", path)
+            return
+        path.unlink()
+        self._inc("dsi/store/replayed", len(rows))
+        logger.info("replayed %d spooled items from %s", len(rows), path)
+
+    # --- Scrapy hooks ----------------------------------------------------------------------
+    def open_spider(self, spider: Spider | None = None) -> None:
+        spider = spider or self.crawler.spider
+        source = getattr(getattr(spider, "dsi_source", None), "name", None)
+        if source:
+            self._replay_spool(source)
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        self.buffer.append(item_to_row(item, self._run_id()))
+        self._inc("dsi/store/items")
+        if len(self.buffer) >= self.batch_size:
+            d: Deferred[None] = deferToThread(self._flush)
+            d.addCallback(lambda _: item)
+            return d
+        return item
+
+    def close_spider(self, spider: Spider | None = None) -> Deferred[None]:
+        spider = spider or self.crawler.spider
+
+        def finish() -> None:
+            self._flush()
+            source = getattr(getattr(spider, "dsi_source", None), "name", None) or "unknown"
+            self._spool(source)
+
+        return deferToThread(finish)

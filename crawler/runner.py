@@ -1,0 +1,59 @@
+"""Run crawls in this process (one reactor per process, so one call per process)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.reactor import install_reactor
+
+from crawler.sources import Source
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class CrawlResult:
+    source: str
+    spider: str
+    finish_reason: str | None
+    stats: dict[str, Any]
+
+
+def project_settings(database_url: str | None = None, **overrides: Any) -> Settings:
+    import os
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    settings = get_project_settings()
+    if database_url:
+        settings.set("DSI_DATABASE_URL", database_url, priority="cmdline")
+    for key, value in overrides.items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult]:
+    """Crawl the sources concurrently; returns one result per source when all have finished."""
+    from storage.migrate import upgrade
+
+    upgrade(settings.get("DSI_DATABASE_URL"))
+    install_reactor(settings.get("TWISTED_REACTOR"))
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawlers: list[tuple[Source, Crawler]] = []
+    for source in sources:
+        spider_cls = process.spider_loader.load(source.spider)
+        crawler = process.create_crawler(spider_cls)
+        crawler.settings.set("CLOSESPIDER_PAGECOUNT", source.max_pages, priority="spider")
+        process.crawl(crawler, source=source)
+        crawlers.append((source, crawler))
+    process.start()
+    results = []
+    for source, crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        results.append(CrawlResult(source=source.name, spider=source.spider,
+                                   finish_reason=stats.get("finish_reason"), stats=dict(stats)))
+    return results

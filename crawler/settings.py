@@ -1,0 +1,80 @@
+"""Scrapy settings for dsi-crawler: polite defaults; ``DSI_*`` environment variables read once here.
+
+Components never read ``os.environ``: they read these settings in ``from_crawler``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from storage.session import default_database_url
+
+BOT_NAME = "dsi-crawler"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = "dsi-crawler/0.1 (+research crawler for digital social innovation; robots.txt respected)"
+
+# --- politeness -----------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # 10 MiB: larger responses are dropped and counted
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 0  # per spider; the website spider sets its own
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = os.environ.get("DSI_LOG_LEVEL", "INFO")
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# --- dsi-crawler ----------------------------------------------------------------------------
+DSI_DATABASE_URL = default_database_url()
+#: Items written per database transaction by the store pipeline.
+DSI_STORE_BATCH_SIZE = int(os.environ.get("DSI_STORE_BATCH_SIZE", "100"))
+#: Where items are kept when the database stays unreachable (replayed on the next run).
+DSI_SPOOL_DIR = os.environ.get("DSI_SPOOL_DIR", os.path.join("var", "spool"))
+#: Refuse loopback/private addresses unless a source sets ``allow_private_network``.
+DSI_ALLOW_PRIVATE_NETWORK = False
+#: Path of the Chromium used by Playwright (Debian's package).
+DSI_CHROMIUM_PATH = os.environ.get("DSI_CHROMIUM_PATH", "/usr/bin/chromium")
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.network.PrivateNetworkMiddleware": 50,
+}
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.validate.ValidatePipeline": 100,
+    "crawler.pipelines.store.StorePipeline": 900,
+}
+
+EXTENSIONS = {
+    "crawler.extensions.runs.RunRecorder": 100,
+}
+
+# --- Playwright (opt-in per request with meta={"playwright": True}) -------------------------
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": DSI_CHROMIUM_PATH,
+    "headless": True,
+    "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run"],
+}
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
+#: Download handlers are switched to scrapy-playwright only by spiders that render pages
+#: (``spiders.website``), so plain crawls never start a browser.
+DSI_PLAYWRIGHT_DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}

@@ -1,0 +1,40 @@
+"""The base spider every dsi spider extends: it carries its :class:`~crawler.sources.Source`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import scrapy
+
+from crawler.sources import Source
+
+
+class DSISpider(scrapy.Spider):
+    """A spider run for one declared source.
+
+    ``dsi_source`` holds the validated source; ``source_name`` is stamped on every item.
+    """
+
+    dsi_source: Source
+
+    def __init__(self, *args: Any, source: Source | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if source is None:
+            raise ValueError(f"spider {self.name!r} needs a source (see crawler.sources)")
+        self.dsi_source = source
+        self.source_name = source.name
+        self.start_urls = list(source.urls)
+
+    def stat(self, key: str, n: int = 1) -> None:
+        """Count an event under ``dsi/<key>`` in the crawl's stats."""
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"dsi/{key}", n)
+
+    async def start(self) -> AsyncIterator[Any]:
+        for req in self.start_requests_for_source():
+            yield req
+
+    def start_requests_for_source(self) -> list[scrapy.Request]:
+        """The first requests; spiders override to route by source options."""
+        return [scrapy.Request(url, dont_filter=True) for url in self.start_urls]

@@ -1,0 +1,1 @@
+"""All SQL of dsi-crawler: models, sessions, repositories and Alembic migrations."""

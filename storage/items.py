@@ -1,0 +1,149 @@
+"""Repository for harvested items: idempotent upserts and reads for export/classification."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.models import Item, utcnow
+
+
+def url_key(url: str) -> str:
+    return hashlib.sha1(url.encode("utf-8")).hexdigest()
+
+
+def content_hash(fields: dict[str, Any]) -> str:
+    """A stable hash of an item's normalised fields (what changed between two crawls)."""
+    blob = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(blob.encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True, kw_only=True)
+class ItemRow:
+    """What the store pipeline hands to storage for one item."""
+
+    source: str
+    spider: str
+    url: str
+    fields: dict[str, Any]
+    raw: dict[str, Any]
+    warnings: list[str]
+    title: str | None = None
+    language: str | None = None
+    run_id: int | None = None
+    fetched_at: datetime | None = None
+    dedupe_group: str | None = None
+
+
+def _insert_for(session: Session) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def upsert_items(session: Session, rows: Sequence[ItemRow]) -> int:
+    """Insert new items, or refresh ``last_seen``/fields of known ones. Returns rows written.
+
+    Identity is (source, canonical URL): re-crawling a page never duplicates it.
+    """
+    if not rows:
+        return 0
+    # The same URL twice in one batch: the last one wins (one row per key in the statement).
+    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        now = row.fetched_at or utcnow()
+        key = url_key(row.url)
+        by_key[(row.source, key)] = {
+            "source": row.source,
+            "spider": row.spider,
+            "url": row.url,
+            "url_key": key,
+            "title": row.title,
+            "language": row.language,
+            "content_hash": content_hash(row.fields),
+            "fields": row.fields,
+            "raw": row.raw,
+            "warnings": row.warnings,
+            "fetched_at": now,
+            "first_seen": now,
+            "last_seen": now,
+            "times_seen": 1,
+            "last_run_id": row.run_id,
+            "dedupe_group": row.dedupe_group,
+        }
+    values = list(by_key.values())
+    insert = _insert_for(session)
+    stmt = insert(Item).values(values)
+    excluded = stmt.excluded
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["source", "url_key"],
+        set_={
+            "spider": excluded.spider,
+            "url": excluded.url,
+            "title": excluded.title,
+            "language": excluded.language,
+            "content_hash": excluded.content_hash,
+            "fields": excluded.fields,
+            "raw": excluded.raw,
+            "warnings": excluded.warnings,
+            "fetched_at": excluded.fetched_at,
+            "last_seen": excluded.last_seen,
+            "times_seen": Item.times_seen + 1,
+            "last_run_id": excluded.last_run_id,
+            "dedupe_group": func.coalesce(excluded.dedupe_group, Item.dedupe_group),
+        },
+    )
+    session.execute(stmt)
+    return len(values)
+
+
+def count_items(session: Session, *, spider: str | None = None, source: str | None = None) -> int:
+    stmt = select(func.count()).select_from(Item)
+    if spider:
+        stmt = stmt.where(Item.spider == spider)
+    if source:
+        stmt = stmt.where(Item.source == source)
+    return int(session.scalar(stmt) or 0)
+
+
+def counts_by_spider(session: Session) -> dict[str, int]:
+    stmt = select(Item.spider, func.count()).group_by(Item.spider)
+    return {spider: int(n) for spider, n in session.execute(stmt)}
+
+
+def iter_items(
+    session: Session,
+    *,
+    spider: str | None = None,
+    source: str | None = None,
+    batch_size: int = 500,
+) -> Iterator[Item]:
+    """Stored items in id order, streamed in batches (constant memory on large tables)."""
+    last_id = 0
+    while True:
+        stmt = select(Item).where(Item.id > last_id).order_by(Item.id).limit(batch_size)
+        if spider:
+            stmt = stmt.where(Item.spider == spider)
+        if source:
+            stmt = stmt.where(Item.source == source)
+        batch = list(session.scalars(stmt))
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1].id
+        session.expunge_all()
+
+
+def set_dedupe_groups(session: Session, groups: dict[int, str]) -> None:
+    """Assign near-duplicate groups (item id -> group key)."""
+    for item_id, group in groups.items():
+        item = session.get(Item, item_id)
+        if item is not None:
+            item.dedupe_group = group

@@ -1,0 +1,219 @@
+"""SQLAlchemy 2.0 typed models.
+
+One ``Base`` whose metadata has a naming convention (so Alembic names constraints the same on
+SQLite and PostgreSQL), UTC datetimes, and JSON columns that become JSONB on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+IntPK = Annotated[int, mapped_column(Integer().with_variant(BigInteger(), "postgresql"), primary_key=True)]
+Timestamp = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow)]
+Json = Annotated[Any, mapped_column(JSONType)]
+Str200 = Annotated[str, mapped_column(String(200))]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class CrawlRun(Base):
+    """One run of one source: when, how it ended, and Scrapy's stats."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[IntPK]
+    source: Mapped[Str200] = mapped_column(index=True)
+    spider: Mapped[str] = mapped_column(String(40))
+    started_at: Mapped[Timestamp]
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: running | finished | failed | interrupted
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    finish_reason: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    stats: Mapped[Json] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Item(Base):
+    """A harvested item: one row per (source, canonical URL), updated on every re-crawl."""
+
+    __tablename__ = "items"
+    __table_args__ = (
+        UniqueConstraint("source", "url_key"),
+        Index("ix_items_spider_source", "spider", "source"),
+    )
+
+    id: Mapped[IntPK]
+    source: Mapped[Str200]
+    spider: Mapped[str] = mapped_column(String(40))
+    url: Mapped[str] = mapped_column(Text)
+    #: sha1 of the canonical URL (URLs are too long for a portable unique index).
+    url_key: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    content_hash: Mapped[str] = mapped_column(String(40), index=True)
+    #: The item's normalised fields (see ``crawler.items``), as JSON.
+    fields: Mapped[Json] = mapped_column(default=dict)
+    raw: Mapped[Json] = mapped_column(default=dict)
+    warnings: Mapped[Json] = mapped_column(default=list)
+    fetched_at: Mapped[Timestamp]
+    first_seen: Mapped[Timestamp]
+    last_seen: Mapped[Timestamp]
+    times_seen: Mapped[int] = mapped_column(Integer, default=1)
+    last_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="SET NULL"), nullable=True
+    )
+    #: Items that are the same advert/dataset share a group (near-duplicate detection).
+    dedupe_group: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+
+
+class ItemScore(Base):
+    """A classifier's verdict on one item, for one model version."""
+
+    __tablename__ = "item_scores"
+    __table_args__ = (UniqueConstraint("item_id", "model_version"),)
+
+    id: Mapped[IntPK]
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    model_version: Mapped[str] = mapped_column(String(80))
+    relevance: Mapped[float] = mapped_column(Float)
+    #: label -> probability, for labels at or above their threshold
+    technologies: Mapped[Json] = mapped_column(default=dict)
+    areas: Mapped[Json] = mapped_column(default=dict)
+    #: the words/phrases that drove the score, per task
+    explanation: Mapped[Json] = mapped_column(default=dict)
+    #: how much a curator's decision would teach the model (active learning)
+    uncertainty: Mapped[float] = mapped_column(Float, default=0.0)
+    scored_at: Mapped[Timestamp]
+
+
+class Candidate(Base):
+    """A candidate organisation or project for the main database, awaiting review."""
+
+    __tablename__ = "candidates"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+
+    id: Mapped[IntPK]
+    #: organisation | project
+    kind: Mapped[str] = mapped_column(String(20))
+    #: identity used to merge evidence (e.g. the website's registrable domain, or a name key)
+    key: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(Text)
+    website: Mapped[str | None] = mapped_column(Text, nullable=True)
+    country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    city: Mapped[str | None] = mapped_column(Text, nullable=True)
+    relevance: Mapped[float | None] = mapped_column(Float, nullable=True, index=True)
+    technologies: Mapped[Json] = mapped_column(default=dict)
+    areas: Mapped[Json] = mapped_column(default=dict)
+    explanation: Mapped[Json] = mapped_column(default=dict)
+    uncertainty: Mapped[float] = mapped_column(Float, default=0.0)
+    model_version: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    #: pending | accepted | rejected | merged
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    created_at: Mapped[Timestamp]
+    updated_at: Mapped[Timestamp]
+
+
+class CandidateEvidence(Base):
+    """Which harvested items support a candidate."""
+
+    __tablename__ = "candidate_evidence"
+    __table_args__ = (UniqueConstraint("candidate_id", "item_id"),)
+
+    id: Mapped[IntPK]
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(40), default="mention")
+
+
+class Decision(Base):
+    """A curator's decision on a candidate (training signal for ``dsi train --decisions``)."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[IntPK]
+    candidate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("candidates.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("items.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: accept | reject | relabel
+    decision: Mapped[str] = mapped_column(String(20))
+    technologies: Mapped[Json] = mapped_column(default=list)
+    areas: Mapped[Json] = mapped_column(default=list)
+    text: Mapped[str] = mapped_column(Text, default="")
+    curator: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    decided_at: Mapped[Timestamp]
+
+
+class SiteLink(Base):
+    """A link from one website to another, for the connectedness analysis."""
+
+    __tablename__ = "site_links"
+    __table_args__ = (UniqueConstraint("from_site", "to_site"),)
+
+    id: Mapped[IntPK]
+    from_site: Mapped[str] = mapped_column(String(255), index=True)
+    to_site: Mapped[str] = mapped_column(String(255), index=True)
+    source: Mapped[Str200]
+    first_seen: Mapped[Timestamp]
+    last_seen: Mapped[Timestamp]
