@@ -1,0 +1,115 @@
+"""Shared fixtures: databases (SQLite and the real PostgreSQL), the sandbox web, the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("DSI_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("DSI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def service_missing(what: str, detail: str) -> None:
+    """A missing service fails under CI=true and skips elsewhere."""
+    message = f"{what} is not reachable ({detail})"
+    if IN_CI:
+        pytest.fail(message + " -- required under CI=true", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (dropped at the end)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"dsi_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        admin.dispose()
+        service_missing("PostgreSQL", str(exc).splitlines()[0])
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    yield url
+    from storage.session import get_engine
+
+    get_engine(url).dispose()
+    get_engine.cache_clear()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _fresh_sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'dsi.sqlite3'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty, migrated database: SQLite file and real PostgreSQL (each test gets a clean one)."""
+    from storage.migrate import upgrade
+
+    if request.param == "sqlite":
+        url = _fresh_sqlite_url(tmp_path)
+        upgrade(url)
+        yield url
+        return
+    base = request.getfixturevalue("postgres_server_url")
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    eng = create_engine(base, isolation_level="AUTOCOMMIT")
+    with eng.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{base}?options=-csearch_path%3D{schema}"
+    upgrade(url)
+    yield url
+    from storage.session import get_engine
+
+    get_engine(url).dispose()
+    with eng.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    eng.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """An empty, migrated SQLite database."""
+    from storage.migrate import upgrade
+
+    url = _fresh_sqlite_url(tmp_path)
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[object]:
+    """The bundled sandbox web on free 127.0.0.1 ports, for the whole test session."""
+    from sandbox.server import SandboxServer
+
+    with SandboxServer(port=0) as server:
+        yield server
+
+
+def run_dsi(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+            timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``dsi`` command (a real process: one Twisted reactor each)."""
+    full_env = {**os.environ, **(env or {})}
+    exe = Path(sys.executable).parent / "dsi"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=full_env,
+                          cwd=cwd or ROOT, timeout=timeout, check=False)
+
+
+@pytest.fixture
+def dsi() -> object:
+    return run_dsi
