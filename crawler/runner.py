@@ -54,6 +54,12 @@ def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult
     results = []
     for source, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
-        results.append(CrawlResult(source=source.name, spider=source.spider,
-                                   finish_reason=stats.get("finish_reason"), stats=dict(stats)))
+        results.append(
+            CrawlResult(
+                source=source.name,
+                spider=source.spider,
+                finish_reason=stats.get("finish_reason"),
+                stats=dict(stats),
+            )
+        )
     return results

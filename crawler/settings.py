@@ -13,7 +13,9 @@ BOT_NAME = "dsi-crawler"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
-USER_AGENT = "dsi-crawler/0.1 (+research crawler for digital social innovation; robots.txt respected)"
+USER_AGENT = (
+    "dsi-crawler/0.1 (+research crawler for digital social innovation; robots.txt respected)"
+)
 
 # --- politeness -----------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
@@ -68,8 +70,14 @@ PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "executable_path": DSI_CHROMIUM_PATH,
     "headless": True,
-    "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run"],
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ],
 }
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
 #: Download handlers are switched to scrapy-playwright only by spiders that render pages

@@ -1,4 +1,4 @@
-"""Sources: what to crawl, declared in a TOML file (``sources.toml``, ``--sources``, ``DSI_SOURCES``).
+"""Sources: what to crawl, declared in TOML (``sources.toml``, ``--sources``, ``DSI_SOURCES``).
 
 Each ``[[source]]`` becomes a frozen :class:`Source`. A bad file raises :class:`SourceError`
 naming the file, the source and the field; nothing starts.
@@ -23,14 +23,22 @@ _KNOWN_FIELDS = {"name", "spider", "urls", "schedule", "allow_private_network", 
 class SourceError(ValueError):
     """A sources file or one of its entries is invalid."""
 
-    def __init__(self, message: str, *, file: str | None = None, source: str | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        source: str | None = None,
+        field: str | None = None,
+    ) -> None:
         where = ", ".join(
-            part for part in (
+            part
+            for part in (
                 f"file {file}" if file else "",
                 f"source {source!r}" if source else "",
                 f"field {field!r}" if field else "",
-            ) if part
+            )
+            if part
         )
         super().__init__(f"{where}: {message}" if where else message)
         self.file, self.source, self.field = file, source, field
@@ -66,45 +74,60 @@ def _check_schedule(value: Any, *, file: str | None, source: str) -> str:
     from croniter import croniter
 
     if not isinstance(value, str) or not croniter.is_valid(value):
-        raise SourceError(f"not a cron expression: {value!r}", file=file, source=source,
-                          field="schedule")
+        raise SourceError(
+            f"not a cron expression: {value!r}", file=file, source=source, field="schedule"
+        )
     return value
 
 
-def source_from_mapping(data: dict[str, Any], *, file: str | None = None,
-                        index: int = 0) -> Source:
+def source_from_mapping(data: dict[str, Any], *, file: str | None = None, index: int = 0) -> Source:
     """Validate one ``[[source]]`` table."""
     raw_name = data.get("name")
     label = raw_name if isinstance(raw_name, str) and raw_name else f"#{index + 1}"
     if not isinstance(raw_name, str) or not _NAME_RE.match(raw_name):
-        raise SourceError("a name of letters, digits, '.', '_' or '-' is required",
-                          file=file, source=label, field="name")
+        raise SourceError(
+            "a name of letters, digits, '.', '_' or '-' is required",
+            file=file,
+            source=label,
+            field="name",
+        )
     spider = data.get("spider")
     if spider not in SPIDERS:
-        raise SourceError(f"must be one of {', '.join(SPIDERS)} (got {spider!r})",
-                          file=file, source=label, field="spider")
+        raise SourceError(
+            f"must be one of {', '.join(SPIDERS)} (got {spider!r})",
+            file=file,
+            source=label,
+            field="spider",
+        )
     urls = data.get("urls")
     if isinstance(urls, str):
         urls = [urls]
     if not isinstance(urls, list) or not urls:
-        raise SourceError("a non-empty list of URLs is required", file=file, source=label,
-                          field="urls")
+        raise SourceError(
+            "a non-empty list of URLs is required", file=file, source=label, field="urls"
+        )
     checked = tuple(_check_url(u, file=file, source=label) for u in urls)
     schedule = data.get("schedule")
     if schedule is not None:
         schedule = _check_schedule(schedule, file=file, source=label)
     allow_private = data.get("allow_private_network", False)
     if not isinstance(allow_private, bool):
-        raise SourceError("must be true or false", file=file, source=label,
-                          field="allow_private_network")
+        raise SourceError(
+            "must be true or false", file=file, source=label, field="allow_private_network"
+        )
     max_pages = data.get("max_pages", 500)
     if not isinstance(max_pages, int) or isinstance(max_pages, bool) or max_pages < 1:
-        raise SourceError("must be a positive integer", file=file, source=label,
-                          field="max_pages")
+        raise SourceError("must be a positive integer", file=file, source=label, field="max_pages")
     options = {k: v for k, v in data.items() if k not in _KNOWN_FIELDS}
-    return Source(name=raw_name, spider=spider, urls=checked, schedule=schedule,
-                  allow_private_network=allow_private, max_pages=max_pages,
-                  options=MappingProxyType(options))
+    return Source(
+        name=raw_name,
+        spider=spider,
+        urls=checked,
+        schedule=schedule,
+        allow_private_network=allow_private,
+        max_pages=max_pages,
+        options=MappingProxyType(options),
+    )
 
 
 def parse_sources(text: str, *, file: str | None = None) -> list[Source]:

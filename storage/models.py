@@ -63,7 +63,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
-IntPK = Annotated[int, mapped_column(Integer().with_variant(BigInteger(), "postgresql"), primary_key=True)]
+IntPK = Annotated[
+    int, mapped_column(Integer().with_variant(BigInteger(), "postgresql"), primary_key=True)
+]
 Timestamp = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow)]
 Json = Annotated[Any, mapped_column(JSONType)]
 Str200 = Annotated[str, mapped_column(String(200))]

@@ -74,7 +74,9 @@ def session_scope(url: str) -> Iterator[Session]:
     except Exception as exc:
         session.rollback()
         if is_connection_error(exc):
-            raise StorageUnavailable(f"database unavailable ({redact(url)}): {exc.__class__.__name__}") from exc
+            raise StorageUnavailable(
+                f"database unavailable ({redact(url)}): {exc.__class__.__name__}"
+            ) from exc
         raise
     finally:
         session.close()

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get("DSI_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN_URL = os.environ.get(
+    "DSI_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 REDIS_URL = os.environ.get("DSI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -101,13 +103,21 @@ def sandbox() -> Iterator[object]:
         yield server
 
 
-def run_dsi(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-            timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def run_dsi(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
     """Run the installed ``dsi`` command (a real process: one Twisted reactor each)."""
     full_env = {**os.environ, **(env or {})}
     exe = Path(sys.executable).parent / "dsi"
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=full_env,
-                          cwd=cwd or ROOT, timeout=timeout, check=False)
+    return subprocess.run(
+        [str(exe), *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or ROOT,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from crawler.cli import crawl as crawl_cmd
+from crawler.cli import demo as demo_cmd
 from crawler.cli import db, export
 from crawler.cli.common import CLIError, setup_logging
 
@@ -21,10 +22,13 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(export.app, name="export")
 app.command(name="crawl")(crawl_cmd.crawl)
+app.command(name="demo")(demo_cmd.demo)
 
 
 @app.callback()
-def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logs on stderr.")) -> None:
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logs on stderr."),
+) -> None:
     setup_logging(verbose)
 
 
@@ -32,8 +36,14 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from crawler.sources import SourceError
     from storage.session import StorageUnavailable
 
-    return (CLIError, SourceError, StorageUnavailable, FileNotFoundError, PermissionError,
-            ValueError)
+    return (
+        CLIError,
+        SourceError,
+        StorageUnavailable,
+        FileNotFoundError,
+        PermissionError,
+        ValueError,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

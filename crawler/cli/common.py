@@ -15,13 +15,21 @@ from storage.session import default_database_url
 
 DatabaseOption = Annotated[
     str | None,
-    typer.Option("--database", "-d", help="SQLAlchemy URL (default: $DSI_DATABASE_URL or "
-                 "sqlite:///var/dsi.sqlite3).", show_default=False),
+    typer.Option(
+        "--database",
+        "-d",
+        help="SQLAlchemy URL (default: $DSI_DATABASE_URL or sqlite:///var/dsi.sqlite3).",
+        show_default=False,
+    ),
 ]
 SourcesOption = Annotated[
     Path | None,
-    typer.Option("--sources", "-s", help="Sources TOML file (default: $DSI_SOURCES or "
-                 "./sources.toml).", show_default=False),
+    typer.Option(
+        "--sources",
+        "-s",
+        help="Sources TOML file (default: $DSI_SOURCES or ./sources.toml).",
+        show_default=False,
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object (for machines).")]
 

@@ -53,13 +53,24 @@ def summarise(results: list[CrawlResult]) -> list[dict[str, object]]:
 
 
 def crawl(
-    name: Annotated[str | None, typer.Argument(help="Name of a source in the sources file.")] = None,
-    spider: Annotated[str | None, typer.Option(help=f"Ad-hoc crawl: {' | '.join(SPIDERS)}.")] = None,
-    url: Annotated[list[str] | None, typer.Option(help="Ad-hoc crawl: start URL (repeatable).")] = None,
-    option: Annotated[list[str] | None, typer.Option(
-        "--option", "-o", help="Ad-hoc spider option key=value (repeatable), e.g. api=ckan.")] = None,
-    allow_private_network: Annotated[bool, typer.Option(
-        help="Ad-hoc crawl: allow loopback/private addresses.")] = False,
+    name: Annotated[
+        str | None, typer.Argument(help="Name of a source in the sources file.")
+    ] = None,
+    spider: Annotated[
+        str | None, typer.Option(help=f"Ad-hoc crawl: {' | '.join(SPIDERS)}.")
+    ] = None,
+    url: Annotated[
+        list[str] | None, typer.Option(help="Ad-hoc crawl: start URL (repeatable).")
+    ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option", "-o", help="Ad-hoc spider option key=value (repeatable), e.g. api=ckan."
+        ),
+    ] = None,
+    allow_private_network: Annotated[
+        bool, typer.Option(help="Ad-hoc crawl: allow loopback/private addresses.")
+    ] = False,
     max_pages: Annotated[int | None, typer.Option(help="Override the page budget.")] = None,
     sources: SourcesOption = None,
     database: DatabaseOption = None,
@@ -68,7 +79,8 @@ def crawl(
     """Crawl one source from the sources file, or an ad-hoc one, into the database.
 
     Examples: dsi crawl sandbox-jobs --sources sandbox.toml;
-    dsi crawl --spider opendata --url http://127.0.0.1:8765/ckan/ -o api=ckan --allow-private-network
+    dsi crawl --spider opendata --url http://127.0.0.1:8765/ckan/ -o api=ckan
+    --allow-private-network
     """
     source: Source
     if name and (spider or url):

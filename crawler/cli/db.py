@@ -39,11 +39,16 @@ def status(database: DatabaseOption = None, as_json: JsonOption = False) -> None
     with session_scope(url) as session:
         counts = counts_by_spider(session)
         runs = [
-            {"id": r.id, "source": r.source, "spider": r.spider, "status": r.status,
-             "started_at": r.started_at.isoformat(),
-             "finished_at": r.finished_at.isoformat() if r.finished_at else None,
-             "pages": r.stats.get("response_received_count", 0),
-             "items": r.stats.get("item_scraped_count", 0)}
+            {
+                "id": r.id,
+                "source": r.source,
+                "spider": r.spider,
+                "status": r.status,
+                "started_at": r.started_at.isoformat(),
+                "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+                "pages": r.stats.get("response_received_count", 0),
+                "items": r.stats.get("item_scraped_count", 0),
+            }
             for r in recent_runs(session, 10)
         ]
     if as_json:
@@ -52,5 +57,7 @@ def status(database: DatabaseOption = None, as_json: JsonOption = False) -> None
     typer.echo(f"database: {redact(url)} (revision {revision})")
     typer.echo("items: " + (", ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "none"))
     for r in runs:
-        typer.echo(f"run {r['id']}: {r['source']} [{r['spider']}] {r['status']} "
-                   f"pages={r['pages']} items={r['items']} started {r['started_at']}")
+        typer.echo(
+            f"run {r['id']}: {r['source']} [{r['spider']}] {r['status']} "
+            f"pages={r['pages']} items={r['items']} started {r['started_at']}"
+        )

@@ -44,8 +44,9 @@ def items(
     fh = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
     try:
         with session_scope(url) as session:
-            records = iter_records(iter_items(session, spider=spider.value, source=source),
-                                   spider.value)
+            records = iter_records(
+                iter_items(session, spider=spider.value, source=source), spider.value
+            )
             if format is Format.csv:
                 n = write_csv(records, fh, spider.value)
             else:

@@ -72,12 +72,20 @@ class RunRecorder:
             return
         assert self.crawler.stats is not None
         stats = jsonable_stats(self.crawler.stats.get_stats())
-        status = "finished" if reason in _FINISHED else (
-            "interrupted" if reason == "shutdown" else "failed")
+        status = (
+            "finished"
+            if reason in _FINISHED
+            else ("interrupted" if reason == "shutdown" else "failed")
+        )
         try:
             with session_scope(self.url) as session:
-                finish_run(session, self.run_id, status=status, stats=stats,
-                           finish_reason=reason,
-                           error=f"{self.errors} callback errors" if self.errors else None)
+                finish_run(
+                    session,
+                    self.run_id,
+                    status=status,
+                    stats=stats,
+                    finish_reason=reason,
+                    error=f"{self.errors} callback errors" if self.errors else None,
+                )
         except StorageUnavailable as exc:
             logger.error("cannot record the run end: %s", exc)

@@ -26,8 +26,14 @@ def is_private_host(host: str | None) -> bool:
         addr = ipaddress.ip_address(host)
     except ValueError:
         return False
-    return bool(addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved
-                or addr.is_multicast or addr.is_unspecified)
+    return bool(
+        addr.is_private
+        or addr.is_loopback
+        or addr.is_link_local
+        or addr.is_reserved
+        or addr.is_multicast
+        or addr.is_unspecified
+    )
 
 
 class PrivateNetworkMiddleware:

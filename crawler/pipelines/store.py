@@ -44,8 +44,14 @@ def item_to_row(item: BaseItem, run_id: int | None) -> ItemRow:
 
 def _row_to_json(row: ItemRow) -> dict[str, Any]:
     return {
-        "source": row.source, "spider": row.spider, "url": row.url, "fields": row.fields,
-        "raw": row.raw, "warnings": row.warnings, "title": row.title, "language": row.language,
+        "source": row.source,
+        "spider": row.spider,
+        "url": row.url,
+        "fields": row.fields,
+        "raw": row.raw,
+        "warnings": row.warnings,
+        "title": row.title,
+        "language": row.language,
     }
 
 
@@ -120,8 +126,11 @@ class StorePipeline:
         with path.open("a", encoding="utf-8") as fh:
             for row in self.buffer:
                 fh.write(json.dumps(_row_to_json(row), ensure_ascii=False, default=str) + "\n")
-        logger.error("database unreachable: %d items kept in %s (replayed on the next run)",
-                     len(self.buffer), path)
+        logger.error(
+            "database unreachable: %d items kept in %s (replayed on the next run)",
+            len(self.buffer),
+            path,
+        )
         self._inc("dsi/store/spooled", len(self.buffer))
         self.buffer = []
 

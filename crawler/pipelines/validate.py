@@ -29,8 +29,11 @@ class ValidatePipeline:
             raise self._drop("not_a_dsi_item")
         if not item.url or not item.url.startswith(("http://", "https://")):
             raise self._drop("no_url")
-        title = getattr(item, "title", None) or getattr(item, "name", None) or getattr(
-            item, "site", None)
+        title = (
+            getattr(item, "title", None)
+            or getattr(item, "name", None)
+            or getattr(item, "site", None)
+        )
         if not title:
             raise self._drop("no_title")
         return item

@@ -1,8 +1,7 @@
 """Run a spider callback on a captured fixture page and compare its items with an expected file.
 
 A case is ``tests/spiders/fixtures/<spider>/<case>.<ext>`` (html, json, xml, ttl, ...) beside
-``<case>.expected.json``, and optionally ``<case>.meta.json`` with ``{"url": ..., "headers": {...},
-"source_options": {...}, "callback": "..."}``. Follow-up requests are answered from a URL -> file map
+``<case>.expected.json``. Follow-up requests are answered from a URL -> file map
 (``responses``) by :func:`follow`, never by monkeypatching Scrapy.
 
 Regenerate an expected file on purpose only: ``DSI_REGEN_FIXTURES=1 pytest tests/spiders`` and
@@ -40,8 +39,14 @@ _CONTENT_TYPES = {
 }
 
 
-def fixture_response(path: Path, url: str, *, headers: dict[str, str] | None = None,
-                     request: Request | None = None, status: int = 200) -> Response:
+def fixture_response(
+    path: Path,
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    request: Request | None = None,
+    status: int = 200,
+) -> Response:
     """A Scrapy response for a fixture file, as if fetched from ``url``."""
     body = path.read_bytes()
     hdrs = {"Content-Type": _CONTENT_TYPES.get(path.suffix, "application/octet-stream")}
@@ -57,12 +62,24 @@ def fixture_response(path: Path, url: str, *, headers: dict[str, str] | None = N
     return cls(url=url, body=body, headers=hdrs, request=req, status=status)
 
 
-def make_spider(spider_cls: type, *, name: str = "test-source", urls: list[str] | None = None,
-                settings: dict[str, Any] | None = None, **options: Any) -> Any:
+def make_spider(
+    spider_cls: type,
+    *,
+    name: str = "test-source",
+    urls: list[str] | None = None,
+    settings: dict[str, Any] | None = None,
+    **options: Any,
+) -> Any:
     """A spider bound to a test crawler and an ad-hoc source."""
-    source = source_from_mapping({"name": name, "spider": spider_cls.name,
-                                  "urls": urls or ["http://127.0.0.1:8765/"],
-                                  "allow_private_network": True, **options})
+    source = source_from_mapping(
+        {
+            "name": name,
+            "spider": spider_cls.name,
+            "urls": urls or ["http://127.0.0.1:8765/"],
+            "allow_private_network": True,
+            **options,
+        }
+    )
     crawler = get_crawler(spider_cls, settings_dict=settings or {})
     return spider_cls.from_crawler(crawler, source=source)
 
@@ -81,8 +98,7 @@ def requests_of(results: Iterable[Any]) -> list[Request]:
     return [r for r in results if isinstance(r, Request)]
 
 
-def follow(results: Iterable[Any], responses: dict[str, Path],
-           max_depth: int = 10) -> list[Any]:
+def follow(results: Iterable[Any], responses: dict[str, Path], max_depth: int = 10) -> list[Any]:
     """Run callbacks depth-first, answering follow-up requests from the URL -> file map.
 
     Requests for URLs not in the map are dropped (as if out of scope).
@@ -108,8 +124,10 @@ def compare_with_expected(items: list[dict[str, Any]], expected_path: Path) -> N
     """Assert equality with the expected file (or write it when regenerating on purpose)."""
     normalised = json.loads(json.dumps(items, default=str, ensure_ascii=False))
     if REGEN or not expected_path.exists():
-        expected_path.write_text(json.dumps(normalised, indent=2, ensure_ascii=False,
-                                            sort_keys=True) + "\n", encoding="utf-8")
+        expected_path.write_text(
+            json.dumps(normalised, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
         if not REGEN:
             raise AssertionError(f"wrote missing expected file {expected_path}: check it, rerun")
     expected = json.loads(expected_path.read_text(encoding="utf-8"))

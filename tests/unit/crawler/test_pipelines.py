@@ -1,0 +1,102 @@
+"""Validate and store pipelines (the store pipeline is driven synchronously here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scrapy import Spider
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from crawler.items import JobAdvert, OpenDataRecord, WebsiteProfile
+from crawler.pipelines.store import StorePipeline
+from crawler.pipelines.validate import ValidatePipeline
+from crawler.sources import source_from_mapping
+from storage.items import count_items
+from storage.session import session_scope
+
+
+def make_crawler(settings: dict[str, object]):
+    crawler = get_crawler(Spider, settings_dict=settings)
+    crawler.spider = Spider(name="jobs")
+    crawler.spider.dsi_source = source_from_mapping(  # type: ignore[attr-defined]
+        {"name": "s1", "spider": "jobs", "urls": ["http://a.org/"]}
+    )
+    crawler.stats.open_spider(crawler.spider)
+    return crawler
+
+
+def advert(n: int) -> JobAdvert:
+    return JobAdvert(
+        source="s1",
+        url=f"https://a.org/jobs/{n}",
+        title=f"Job {n}",
+        description="Build open-source tools for city participation.",
+    )
+
+
+def test_validate_drops_and_counts() -> None:
+    crawler = make_crawler({})
+    pipe = ValidatePipeline.from_crawler(crawler)
+    assert pipe.process_item(advert(1)) is not None
+    with pytest.raises(DropItem):
+        pipe.process_item(JobAdvert(source="s1", url="https://a.org/x", title=""))
+    with pytest.raises(DropItem):
+        pipe.process_item(JobAdvert(source="s1", url="mailto:x@a.org", title="t"))
+    with pytest.raises(DropItem):
+        pipe.process_item({"title": "a dict"})
+    # website profiles are named by name or site, datasets by title
+    pipe.process_item(WebsiteProfile(source="s1", url="https://a.org/", site="https://a.org"))
+    pipe.process_item(
+        OpenDataRecord(
+            source="s1",
+            url="https://d.org/dataset/x",
+            portal_url="https://d.org",
+            kind="dataset",
+            dataset_id="x",
+            title="Air quality",
+        )
+    )
+    stats = crawler.stats.get_stats()
+    assert stats["dsi/validate/dropped/no_title"] == 1
+    assert stats["dsi/validate/dropped/no_url"] == 1
+    assert stats["dsi/validate/dropped/not_a_dsi_item"] == 1
+
+
+def test_store_flushes_batches(sqlite_url: str) -> None:
+    crawler = make_crawler({"DSI_DATABASE_URL": sqlite_url, "DSI_STORE_BATCH_SIZE": 1000})
+    pipe = StorePipeline.from_crawler(crawler)
+    for n in range(5):
+        pipe.process_item(advert(n))
+    pipe._flush()
+    for n in range(5):  # the same adverts again: no duplicates
+        pipe.process_item(advert(n))
+    pipe._flush()
+    with session_scope(sqlite_url) as s:
+        assert count_items(s) == 5
+    assert crawler.stats.get_value("dsi/store/written") == 10
+
+
+def test_database_down_spools_and_replays(tmp_path: Path, sqlite_url: str) -> None:
+    dead = "postgresql+psycopg://postgres@127.0.0.1:1/none"
+    spool = tmp_path / "spool"
+    crawler = make_crawler({"DSI_DATABASE_URL": dead, "DSI_SPOOL_DIR": str(spool)})
+    pipe = StorePipeline.from_crawler(crawler)
+    pipe.retry_delays = (0.0,)
+    for n in range(3):
+        pipe.process_item(advert(n))
+    pipe._flush()
+    assert len(pipe.buffer) == 3  # kept, not lost
+    pipe._spool("s1")
+    assert (spool / "s1.jsonl").read_text(encoding="utf-8").count("\n") == 3
+    assert crawler.stats.get_value("dsi/store/spooled") == 3
+
+    # next run, database back: the spool is replayed first and removed
+    crawler2 = make_crawler({"DSI_DATABASE_URL": sqlite_url, "DSI_SPOOL_DIR": str(spool)})
+    pipe2 = StorePipeline.from_crawler(crawler2)
+    pipe2.open_spider(crawler2.spider)
+    assert not (spool / "s1.jsonl").exists()
+    with session_scope(sqlite_url) as s:
+        assert count_items(s) == 3
+    assert crawler2.stats.get_value("dsi/store/replayed") == 3
