@@ -86,3 +86,17 @@ def test_crawl_argument_errors(args: list[str]) -> None:
     result = run_dsi(*args)
     assert result.returncode == 1
     assert result.stderr.startswith("Error:")
+
+
+def test_sources_list(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        '[[source]]\nname = "board"\nspider = "jobs"\nurls = ["https://a.org/jobs/"]\n'
+        'schedule = "0 3 * * 1"\napi = "lever"\n',
+        encoding="utf-8",
+    )
+    result = run_dsi("sources", "list", "--json", "--sources", str(path))
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert row["name"] == "board" and row["options"] == {"api": "lever"}
+    assert row["next_run"] and "T03:00:00" in row["next_run"]
