@@ -140,4 +140,6 @@ def export_fields(spider: str) -> list[str]:
     # ``url, source`` first, as the issues list them.
     names.remove("url")
     names.remove("source")
-    return ["url", "source", *names, "warnings", *STORAGE_FIELDS]
+    # jobs: the near-duplicate group (``items.dedupe_group``) so trends count each job once
+    extra = ["dedupe_group"] if spider == "jobs" else []
+    return ["url", "source", *names, "warnings", *STORAGE_FIELDS, *extra]

@@ -49,6 +49,9 @@ DSI_STORE_BATCH_SIZE = int(os.environ.get("DSI_STORE_BATCH_SIZE", "100"))
 DSI_SPOOL_DIR = os.environ.get("DSI_SPOOL_DIR", os.path.join("var", "spool"))
 #: Refuse loopback/private addresses unless a source sets ``allow_private_network``.
 DSI_ALLOW_PRIVATE_NETWORK = False
+#: website spider: re-fetch JavaScript-only pages in chromium (a source can say render_js = false).
+DSI_WEBSITE_RENDER_JS = os.environ.get("DSI_WEBSITE_RENDER_JS", "1").lower() not in (
+    "0", "false", "no")
 #: Path of the Chromium used by Playwright (Debian's package).
 DSI_CHROMIUM_PATH = os.environ.get("DSI_CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -58,6 +61,8 @@ DOWNLOADER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {
     "crawler.pipelines.validate.ValidatePipeline": 100,
+    "crawler.pipelines.dedupe.DedupePipeline": 500,
+    "crawler.pipelines.links.SiteLinksPipeline": 800,
     "crawler.pipelines.store.StorePipeline": 900,
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import typer
 
@@ -31,7 +32,7 @@ def list_sources(sources: SourcesOption = None, as_json: JsonOption = False) -> 
     Example: dsi sources list --sources sources.toml
     """
     declared = read_sources(sources)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "name": s.name,
             "spider": s.spider,

@@ -63,7 +63,7 @@ def fixture_response(
 
 
 def make_spider(
-    spider_cls: type,
+    spider_cls: type[Any],
     *,
     name: str = "test-source",
     urls: list[str] | None = None,

@@ -1,0 +1,258 @@
+"""Near-duplicate detection for job adverts (pure: no Scrapy, no SQL).
+
+The same advert is re-posted across pages, boards and weeks. Adverts are grouped when they have
+
+* the same canonical URL (tracking parameters such as ``utm_*`` dropped, query sorted), or
+* the same content key (employer + title + description, normalised), or
+* the same employer and very similar text: MinHash LSH over word 5-shingles of title and
+  description, Jaccard threshold 0.8 by default (the estimate is checked, not only the bands).
+
+Groups are connected components (union-find). A group's id is the sha1 of the canonical URL
+of its earliest member (the order items are added in), so it is stable across re-runs as long
+as that member is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from datasketch import MinHash, MinHashLSH
+from w3lib.url import canonicalize_url
+
+__all__ = [
+    "DedupeIndex",
+    "canonical_url",
+    "content_key",
+    "employer_key",
+    "group_id",
+    "shingles",
+]
+
+#: Query parameters that only track a visit (dropped from canonical URLs).
+TRACKING_PARAMS = frozenset(
+    {
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "fbclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "hsctatracking",
+        "mkt_tok",
+        "trk",
+        "trkinfo",
+        "refid",
+        "ref_src",
+        "sessionid",
+        "jsessionid",
+        "phpsessid",
+        "sid",
+        "_ga",
+        "_gl",
+        "wt.mc_id",
+        "cmpid",
+        "src",
+        "source",
+        "ref",
+        "referrer",
+        "utm",
+    }
+)
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "matomo_", "hmb_", "oly_", "vero_", "__hs")
+
+_LEGAL_SUFFIXES = re.compile(
+    r"\b(?:gmbh|ggmbh|mbh|ag|kg|ohg|ug|e\s?v|eg|se|ltd|limited|llc|llp|lp|inc|incorporated|"
+    r"corp|corporation|co|company|plc|cic|cio|sa|sas|sarl|sàrl|sasu|scop|scic|srl|spa|s\s?r\s?l|"
+    r"s\s?p\s?a|bv|nv|vzw|asbl|oy|ab|as|aps|a\s?s|sp\s?z\s?o\s?o|spółka|z\s?o\s?o|s\s?c|"
+    r"fundacja|stiftung|foundation|association|verein)\b\.?",
+)
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+_NUM_PERM = 128
+_SEED = 1
+
+
+def canonical_url(url: str, *, keep_fragment: bool = False) -> str:
+    """The URL two visits of the same page share: tracking parameters dropped, query sorted,
+    scheme and host lower-cased, default port and empty fragment removed."""
+    url = url.strip()
+    parts = urlsplit(url)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(_TRACKING_PREFIXES)
+    ]
+    netloc = parts.netloc.lower()
+    if parts.scheme == "http" and netloc.endswith(":80"):
+        netloc = netloc[:-3]
+    elif parts.scheme == "https" and netloc.endswith(":443"):
+        netloc = netloc[:-4]
+    rebuilt = urlunsplit(
+        (
+            parts.scheme.lower(),
+            netloc,
+            parts.path or "/",
+            urlencode(query),
+            parts.fragment if keep_fragment else "",
+        )
+    )
+    return str(canonicalize_url(rebuilt, keep_fragments=keep_fragment))
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def employer_key(name: str | None) -> str:
+    """A comparable employer name: folded, legal forms (GmbH, Ltd, e.V., sp. z o.o.) dropped."""
+    if not name:
+        return ""
+    text = _fold(name).replace("&", " and ")
+    text = " ".join(re.sub(r"[.,/()\"'’-]", " ", text).split())
+    text = _LEGAL_SUFFIXES.sub(" ", text)
+    return " ".join(_WORD_RE.findall(text))
+
+
+def _words(text: str) -> list[str]:
+    return _WORD_RE.findall(_fold(text))
+
+
+def content_key(employer: str | None, title: str | None, description: str | None) -> str:
+    """sha1 of the normalised employer, title and text: equal for exact re-posts."""
+    blob = "\x1f".join(
+        (employer_key(employer), " ".join(_words(title or "")), " ".join(_words(description or "")))
+    )
+    return hashlib.sha1(blob.encode("utf-8")).hexdigest()
+
+
+def shingles(text: str, k: int = 5) -> set[str]:
+    """Word k-shingles (a text shorter than k words is one shingle)."""
+    words = _words(text)
+    if len(words) < k:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+
+
+def group_id(canonical: str) -> str:
+    """The 40-character group id derived from a member's canonical URL."""
+    return hashlib.sha1(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True)
+class _Member:
+    key: str
+    canonical: str
+    employer: str
+    minhash: MinHash | None
+
+
+@dataclass
+class DedupeIndex:
+    """Groups adverts as they are added; :meth:`groups` gives member key -> group id."""
+
+    threshold: float = 0.8
+    shingle_size: int = 5
+    num_perm: int = _NUM_PERM
+    _members: dict[str, _Member] = field(default_factory=dict)
+    _order: list[str] = field(default_factory=list)
+    _order_index: dict[str, int] = field(default_factory=dict)
+    _parent: dict[str, str] = field(default_factory=dict)
+    _by_url: dict[str, str] = field(default_factory=dict)
+    _by_content: dict[str, str] = field(default_factory=dict)
+    _lsh: MinHashLSH | None = None
+
+    def __post_init__(self) -> None:
+        self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+
+    # union-find ---------------------------------------------------------------------------
+    def _find(self, key: str) -> str:
+        root = key
+        while self._parent[root] != root:
+            root = self._parent[root]
+        while self._parent[key] != root:  # path compression
+            self._parent[key], key = root, self._parent[key]
+        return root
+
+    def _union(self, a: str, b: str) -> None:
+        ra, rb = self._find(a), self._find(b)
+        if ra == rb:
+            return
+        # the earlier member stays the root, so group ids follow the first sighting
+        if self._order_index[ra] <= self._order_index[rb]:
+            self._parent[rb] = ra
+        else:
+            self._parent[ra] = rb
+
+    def _minhash(self, text: str) -> MinHash | None:
+        grams = shingles(text, self.shingle_size)
+        if not grams:
+            return None
+        mh = MinHash(num_perm=self.num_perm, seed=_SEED)
+        mh.update_batch([g.encode("utf-8") for g in grams])
+        return mh
+
+    # API ------------------------------------------------------------------------------------
+    def add(
+        self,
+        key: str,
+        *,
+        url: str,
+        employer: str | None,
+        title: str | None,
+        description: str | None,
+    ) -> str:
+        """Add an advert (``key`` unique, e.g. a row id); returns how it matched:
+        ``new``, ``url``, ``content`` or ``near``."""
+        if key in self._members:
+            return "url"
+        canon = canonical_url(url)
+        emp = employer_key(employer)
+        ckey = content_key(employer, title, description)
+        text = f"{title or ''}\n{description or ''}"
+        mh = self._minhash(text) if emp else None
+        member = _Member(key=key, canonical=canon, employer=emp, minhash=mh)
+        self._members[key] = member
+        self._order_index[key] = len(self._order)
+        self._order.append(key)
+        self._parent[key] = key
+        how = "new"
+        if canon in self._by_url:
+            self._union(self._by_url[canon], key)
+            how = "url"
+        else:
+            self._by_url[canon] = key
+        if ckey in self._by_content:
+            self._union(self._by_content[ckey], key)
+            how = "content" if how == "new" else how
+        else:
+            self._by_content[ckey] = key
+        if mh is not None and self._lsh is not None:
+            for other in self._lsh.query(mh):
+                om = self._members[other]
+                if (
+                    om.employer == emp
+                    and om.minhash is not None
+                    and om.minhash.jaccard(mh) >= self.threshold
+                ):
+                    if self._find(other) != self._find(key):
+                        how = "near" if how == "new" else how
+                    self._union(other, key)
+            self._lsh.insert(key, mh)
+        return how
+
+    def group_of(self, key: str) -> str:
+        root = self._members[self._find(key)]
+        return group_id(root.canonical)
+
+    def groups(self) -> dict[str, str]:
+        """Member key -> group id, for every member."""
+        return {key: self.group_of(key) for key in self._order}

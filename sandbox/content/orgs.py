@@ -1,0 +1,610 @@
+"""Invented employers of the job board and ATS feeds (names, addresses, domains are fictional).
+
+``site`` names a sandbox website (:mod:`sandbox.content.sites`) when the employer has one, so
+job adverts link to a real local origin; otherwise ``domain`` is an invented ``.example`` host.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Employer:
+    key: str
+    name: str
+    dsi: bool
+    lang: str
+    city: str
+    region: str
+    country: str  # ISO 3166-1 alpha-2
+    postal_code: str
+    street: str
+    domain: str
+    blurb: str
+    site: str | None = None
+    linkedin: str | None = None  # company slug
+
+    @property
+    def email(self) -> str:
+        return f"jobs@{self.domain}"
+
+    def url(self, site_urls: dict[str, str]) -> str:
+        if self.site and self.site in site_urls:
+            return site_urls[self.site]
+        return f"https://www.{self.domain}/"
+
+    def same_as(self) -> list[str]:
+        links = [f"https://www.linkedin.com/company/{self.linkedin or self.key}"]
+        if self.dsi:
+            links.append(f"https://github.com/{self.key}")
+        return links
+
+
+COUNTRY_NAMES: dict[str, str] = {
+    "DE": "Deutschland",
+    "AT": "Österreich",
+    "CH": "Schweiz",
+    "GB": "United Kingdom",
+    "IE": "Ireland",
+    "FR": "France",
+    "ES": "España",
+    "IT": "Italia",
+    "NL": "Nederland",
+    "PL": "Polska",
+    "PT": "Portugal",
+    "SE": "Sverige",
+    "CZ": "Česko",
+    "BE": "Belgique",
+}
+
+CURRENCIES: dict[str, str] = {"GB": "GBP", "PL": "PLN", "SE": "SEK", "CZ": "CZK", "CH": "CHF"}
+#: Rough factor from a EUR yearly salary to the local currency.
+CURRENCY_FACTOR: dict[str, float] = {
+    "EUR": 1.0,
+    "GBP": 0.85,
+    "PLN": 4.3,
+    "SEK": 11.4,
+    "CZK": 25.0,
+    "CHF": 0.95,
+}
+
+
+def _e(
+    *args: str, dsi: bool = False, site: str | None = None, linkedin: str | None = None
+) -> Employer:
+    key, name, lang, city, region, country, postal, street, domain, blurb = args
+    return Employer(
+        key=key,
+        name=name,
+        dsi=dsi,
+        lang=lang,
+        city=city,
+        region=region,
+        country=country,
+        postal_code=postal,
+        street=street,
+        domain=domain,
+        blurb=blurb,
+        site=site,
+        linkedin=linkedin,
+    )
+
+
+DSI_EMPLOYERS: tuple[Employer, ...] = (
+    _e(
+        "offene-stadt",
+        "Offene Stadt e.V.",
+        "de",
+        "Berlin",
+        "Berlin",
+        "DE",
+        "10997",
+        "Wrangelstraße 41",
+        "offene-stadt.example",
+        "Offene Stadt e.V. entwickelt seit 2014 freie Software für mehr Transparenz und "
+        "Beteiligung in Kommunen.",
+        dsi=True,
+        site="offene-stadt",
+    ),
+    _e(
+        "datawijk",
+        "Stichting Datawijk",
+        "nl",
+        "Rotterdam",
+        "Zuid-Holland",
+        "NL",
+        "3012 BK",
+        "Witte de Withstraat 18",
+        "datawijk.example",
+        "Stichting Datawijk helpt gemeenten en bewoners om open data te gebruiken voor betere "
+        "buurten.",
+        dsi=True,
+        site="datawijk",
+    ),
+    _e(
+        "citoyens-numeriques",
+        "Citoyens Numériques",
+        "fr",
+        "Lyon",
+        "Auvergne-Rhône-Alpes",
+        "FR",
+        "69007",
+        "12 rue de Marseille",
+        "citoyens-numeriques.example",
+        "Citoyens Numériques est une association qui lutte contre l'exclusion numérique dans la "
+        "métropole lyonnaise.",
+        dsi=True,
+        site="citoyens-numeriques",
+    ),
+    _e(
+        "presupuesto-vivo",
+        "Asociación Presupuesto Vivo",
+        "es",
+        "Valencia",
+        "Comunitat Valenciana",
+        "ES",
+        "46001",
+        "Carrer de Cavallers 22",
+        "presupuestovivo.example",
+        "Presupuesto Vivo crea herramientas abiertas para que los vecinos decidan en qué se "
+        "invierte el dinero público.",
+        dsi=True,
+        site="presupuesto-vivo",
+    ),
+    _e(
+        "aria-pulita",
+        "Laboratorio Aria Pulita APS",
+        "it",
+        "Torino",
+        "Piemonte",
+        "IT",
+        "10124",
+        "Via Po 33",
+        "ariapulita.example",
+        "Il Laboratorio Aria Pulita coinvolge scuole e cittadini nella misurazione della qualità "
+        "dell'aria con sensori a basso costo.",
+        dsi=True,
+        site="aria-pulita",
+    ),
+    _e(
+        "valkommen-appen",
+        "Välkommen-appen ideell förening",
+        "sv",
+        "Malmö",
+        "Skåne",
+        "SE",
+        "211 22",
+        "Davidshallsgatan 9",
+        "valkommenappen.example",
+        "Välkommen-appen hjälper nyanlända att hitta rätt i samhället med information på tolv "
+        "språk.",
+        dsi=True,
+        site="valkommen-appen",
+    ),
+    _e(
+        "opencare",
+        "OpenCare Collective CLG",
+        "en",
+        "Dublin",
+        "Leinster",
+        "IE",
+        "D08 K7P2",
+        "14 Thomas Street",
+        "opencare-collective.example",
+        "OpenCare Collective builds open-source tools that help community health workers keep "
+        "track of patients without expensive licences.",
+        dsi=True,
+        site="opencare",
+    ),
+    _e(
+        "otevrene-brno",
+        "Otevřené Brno, z. s.",
+        "cs",
+        "Brno",
+        "Jihomoravský kraj",
+        "CZ",
+        "602 00",
+        "Údolní 53",
+        "otevrenebrno.example",
+        "Otevřené Brno zpřístupňuje data města a vyvíjí aplikace pro zapojení občanů.",
+        dsi=True,
+        site="otevrene-brno",
+    ),
+    _e(
+        "civicpulse",
+        "CivicPulse CIC",
+        "en",
+        "London",
+        "England",
+        "GB",
+        "E2 7DG",
+        "88 Columbia Road",
+        "civicpulse.example",
+        "CivicPulse is a community interest company running consultation platforms that help "
+        "councils listen to residents.",
+        dsi=True,
+    ),
+    _e(
+        "cyfrowy-dom",
+        "Fundacja Cyfrowy Dom",
+        "pl",
+        "Gdańsk",
+        "pomorskie",
+        "PL",
+        "80-831",
+        "ul. Długa 47",
+        "cyfrowydom.example",
+        "Fundacja Cyfrowy Dom uczy seniorów i osoby z niepełnosprawnościami bezpiecznego "
+        "korzystania z internetu.",
+        dsi=True,
+    ),
+    _e(
+        "dados-porto",
+        "Associação Dados Abertos do Porto",
+        "pt",
+        "Porto",
+        "Norte",
+        "PT",
+        "4050-262",
+        "Rua de Cedofeita 120",
+        "dadosporto.example",
+        "A Associação Dados Abertos do Porto defende a transparência e ensina cidadãos a usar "
+        "dados públicos.",
+        dsi=True,
+    ),
+    _e(
+        "kiezkompass",
+        "KiezKompass gGmbH",
+        "de",
+        "Leipzig",
+        "Sachsen",
+        "DE",
+        "04107",
+        "Karl-Liebknecht-Straße 65",
+        "kiezkompass.example",
+        "KiezKompass entwickelt eine mehrsprachige App, mit der Geflüchtete Beratungsangebote in "
+        "ihrer Nachbarschaft finden.",
+        dsi=True,
+    ),
+    _e(
+        "repair-map",
+        "Repair Map Cooperative",
+        "en",
+        "Bristol",
+        "England",
+        "GB",
+        "BS2 8QH",
+        "31 Stokes Croft",
+        "repairmap.example",
+        "Repair Map is a cooperative that maps repair cafés and tool libraries so fewer things "
+        "end up in landfill.",
+        dsi=True,
+        site="repair-map",
+    ),
+)
+
+ORDINARY_EMPLOYERS: tuple[Employer, ...] = (
+    _e(
+        "nordbank",
+        "Nordbank Finanzgruppe AG",
+        "de",
+        "Frankfurt am Main",
+        "Hessen",
+        "DE",
+        "60311",
+        "Neue Mainzer Straße 52",
+        "nordbank-finanz.example",
+        "Die Nordbank Finanzgruppe betreut Privat- und Firmenkunden an 40 Standorten.",
+    ),
+    _e(
+        "modehaus-weber",
+        "Modehaus Weber & Söhne GmbH",
+        "de",
+        "Hamburg",
+        "Hamburg",
+        "DE",
+        "20095",
+        "Mönckebergstraße 11",
+        "modehaus-weber.example",
+        "Das Modehaus Weber & Söhne ist seit 1921 ein Familienunternehmen im Textilhandel.",
+    ),
+    _e(
+        "alpenlogistik",
+        "Alpenlogistik GmbH",
+        "de",
+        "Salzburg",
+        "Salzburg",
+        "AT",
+        "5020",
+        "Innsbrucker Bundesstraße 98",
+        "alpenlogistik.example",
+        "Die Alpenlogistik GmbH transportiert Stückgut und Lebensmittel im gesamten Alpenraum.",
+    ),
+    _e(
+        "klinikum-rheinaue",
+        "Klinikum Rheinaue gGmbH",
+        "de",
+        "Bonn",
+        "Nordrhein-Westfalen",
+        "DE",
+        "53113",
+        "Adenauerallee 119",
+        "klinikum-rheinaue.example",
+        "Das Klinikum Rheinaue ist ein Krankenhaus der Schwerpunktversorgung mit 650 Betten.",
+    ),
+    _e(
+        "pixelwerk",
+        "Pixelwerk Digital GmbH",
+        "de",
+        "München",
+        "Bayern",
+        "DE",
+        "80337",
+        "Lindwurmstraße 76",
+        "pixelwerk-digital.example",
+        "Pixelwerk Digital entwickelt Onlineshops und Apps für mittelständische Marken.",
+        site="pixelwerk",
+    ),
+    _e(
+        "elektro-schmid",
+        "Elektro Schmid AG",
+        "de",
+        "Zürich",
+        "Zürich",
+        "CH",
+        "8004",
+        "Badenerstrasse 214",
+        "elektro-schmid.example",
+        "Die Elektro Schmid AG plant und installiert Elektroanlagen für Gewerbe und Industrie.",
+        site="elektro-schmid",
+    ),
+    _e(
+        "brightline",
+        "Brightline Accounting Ltd",
+        "en",
+        "Manchester",
+        "England",
+        "GB",
+        "M1 4BT",
+        "57 Portland Street",
+        "brightline-accounting.example",
+        "Brightline Accounting looks after the books of 300 small businesses across the North "
+        "West.",
+        site="brightline",
+    ),
+    _e(
+        "harbourside",
+        "Harbourside Retail Group plc",
+        "en",
+        "Liverpool",
+        "England",
+        "GB",
+        "L1 8JQ",
+        "24 Bold Street",
+        "harbourside-retail.example",
+        "Harbourside Retail Group runs 85 convenience stores in the North of England.",
+    ),
+    _e(
+        "meridian",
+        "Meridian Logistics Ireland Ltd",
+        "en",
+        "Cork",
+        "Munster",
+        "IE",
+        "T12 X70A",
+        "Penrose Quay",
+        "meridian-logistics.example",
+        "Meridian Logistics moves freight between Irish ports and continental Europe.",
+    ),
+    _e(
+        "banque-delorme",
+        "Banque Delorme & Cie",
+        "fr",
+        "Paris",
+        "Île-de-France",
+        "FR",
+        "75009",
+        "38 rue de la Chaussée-d'Antin",
+        "banque-delorme.example",
+        "Banque Delorme & Cie est une banque privée indépendante fondée en 1894.",
+    ),
+    _e(
+        "transports-garnier",
+        "Transports Garnier SAS",
+        "fr",
+        "Nantes",
+        "Pays de la Loire",
+        "FR",
+        "44000",
+        "5 quai de la Fosse",
+        "transports-garnier.example",
+        "Transports Garnier assure le transport frigorifique dans tout le Grand Ouest.",
+    ),
+    _e(
+        "azimut",
+        "Agence Azimut Communication",
+        "fr",
+        "Lille",
+        "Hauts-de-France",
+        "FR",
+        "59000",
+        "17 rue Esquermoise",
+        "azimut-communication.example",
+        "L'agence Azimut conçoit des campagnes publicitaires pour la grande distribution.",
+    ),
+    _e(
+        "ebro",
+        "Grupo Logístico Ebro SL",
+        "es",
+        "Zaragoza",
+        "Aragón",
+        "ES",
+        "50197",
+        "Calle de Castillo de Capua 10",
+        "grupo-ebro.example",
+        "Grupo Logístico Ebro gestiona almacenes para el sector del automóvil.",
+    ),
+    _e(
+        "olivar",
+        "Supermercados Olivar SA",
+        "es",
+        "Madrid",
+        "Comunidad de Madrid",
+        "ES",
+        "28045",
+        "Paseo de las Delicias 63",
+        "supermercados-olivar.example",
+        "Supermercados Olivar cuenta con 120 tiendas de proximidad en el centro peninsular.",
+    ),
+    _e(
+        "hospital-san-rafael",
+        "Hospital San Rafael de Málaga",
+        "es",
+        "Málaga",
+        "Andalucía",
+        "ES",
+        "29010",
+        "Avenida de Andalucía 27",
+        "hsanrafael-malaga.example",
+        "El Hospital San Rafael es un centro privado con más de 40 especialidades.",
+    ),
+    _e(
+        "banca-lario",
+        "Banca Popolare del Lario",
+        "it",
+        "Como",
+        "Lombardia",
+        "IT",
+        "22100",
+        "Via Vittorio Emanuele II 84",
+        "bancalario.example",
+        "La Banca Popolare del Lario è presente con 60 filiali in Lombardia.",
+    ),
+    _e(
+        "officine-bassi",
+        "Officine Meccaniche Bassi Srl",
+        "it",
+        "Brescia",
+        "Lombardia",
+        "IT",
+        "25125",
+        "Via Orzinuovi 70",
+        "officine-bassi.example",
+        "Le Officine Meccaniche Bassi producono componenti per macchine agricole.",
+    ),
+    _e(
+        "van-dijk",
+        "Van Dijk Transport B.V.",
+        "nl",
+        "Venlo",
+        "Limburg",
+        "NL",
+        "5928 NZ",
+        "Celsiusweg 18",
+        "vandijk-transport.example",
+        "Van Dijk Transport is een familiebedrijf met 180 vrachtwagens.",
+    ),
+    _e(
+        "wbs",
+        "Wielkopolski Bank Spółdzielczy",
+        "pl",
+        "Poznań",
+        "wielkopolskie",
+        "PL",
+        "61-809",
+        "ul. Półwiejska 22",
+        "wbs-bank.example",
+        "Wielkopolski Bank Spółdzielczy obsługuje klientów indywidualnych i rolników.",
+    ),
+    _e(
+        "jantar",
+        "Sklepy Jantar Sp. z o.o.",
+        "pl",
+        "Wrocław",
+        "dolnośląskie",
+        "PL",
+        "50-077",
+        "ul. Świdnicka 40",
+        "sklepy-jantar.example",
+        "Sklepy Jantar to sieć 70 sklepów spożywczych na Dolnym Śląsku.",
+    ),
+    _e(
+        "ribeira",
+        "Metalúrgica Ribeira Lda.",
+        "pt",
+        "Braga",
+        "Norte",
+        "PT",
+        "4700-320",
+        "Rua Nova de Santa Cruz 51",
+        "metalurgica-ribeira.example",
+        "A Metalúrgica Ribeira fabrica estruturas metálicas para a construção civil.",
+    ),
+    _e(
+        "hotel-alfama",
+        "Hotel Alfama Rio",
+        "pt",
+        "Lisboa",
+        "Lisboa",
+        "PT",
+        "1100-341",
+        "Rua de São Pedro 19",
+        "hotelalfamario.example",
+        "O Hotel Alfama Rio é um hotel de charme com 42 quartos no centro histórico.",
+        site="hotel-alfama",
+    ),
+    _e(
+        "nordic-freight",
+        "Nordic Freight Partners AB",
+        "sv",
+        "Göteborg",
+        "Västra Götaland",
+        "SE",
+        "417 64",
+        "Lindholmspiren 7",
+        "nordicfreight.example",
+        "Nordic Freight Partners är ett speditionsföretag med kontor i fyra nordiska länder.",
+        site="nordic-freight",
+    ),
+    _e(
+        "ekstrom",
+        "Ekström & Co Handelsbolag",
+        "sv",
+        "Uppsala",
+        "Uppsala län",
+        "SE",
+        "753 20",
+        "Kungsgatan 44",
+        "ekstrom-handel.example",
+        "Ekström & Co driver tre järnhandlar i Uppsalaregionen.",
+    ),
+    _e(
+        "strojirny-vysocina",
+        "Strojírny Vysočina a.s.",
+        "cs",
+        "Jihlava",
+        "Kraj Vysočina",
+        "CZ",
+        "586 01",
+        "Havlíčkova 112",
+        "strojirny-vysocina.example",
+        "Strojírny Vysočina vyrábějí hydraulické komponenty pro stavební stroje.",
+    ),
+    _e(
+        "nemocnice-polabi",
+        "Nemocnice Polabí a.s.",
+        "cs",
+        "Pardubice",
+        "Pardubický kraj",
+        "CZ",
+        "530 02",
+        "Kyjevská 44",
+        "nemocnice-polabi.example",
+        "Nemocnice Polabí poskytuje akutní péči pro více než 200 tisíc obyvatel.",
+    ),
+)
+
+EMPLOYERS: tuple[Employer, ...] = DSI_EMPLOYERS + ORDINARY_EMPLOYERS
+EMPLOYERS_BY_KEY: dict[str, Employer] = {e.key: e for e in EMPLOYERS}
+JOB_LANGS: tuple[str, ...] = ("en", "de", "fr", "es", "it", "nl", "pl", "pt", "sv", "cs")

@@ -1,0 +1,450 @@
+"""The ``jobs`` spider: job adverts from boards, ATS feeds, sitemaps and careers pages.
+
+Routing only; extraction is in ``spiders/parsers`` (``structured``, ``jobposting``,
+``jobs_html``, ``salary``) and ``spiders/boards`` (ATS adapters).
+
+Source options (``sources.toml`` or ``dsi crawl -o key=value``):
+
+``api``
+    ``greenhouse | lever | workable | recruitee | personio``: read the URLs as that ATS's public
+    feed (a careers-page URL such as ``https://boards.greenhouse.io/acme`` is turned into the API
+    URL). Without it, a URL that looks like one of these feeds is still read as one.
+``organization``
+    the employer's name, for feeds that do not carry it (Lever).
+``seed``
+    ``candidates`` (organisation websites of candidates) or ``database`` (accepted candidates
+    and crawled organisation websites): read from the database before the crawl starts; each
+    site's careers page is looked for (links such as careers, jobs, karriere, emplois, praca,
+    vacatures...) and crawled as a listing. ATS links found there are read through the adapters.
+``sitemap_since``
+    ISO date: sitemap entries with an older ``lastmod`` are skipped.
+
+Start URLs may be listings (pagination and advert links are followed, same site only), adverts,
+sitemaps (``sitemapindex`` and ``urlset``, gzip too) or ``robots.txt`` (its ``Sitemap:`` lines).
+robots.txt is obeyed through Scrapy's ``ROBOTSTXT_OBEY``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from crawler.dedupe import canonical_url
+from crawler.items import JobAdvert
+from spiders.base import DSISpider
+from spiders.boards import BoardAdapter, detect_feed, get_adapter
+from spiders.parsers.jobposting import RawJob, distinct_urls, normalise_job, raw_job_from_node
+from spiders.parsers.jobs_html import (
+    JOB_PATH_RE,
+    fallback_job,
+    is_job_url,
+    json_records,
+    page_links,
+    parse_document,
+    state_jobs,
+)
+from spiders.parsers.structured import extract_structured, find_typed, loads_lenient
+
+_LANG_RE = re.compile(
+    r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.IGNORECASE
+)
+_META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
+#: Link text or path of a careers page, in the languages of European organisation websites.
+CAREERS_RE = re.compile(
+    r"\b(?:careers?|jobs?|vacanc(?:y|ies)|join\s+(?:us|our\s+team)|work\s+with\s+us|"
+    r"we(?:'re|\s+are)\s+hiring|karriere|stellen(?:angebote|anzeigen)?|offene\s+stellen|"
+    r"jobs?\s+(?:&|und)\s+karriere|emplois?|offres?\s+d['’]emploi|recrutement|"
+    r"nous\s+rejoindre|rejoignez[-\s]nous|empleo|trabaja\s+con\s+nosotros|únete|"
+    r"lavora\s+con\s+noi|carriere|opportunità|vacatures?|werken\s+bij|kom\s+werken|"
+    r"praca|kariera|oferty\s+pracy|vagas|trabalhe\s+conosco|jobb|lediga\s+jobb|"
+    r"stillinger|työpaikat|kariéra|volná\s+místa|állás(?:ok)?)\b",
+    re.IGNORECASE,
+)
+_MAX_CAREERS_LINKS = 3
+#: Pages of a site that are never adverts (listed in job sitemaps all the same).
+_SITE_PAGE_RE = re.compile(
+    r"^/?(?:[a-z]{2}/)?(?:about|about-us|contact|privacy|imprint|impressum|datenschutz|terms|"
+    r"faq|blog|news|press|team|mentions-legales|kontakt|o-nas|polityka-prywatnosci)?/?$",
+    re.IGNORECASE,
+)
+
+
+class JobsSpider(DSISpider):
+    """Job adverts (schema.org JobPosting, JS state, markup fallback, ATS feeds)."""
+
+    name = "jobs"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        options = dict(self.dsi_source.options)
+        api = options.get("api")
+        self.adapter: BoardAdapter | None = None
+        if api:
+            self.adapter = get_adapter(str(api), options)  # KeyError names the known ones
+        self.seed: str | None = options.get("seed")
+        if self.seed is not None and self.seed not in ("candidates", "database"):
+            raise ValueError(
+                f"source {self.dsi_source.name!r}: seed must be 'candidates' or "
+                f"'database' (got {self.seed!r})"
+            )
+        since = options.get("sitemap_since")
+        self.sitemap_since: date | None = None
+        if since:
+            self.sitemap_since = (
+                since if isinstance(since, date) else date.fromisoformat(str(since)[:10])
+            )
+        #: Anchors relative dates ("3 days ago"); None = now (tests freeze the clock).
+        self.now: datetime | None = None
+        self.allowed_netlocs: set[str] = {urlsplit(u).netloc.lower() for u in self.start_urls}
+        self.seed_sites: list[str] = []
+
+    # --- start -----------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        if self.seed:
+            self.seed_sites = await self._read_seed_sites()
+        for req in self.start_requests_for_source():
+            yield req
+
+    async def _read_seed_sites(self) -> list[str]:
+        """Organisation websites from the database, read in a thread before crawling."""
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet.threads import deferToThread
+
+        from storage.jobs import organisation_websites
+        from storage.session import StorageUnavailable, session_scope
+
+        url = self.crawler.settings.get("DSI_DATABASE_URL")
+        kind = self.seed or "candidates"
+
+        def read() -> list[str]:
+            with session_scope(url) as session:
+                return organisation_websites(session, kind=kind, limit=self.dsi_source.max_pages)
+
+        try:
+            sites: list[str] = await maybe_deferred_to_future(deferToThread(read))
+        except StorageUnavailable as exc:
+            self.logger.error("cannot read organisation websites for seeding: %s", exc)
+            self.stat("careers/seed_unavailable")
+            return []
+        self.stat("careers/seed_sites", len(sites))
+        self.logger.info("seeding careers search from %s organisation websites", len(sites))
+        return sites
+
+    def start_requests_for_source(self) -> list[scrapy.Request]:
+        requests: list[scrapy.Request] = []
+        for url in self.start_urls:
+            if self.adapter is not None:
+                for feed in self.adapter.feed_urls(url):
+                    requests.append(self._feed_request(feed, self.adapter.name))
+            else:
+                requests.append(
+                    scrapy.Request(
+                        url, callback=self.parse, dont_filter=True, meta={"dsi_seed": True}
+                    )
+                )
+        for site in self.seed_sites:
+            self.allowed_netlocs.add(urlsplit(site).netloc.lower())
+            requests.append(
+                scrapy.Request(site, callback=self.parse_homepage, meta={"dsi_seed": True})
+            )
+        return requests
+
+    def _feed_request(self, url: str, api: str) -> scrapy.Request:
+        return scrapy.Request(
+            url, callback=self.parse_feed, cb_kwargs={"api": api}, dont_filter=True
+        )
+
+    # --- helpers ---------------------------------------------------------------------------
+    def _in_scope(self, url: str) -> bool:
+        return urlsplit(url).netloc.lower() in self.allowed_netlocs
+
+    def _note_seed(self, response: Response) -> None:
+        if response.meta.get("dsi_seed"):
+            self.allowed_netlocs.add(urlsplit(response.url).netloc.lower())
+
+    def _page_text(self, response: TextResponse) -> str:
+        """The page's text; a wrong declared charset (mojibake) is retried with the page's
+        own ``<meta charset>`` and then cp1252."""
+        text = response.text
+        if "\ufffd" not in text:
+            return text
+        tried = {response.encoding.lower()}
+        m = _META_CHARSET_RE.search(response.body[:4096])
+        candidates = [m.group(1).decode("ascii", "ignore")] if m else []
+        for enc in (*candidates, "utf-8", "cp1252"):
+            if enc.lower() in tried:
+                continue
+            tried.add(enc.lower())
+            try:
+                alt = response.body.decode(enc)
+            except (LookupError, UnicodeDecodeError):
+                continue
+            if alt.count("\ufffd") < text.count("\ufffd"):
+                self.stat("parse/jobs/encoding_fixed")
+                return alt
+        return text
+
+    def _emit(self, raws: list[RawJob], page: str) -> Iterator[JobAdvert]:
+        distinct_urls(raws)
+        for raw in raws:
+            try:
+                item = normalise_job(raw, source=self.source_name, now=self.now)
+            except Exception as exc:  # a reader bug must not stop the crawl
+                self.logger.exception("could not normalise a job advert on %s: %s", page, exc)
+                self.stat("parse/jobs/normalise_error")
+                continue
+            if item is None:
+                self.logger.info("skipped a posting without a title on %s", page)
+                self.stat("parse/jobs/no_title")
+                continue
+            if item.warnings:
+                self.stat("parse/jobs/items_with_warnings")
+            self.stat(f"jobs/extraction/{item.extraction}")
+            yield item
+
+    # --- callbacks -------------------------------------------------------------------------
+    def parse(self, response: Response, job_hint: bool = False) -> Iterator[Any]:
+        """Any page: sitemap, feed, JSON, or HTML (adverts + links to follow)."""
+        self._note_seed(response)
+        self.stat("jobs/pages")
+        if not isinstance(response, TextResponse):
+            body = response.body
+            if body[:2] == b"\x1f\x8b":
+                yield from self.parse_sitemap(response)
+                return
+            self.logger.info("skipping a non-text response %s", response.url)
+            self.stat("parse/jobs/not_text")
+            return
+        head = response.body[:512].lstrip().lower()
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        path = urlsplit(response.url).path.lower()
+        if path.endswith("/robots.txt") or b"<urlset" in head or b"<sitemapindex" in head:
+            yield from self.parse_sitemap(response)
+            return
+        api = detect_feed(response.url)
+        is_html = "html" in ctype or head.startswith((b"<!doctype html", b"<html"))
+        if api and not is_html:
+            yield from self.parse_feed(response, api=api)
+            return
+        if "json" in ctype or (not is_html and head[:1] in (b"{", b"[")):
+            yield from self.parse_json(response)
+            return
+        yield from self.parse_page(response, job_hint=job_hint)
+
+    def parse_page(self, response: TextResponse, *, job_hint: bool = False) -> Iterator[Any]:
+        html = self._page_text(response)
+        lang_match = _LANG_RE.search(html[:5000])
+        lang_hint = lang_match.group(1) if lang_match else None
+        doc = parse_document(html)
+        page_url = response.url
+        if doc is not None:
+            canon = doc.xpath("//link[@rel='canonical']/@href")
+            if canon:
+                target = urljoin(response.url, str(canon[0]).strip())
+                if urlsplit(target).netloc.lower() == urlsplit(response.url).netloc.lower():
+                    page_url = target
+        found = extract_structured(html, response.url)
+        for problem in found.problems:
+            self.stat(f"parse/jobs/{problem}")
+        if "jsonld_unreadable" in found.problems:
+            self.logger.warning("unreadable JSON-LD on %s", response.url)
+        raws: list[RawJob] = []
+        seen: set[tuple[str, str]] = set()
+        for syntax, node in find_typed(found.nodes, "JobPosting"):
+            raw = raw_job_from_node(node, page_url=page_url, syntax=syntax, lang_hint=lang_hint)
+            key = (str(raw.title), str(raw.url))
+            if key in seen:  # the same posting in two syntaxes: the first (JSON-LD) wins
+                continue
+            seen.add(key)
+            if "jsonld_repaired" in found.problems and syntax == "json-ld":
+                raw.warnings.append("json-ld: broken JSON repaired")
+            raws.append(raw)
+        partial = "jsonld_partial" in found.problems
+        if partial:
+            self.logger.warning("JSON-LD on %s only partly readable", response.url)
+            for raw in raws:
+                raw.warnings.append("json-ld: only partly readable")
+        if not raws:
+            raws = state_jobs(html, page_url, lang_hint=lang_hint)
+            if raws:
+                self.stat("jobs/js_state_pages")
+        if (not raws or (partial and len(raws) == 1)) and doc is not None:
+            # no structured data, or a truncated JSON-LD posting: the markup may say more
+            fallback = fallback_job(
+                doc, page_url, lang_hint=lang_hint, job_hint=job_hint or bool(raws)
+            )
+            if fallback is not None:
+                if "jsonld_unreadable" in found.problems or partial:
+                    fallback.warnings.append("json-ld: unreadable, read from the markup")
+                raws = [fallback]
+        yield from self._emit(raws, response.url)
+        if doc is not None:
+            yield from self._follow(doc, response)
+
+    def _follow(self, doc: Any, response: TextResponse) -> Iterator[scrapy.Request]:
+        links = page_links(doc, response.url)
+        for url in links.next_pages:
+            if self._in_scope(url):
+                self.stat("jobs/followed/next")
+                yield scrapy.Request(canonical_url(url), callback=self.parse)
+        for url in links.adverts:
+            if self._in_scope(url):
+                self.stat("jobs/followed/advert")
+                yield scrapy.Request(
+                    canonical_url(url), callback=self.parse, cb_kwargs={"job_hint": True}
+                )
+        for a in doc.iterfind(".//a[@href]"):
+            target = urljoin(response.url, (a.get("href") or "").strip())
+            api = detect_feed(target)
+            if api and not self._in_scope(target):
+                adapter = get_adapter(api, dict(self.dsi_source.options))
+                for feed in adapter.feed_urls(target):
+                    self.stat("jobs/followed/feed")
+                    yield self._feed_request(feed, api)
+
+    def parse_json(self, response: TextResponse) -> Iterator[Any]:
+        """A JSON response of an unknown API: job-like records anywhere in it."""
+        try:
+            values, _ = loads_lenient(response.text)
+        except ValueError:
+            self.logger.warning("unreadable JSON at %s", response.url)
+            self.stat("parse/jobs/json_unreadable")
+            return
+        raws = [r for v in values for r in json_records(v, response.url)]
+        if not raws:
+            self.stat("parse/jobs/json_no_jobs")
+        yield from self._emit(raws, response.url)
+
+    def parse_feed(self, response: Response, api: str) -> Iterator[Any]:
+        """One response of a public ATS feed, read by its adapter."""
+        self.stat("jobs/pages")
+        adapter = (
+            self.adapter
+            if self.adapter is not None and self.adapter.name == api
+            else get_adapter(api, dict(self.dsi_source.options))
+        )
+        try:
+            records, context = adapter.records(response.body, response.url)
+        except ValueError as exc:
+            self.logger.warning("unreadable %s feed at %s: %s", api, response.url, exc)
+            self.stat("parse/jobs/feed_unreadable")
+            return
+        raws: list[RawJob] = []
+        for record in records:
+            if not isinstance(record, dict):
+                self.stat("parse/jobs/feed_bad_record")
+                continue
+            try:
+                raws.append(adapter.raw_job(record, context, response.url))
+            except (AttributeError, TypeError, ValueError, KeyError) as exc:
+                self.logger.warning(
+                    "skipped an unreadable %s record at %s: %s", api, response.url, exc
+                )
+                self.stat("parse/jobs/feed_bad_record")
+        self.stat(f"jobs/feed/{api}", len(raws))
+        yield from self._emit(raws, response.url)
+        next_url = adapter.next_url(response.body, response.url, records)
+        if next_url:
+            yield scrapy.Request(next_url, callback=self.parse_feed, cb_kwargs={"api": api})
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        """robots.txt ``Sitemap:`` lines, sitemap indexes and url sets (lastmod filtered)."""
+        self._note_seed(response)
+        if urlsplit(response.url).path.lower().endswith("/robots.txt") and isinstance(
+            response, TextResponse
+        ):
+            for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+                if self._in_scope(url):
+                    yield scrapy.Request(url, callback=self.parse_sitemap)
+            return
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            except (OSError, ValueError) as exc:
+                self.logger.warning("unreadable gzip sitemap %s: %s", response.url, exc)
+                self.stat("parse/jobs/sitemap_unreadable")
+                return
+        try:
+            sitemap = Sitemap(body)
+        except Exception as exc:  # lxml raises several kinds on broken XML
+            self.logger.warning("unreadable sitemap %s: %s", response.url, exc)
+            self.stat("parse/jobs/sitemap_unreadable")
+            return
+        jobby_sitemap = bool(JOB_PATH_RE.search(urlsplit(response.url).path))
+        for entry in sitemap:
+            loc = str(entry.get("loc") or "").strip()
+            if not loc:
+                continue
+            loc = urljoin(response.url, loc)
+            if not self._in_scope(loc):
+                self.stat("jobs/sitemap/out_of_scope")
+                continue
+            lastmod = entry.get("lastmod")
+            if self.sitemap_since is not None and lastmod:
+                try:
+                    modified = date.fromisoformat(str(lastmod).strip()[:10])
+                except ValueError:
+                    modified = None
+                if modified is not None and modified < self.sitemap_since:
+                    self.stat("jobs/sitemap/skipped_lastmod")
+                    continue
+            if sitemap.type == "sitemapindex":
+                yield scrapy.Request(loc, callback=self.parse_sitemap)
+            elif is_job_url(loc) or (
+                jobby_sitemap and not _SITE_PAGE_RE.search(urlsplit(loc).path)
+            ):
+                self.stat("jobs/sitemap/urls")
+                yield scrapy.Request(
+                    canonical_url(loc),
+                    callback=self.parse,
+                    cb_kwargs={"job_hint": True},
+                    meta={"dsi_lastmod": lastmod},
+                )
+
+    def parse_homepage(self, response: Response) -> Iterator[Any]:
+        """An organisation's website: find its careers page (and ATS links) and crawl it."""
+        self._note_seed(response)
+        self.stat("jobs/pages")
+        if not isinstance(response, TextResponse):
+            return
+        doc = parse_document(self._page_text(response))
+        if doc is None:
+            return
+        careers: list[str] = []
+        feeds: list[tuple[str, str]] = []
+        for a in doc.iterfind(".//a[@href]"):
+            href = (a.get("href") or "").strip()
+            if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+                continue
+            target = urljoin(response.url, href).split("#", 1)[0]
+            api = detect_feed(target)
+            if api:
+                feeds.append((target, api))
+                continue
+            if not self._in_scope(target):
+                continue
+            label = " ".join(filter(None, (a.text_content(), a.get("title"), a.get("aria-label"))))
+            path = urlsplit(target).path
+            careers_like = bool(CAREERS_RE.search(label or "") or JOB_PATH_RE.search(path))
+            if careers_like and target not in careers:
+                careers.append(target)
+        for url, api in feeds:
+            adapter = get_adapter(api, dict(self.dsi_source.options))
+            for feed in adapter.feed_urls(url):
+                self.stat("careers/feeds")
+                yield self._feed_request(feed, api)
+        if not careers and not feeds:
+            self.logger.info("no careers page found on %s", response.url)
+            self.stat("careers/not_found")
+        for url in careers[:_MAX_CAREERS_LINKS]:
+            self.stat("careers/pages")
+            yield scrapy.Request(canonical_url(url), callback=self.parse)

@@ -1,0 +1,525 @@
+"""The ``website`` spider: one profile per organisation/project website.
+
+Per site: fetch the home page, follow the links that name about / imprint / contact /
+projects / team / news pages (in the main European languages) up to the site's page budget
+(source option ``pages_per_site``, default 8) and depth (``max_depth``, default 2), then emit
+one :class:`~crawler.items.WebsiteProfile` when the site's last page is done. Every request
+has an errback, and a per-site pending counter decides when the site is finished, so a dead
+page, a redirect loop or a robots.txt refusal never stalls a profile.
+
+Scope and politeness: same site only (``www.`` and the default port ignored; the site a home
+page redirects to is accepted), canonical URLs, robots.txt (Scrapy's Protego parser), one
+download slot per site (``host:port``) under AutoThrottle, per-site page budget, URL length
+cap, session/tracking parameters dropped, at most two query variants per path, calendar and
+repeating-path traps skipped. Non-HTML responses are stopped at their headers; pages over
+``DSI_WEBSITE_MAXSIZE`` are cancelled; wrong charsets are repaired (windows-1252 served as
+UTF-8).
+
+JavaScript: a page that is an empty shell (almost no text but scripts, an app root, a
+``__NEXT_DATA__`` state, a ``<noscript>`` asking for JavaScript) is fetched again with
+Playwright (``meta={"playwright": True}``; Debian's chromium), and the profile records
+``rendered_with_browser``. Rendering is on unless the source sets ``render_js = false`` or the
+``DSI_WEBSITE_RENDER_JS`` setting is false; without chromium it is switched off, counted and
+warned, and such pages keep the text of their inline JSON state.
+
+Page extraction (lxml, structured data, trafilatura) runs in a worker thread
+(``asyncio.to_thread``), never on the reactor thread.
+
+Seeds: the source's URLs, plus with ``seed = "showcases"`` the ``showcase_url`` of stored
+open-data showcases, with ``seed = "candidates"`` the websites of candidates (both read from
+the database before the crawl; see :mod:`storage.seeds`).
+
+Stats: ``dsi/website/*`` (sites, profiles, pages, rendered pages) and
+``dsi/parse/website/<problem>`` (``redirect_loop``, ``too_large``, ``not_html``,
+``http_500``, ``unreachable``, ``robots_forbidden``, ``bad_charset``, ``jsonld_unreadable``,
+``trap_calendar`` ...).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    StopDownload,
+)
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError
+from twisted.internet.error import TimeoutError as TxTimeoutError
+from twisted.python.failure import Failure
+
+from crawler.items import WebsiteProfile
+from spiders.base import DSISpider
+from spiders.parsers.website import (
+    KIND_LIMITS,
+    KIND_RANK,
+    TEXT_KINDS,
+    PageFacts,
+    SiteOutcome,
+    build_profile,
+    canonical_url,
+    extract_page,
+    origin,
+    site_key,
+    trap_reason,
+)
+
+#: Distinct query strings followed per path (``?page=2``, ``?page=3`` ...).
+MAX_QUERY_VARIANTS = 2
+#: Resource types the browser does not download when rendering (text is all we need).
+_ABORTED_RESOURCES = frozenset({"image", "media", "font", "stylesheet"})
+_HTML_TYPES = ("text/html", "application/xhtml", "application/xml", "text/xml")
+
+
+def abort_heavy_request(request: Any) -> bool:
+    """``PLAYWRIGHT_ABORT_REQUEST``: skip images, media, fonts and styles when rendering."""
+    return str(getattr(request, "resource_type", "")) in _ABORTED_RESOURCES
+
+
+@dataclass(slots=True)
+class _Site:
+    """Crawl state of one site."""
+
+    key: str
+    seed_url: str
+    keys: set[str]
+    budget: int
+    home_url: str | None = None
+    pending: int = 0
+    done: bool = False
+    requested: set[str] = field(default_factory=set)
+    kinds_used: Counter[str] = field(default_factory=Counter)
+    queue: list[tuple[int, int, int, str, str]] = field(default_factory=list)
+    query_variants: Counter[str] = field(default_factory=Counter)
+    pages: list[PageFacts] = field(default_factory=list)
+    plain: dict[str, PageFacts] = field(default_factory=dict)
+    tried: int = 0
+    ok: int = 0
+    rendered: bool = False
+    js_site: bool = False
+    warnings: list[str] = field(default_factory=list)
+    order: int = 0
+
+
+class WebsiteSpider(DSISpider):
+    """Profiles of organisation and project websites (see the module docstring)."""
+
+    name = "website"
+    custom_settings: dict[str, Any] | None = {  # noqa: RUF012 - Scrapy reads it as is
+        "DOWNLOAD_MAXSIZE": 3 * 1024 * 1024,
+        "DOWNLOAD_WARNSIZE": 1024 * 1024,
+        "DOWNLOAD_TIMEOUT": 20,
+        "REDIRECT_MAX_TIMES": 5,
+        "RETRY_TIMES": 1,
+        "METAREFRESH_MAXDELAY": 5,
+        "DEPTH_LIMIT": 0,
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sites: dict[str, _Site] = {}
+        self.pages_per_site = max(1, int(self.dsi_source.option("pages_per_site", 8)))
+        self.max_depth = max(0, int(self.dsi_source.option("max_depth", 2)))
+        self.render_js = bool(self.dsi_source.option("render_js", True))
+        self.requests_made = 0
+        self.now: datetime | None = None  # fixed by tests; None = the clock
+
+    # --- setup -------------------------------------------------------------------------------
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WebsiteSpider:
+        spider: WebsiteSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider._configure_rendering(crawler)
+        crawler.signals.connect(spider._on_headers, signal=signals.headers_received)
+        return spider
+
+    def _configure_rendering(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        size = settings.getint("DSI_WEBSITE_MAXSIZE", 0)
+        if size and not settings.frozen:
+            settings.set("DOWNLOAD_MAXSIZE", size, priority="spider")
+        want = self.render_js and settings.getbool("DSI_WEBSITE_RENDER_JS", True)
+        if not want:
+            self.render_js = False
+            return
+        if settings.frozen:  # a test crawler: nothing is downloaded, keep the choice
+            return
+        chromium = settings.get("DSI_CHROMIUM_PATH") or ""
+        if not chromium or not os.path.exists(chromium):
+            self.render_js = False
+            self.logger.warning(
+                "chromium not found at %r: JavaScript pages are not rendered "
+                "(set DSI_CHROMIUM_PATH, or render_js = false to silence this)",
+                chromium,
+            )
+            return
+        handlers = settings.getdict("DSI_PLAYWRIGHT_DOWNLOAD_HANDLERS")
+        if not handlers:
+            self.render_js = False
+            self.logger.warning("DSI_PLAYWRIGHT_DOWNLOAD_HANDLERS is empty: no rendering")
+            return
+        settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
+        if not settings.get("PLAYWRIGHT_ABORT_REQUEST"):
+            settings.set("PLAYWRIGHT_ABORT_REQUEST", abort_heavy_request, priority="spider")
+
+    def _now(self) -> datetime:
+        return self.now or datetime.now()
+
+    # --- seeds -------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        seeds = list(self.start_urls)
+        mode = self.dsi_source.option("seed")
+        if mode:
+            try:
+                seeds += await asyncio.to_thread(self._database_seeds, str(mode))
+            except Exception as exc:  # a missing database must not stop the source's own URLs
+                self.logger.error("could not read %s seeds from the database: %s", mode, exc)
+                self.stat("website/seed_errors")
+        for request in self.seed_requests(seeds):
+            yield request
+
+    def _database_seeds(self, mode: str) -> list[str]:
+        from storage.seeds import seed_urls
+        from storage.session import session_scope
+
+        limit = int(self.dsi_source.option("seed_limit", 1000))
+        with session_scope(self.settings.get("DSI_DATABASE_URL")) as session:
+            urls = seed_urls(session, mode, limit=limit)
+        self.logger.info("%d %s seeds read from the database", len(urls), mode)
+        return urls
+
+    def start_requests_for_source(self) -> list[scrapy.Request]:
+        return self.seed_requests(self.start_urls)
+
+    def seed_requests(self, urls: Iterable[str]) -> list[scrapy.Request]:
+        """One home-page request per distinct site among ``urls``."""
+        out = []
+        for url in urls:
+            key = site_key(url)
+            canon = canonical_url(url)
+            if key is None or canon is None:
+                self.logger.warning("not a website URL, skipped: %r", url)
+                self.stat("parse/website/bad_seed")
+                continue
+            if key in self.sites:
+                continue
+            site = _Site(key=key, seed_url=canon, keys={key}, budget=self.pages_per_site)
+            self.sites[key] = site
+            self.stat("website/sites")
+            home = f"{origin(canon)}/"
+            site.requested.add(home)
+            site.tried += 1
+            out.append(self._request(site, home, "home", 0))
+            if canon != home:  # a deep seed (a project page): fetched as a page of its own
+                site.queue.append((-1, 0, -1, canon, "seed"))
+        return out
+
+    def _request(
+        self, site: _Site, url: str, kind: str, depth: int, *, browser: bool = False
+    ) -> scrapy.Request:
+        site.pending += 1
+        self.requests_made += 1
+        slot = urlsplit(url).netloc.lower() or site.key
+        meta: dict[str, Any] = {"dsi_site": site.key, "download_slot": slot}
+        if browser:
+            meta.update(
+                {
+                    "playwright": True,
+                    "playwright_page_goto_kwargs": {"wait_until": "networkidle"},
+                }
+            )
+        return scrapy.Request(
+            url,
+            callback=self.parse_page,
+            errback=self.page_failed,
+            dont_filter=True,
+            priority=-depth,
+            meta=meta,
+            cb_kwargs={"site": site.key, "kind": kind, "depth": depth, "browser": browser},
+        )
+
+    # --- download hooks ----------------------------------------------------------------------
+    def _on_headers(
+        self, headers: Any, body_length: int, request: scrapy.Request, spider: Any = None
+    ) -> None:
+        """Stop non-HTML downloads (PDFs, images, archives) at their headers."""
+        if "dsi_site" not in request.meta or request.meta.get("playwright"):
+            return
+        raw = headers.get(b"Content-Type") or headers.get("Content-Type") or b""
+        ctype = (raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)).lower()
+        if ctype and not any(t in ctype for t in _HTML_TYPES):
+            raise StopDownload(fail=False)
+
+    # --- callbacks ---------------------------------------------------------------------------
+    async def parse_page(
+        self, response: Response, site: str, kind: str, depth: int, browser: bool = False
+    ) -> AsyncIterator[Any]:
+        state = self.sites.get(site)
+        if state is None or state.done:
+            return
+        follow: list[Any] = []
+        try:
+            follow = await self._handle_page(state, response, kind, depth, browser)
+        except Exception:  # one bad page never loses the site
+            self.logger.exception("website: failed to read %s", response.url)
+            self.stat("parse/website/page_error")
+            state.warnings.append(f"page could not be read: {response.url}")
+        finally:
+            state.pending -= 1
+        for request in follow:
+            yield request
+        profile = self._maybe_finish(state)
+        if profile is not None:
+            yield profile
+
+    def _decode(self, response: TextResponse, state: _Site) -> str:
+        text = response.text
+        bad = text.count("\ufffd")
+        if bad > 3:
+            declared = (response.encoding or "").lower()
+            for encoding in ("cp1252", "latin-1"):
+                if declared.replace("-", "") == encoding.replace("-", ""):
+                    continue
+                try:
+                    repaired = response.body.decode(encoding)
+                except UnicodeDecodeError:
+                    continue
+                self.logger.info(
+                    "%s: %d undecodable characters as %s, read as %s",
+                    response.url,
+                    bad,
+                    declared,
+                    encoding,
+                )
+                self.stat("parse/website/bad_charset")
+                state.warnings.append(
+                    f"wrong charset {declared} on {response.url}: read as {encoding}"
+                )
+                return repaired
+        return text
+
+    async def _handle_page(
+        self, state: _Site, response: Response, kind: str, depth: int, browser: bool
+    ) -> list[Any]:
+        url = response.url
+        key = site_key(url)
+        if key not in state.keys:
+            if kind == "home":  # the site moved: accept where the home page redirected to
+                if key:
+                    state.keys.add(key)
+            else:
+                self.stat("parse/website/offsite_redirect")
+                return []
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if not isinstance(response, TextResponse) or (
+            ctype and not any(t in ctype for t in _HTML_TYPES)
+        ):
+            self.stat("parse/website/not_html")
+            self.logger.info("website: not HTML (%s), skipped: %s", ctype or "?", url)
+            if kind == "home":
+                state.warnings.append(f"home page is not HTML ({ctype or 'unknown type'})")
+            return []
+        html = self._decode(response, state)
+        canon = canonical_url(url) or url
+        state.requested.add(canon)
+        if kind == "home" and not browser:
+            state.home_url = canon
+        facts = await asyncio.to_thread(
+            extract_page,
+            html,
+            canon,
+            kind=kind,
+            want_text=kind in TEXT_KINDS,
+            rendered=browser,
+            now=self._now(),
+        )
+        for problem in facts.problems:
+            self.stat(f"parse/website/{problem}")
+        if facts.canonical:
+            state.requested.add(facts.canonical)
+        if browser:
+            self.stat("website/rendered_pages")
+            state.rendered = True
+            state.plain.pop(canon, None)
+        elif facts.needs_js:
+            self.stat("website/needs_js")
+            if self.render_js:
+                state.plain[canon] = facts
+                if kind == "home":
+                    state.js_site = True
+                return [self._request(state, url, kind, depth, browser=True)]
+            self.stat("website/render_skipped")
+            facts.warnings.append(f"page needs JavaScript, rendering is off: {canon}")
+        state.pages.append(facts)
+        state.ok += 1
+        self.stat("website/pages")
+        if depth < self.max_depth:
+            for link in facts.links:
+                if site_key(link.url) in state.keys and link.url not in state.requested:
+                    state.order += 1
+                    state.queue.append(
+                        (KIND_RANK.get(link.kind, 9), depth + 1, state.order, link.url, link.kind)
+                    )
+        return self._fill(state)
+
+    def _fill(self, state: _Site) -> list[scrapy.Request]:
+        """Requests for the best queued links while the site's budget lasts."""
+        out: list[scrapy.Request] = []
+        state.queue.sort()
+        global_budget = self.dsi_source.max_pages - len(self.sites)
+        while state.queue:
+            if self.requests_made >= global_budget:
+                self.stat("website/global_budget_reached")
+                state.queue.clear()
+                break
+            _, depth, _, url, kind = state.queue.pop(0)
+            if url in state.requested:
+                continue
+            if state.kinds_used[kind] >= KIND_LIMITS.get(kind, 1):
+                continue
+            if state.tried >= state.budget:
+                break
+            reason = trap_reason(url)
+            if reason is not None:
+                self.stat(f"parse/website/trap_{reason}")
+                continue
+            parts = urlsplit(url)
+            if parts.query:
+                state.query_variants[parts.path] += 1
+                if state.query_variants[parts.path] > MAX_QUERY_VARIANTS:
+                    self.stat("parse/website/trap_query")
+                    continue
+            state.requested.add(url)
+            state.kinds_used[kind] += 1
+            state.tried += 1
+            out.append(
+                self._request(state, url, kind, depth, browser=state.js_site and self.render_js)
+            )
+        return out
+
+    def page_failed(self, failure: Failure) -> list[Any]:
+        request: scrapy.Request | None = getattr(failure, "request", None)
+        if request is None:
+            self.logger.error("website: failure without request: %s", failure.getErrorMessage())
+            return []
+        kw = request.cb_kwargs
+        state = self.sites.get(kw.get("site", ""))
+        if state is None or state.done:
+            return []
+        kind, browser = kw.get("kind", ""), bool(kw.get("browser"))
+        reason = self._failure_reason(failure)
+        self.stat(f"parse/website/{reason}")
+        self.logger.info(
+            "website: %s failed (%s): %s", request.url, reason, failure.getErrorMessage()
+        )
+        out: list[Any] = []
+        try:
+            if reason == "robots_forbidden":
+                state.tried -= 1  # not the site's fault
+            if browser:
+                self.stat("website/render_failed")
+                canon = canonical_url(request.url) or request.url
+                plain = state.plain.pop(canon, None)
+                if plain is not None:  # keep what the plain page had
+                    plain.warnings.append(f"browser rendering failed ({reason}): {canon}")
+                    state.pages.append(plain)
+                    state.ok += 1
+                    out = self._fill(state)
+                elif state.js_site and kind != "home":
+                    state.warnings.append(
+                        f"{kind} page failed in the browser ({reason}): {request.url}"
+                    )
+            elif kind == "home":
+                state.warnings.append(f"home page failed ({reason}): {request.url}")
+                # the home page is gone: try the seed if it was a deeper page
+                out = self._fill(state)
+            else:
+                state.warnings.append(f"{kind} page failed ({reason}): {request.url}")
+                out = self._fill(state)
+        finally:
+            state.pending -= 1
+        profile = self._maybe_finish(state)
+        if profile is not None:
+            out.append(profile)
+        return out
+
+    @staticmethod
+    def _failure_reason(failure: Failure) -> str:
+        if failure.check(HttpError):
+            response = getattr(failure.value, "response", None)
+            return f"http_{getattr(response, 'status', 'error')}"
+        if failure.check(IgnoreRequest):
+            message = str(failure.value).lower()
+            if "robots.txt" in message:
+                return "robots_forbidden"
+            if "redirect" in message:
+                return "redirect_loop"
+            if "private network" in message:
+                return "private_network_refused"
+            return "ignored"
+        if failure.check(DownloadCancelledError):
+            return "too_large"
+        if failure.check(DNSLookupError, CannotResolveHostError):
+            return "unreachable"
+        if failure.check(TxConnectionRefusedError, DownloadConnectionRefusedError):
+            return "unreachable"
+        if failure.check(TxTimeoutError, TCPTimedOutError, DownloadTimeoutError):
+            return "timeout"
+        name = type(failure.value).__name__.lower()
+        if "timeout" in name:
+            return "timeout"
+        return "download_error"
+
+    # --- finishing ---------------------------------------------------------------------------
+    def _maybe_finish(self, state: _Site) -> WebsiteProfile | None:
+        if state.done or state.pending > 0:
+            return None
+        state.done = True
+        for facts in state.plain.values():  # rendering never answered: keep the plain page
+            state.pages.append(facts)
+        outcome = SiteOutcome(
+            source=self.source_name,
+            seed_url=state.seed_url,
+            home_url=state.home_url,
+            pages=state.pages,
+            pages_tried=max(state.tried, 0),
+            pages_ok=state.ok,
+            reachable=state.ok > 0,
+            rendered=state.rendered,
+            warnings=state.warnings,
+        )
+        profile = build_profile(outcome, now=self._now())
+        if not state.pages:
+            self.stat("website/sites_unreachable")
+        if state.rendered:
+            self.stat("website/sites_rendered")
+        self.stat("website/profiles")
+        # free the memory of a finished site (its key stays to skip duplicate seeds)
+        state.pages, state.plain, state.queue = [], {}, []
+        return profile
+
+    def closed(self, reason: str) -> None:
+        unfinished = [s.key for s in self.sites.values() if not s.done]
+        if unfinished:
+            self.stat("website/sites_unfinished", len(unfinished))
+            self.logger.warning(
+                "%d sites unfinished when the spider closed (%s): %s",
+                len(unfinished),
+                reason,
+                ", ".join(unfinished[:20]),
+            )

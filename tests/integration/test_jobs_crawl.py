@@ -1,0 +1,75 @@
+"""End to end: the jobs spider crawls the sandbox board and ATS feeds into SQLite (real ``dsi``
+processes), then the export is checked: fields, extraction methods, robots.txt, duplicates."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.conftest import run_dsi
+
+pytestmark = pytest.mark.slow
+
+
+def _crawl(url: str, database: str, *options: str) -> dict[str, Any]:
+    args = [
+        "crawl",
+        "--spider",
+        "jobs",
+        "--url",
+        url,
+        "--allow-private-network",
+        "--database",
+        database,
+        "--json",
+    ]
+    for option in options:
+        args += ["-o", option]
+    result = run_dsi(*args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return summary
+
+
+def _export(database: str) -> list[dict[str, Any]]:
+    result = run_dsi("export", "items", "--spider", "jobs", "--database", database)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def test_sandbox_board_and_feeds_end_to_end(sandbox: Any, sqlite_url: str) -> None:
+    base = sandbox.base_url.rstrip("/")
+    board = _crawl(f"{base}/jobs/", sqlite_url)
+    assert board["items"] > 0
+    assert board["errors"] == 0
+    feed = _crawl(
+        f"{base}/ats/greenhouse/v1/boards/civicpulse/jobs?content=true",
+        sqlite_url,
+        "api=greenhouse",
+    )
+    assert feed["items"] > 0
+    _crawl(f"{base}/ats/personio/xml", sqlite_url, "api=personio")
+
+    rows = _export(sqlite_url)
+    assert len(rows) >= board["stored"] > 0
+    for row in rows:
+        assert row["title"]
+        assert row["url"].startswith("http")
+        assert "utm_" not in row["url"]
+        assert row["extraction"] in ("jsonld", "microdata", "rdfa", "feed", "html")
+        assert "<p>" not in row["description"] and "</" not in row["description"]
+        assert row["location_country"] is None or len(row["location_country"]) == 2
+        assert row["date_posted"] is None or len(row["date_posted"]) == 10
+        assert row["first_seen"] and row["last_seen"]
+        assert row["dedupe_group"] and len(row["dedupe_group"]) == 40
+        if row["salary_annual"] is not None:
+            assert 1_000 <= row["salary_annual"] <= 10_000_000
+    methods = {row["extraction"] for row in rows}
+    assert "jsonld" in methods and "feed" in methods
+    # near-duplicates and re-posts share a group: fewer groups than rows
+    assert len({row["dedupe_group"] for row in rows}) < len(rows)
+    # robots.txt disallows /jobs/admin/: never fetched
+    requested = [target for _port, _method, target in sandbox.requests]
+    assert not any(t.startswith("/jobs/admin") for t in requested)

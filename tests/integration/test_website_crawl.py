@@ -1,0 +1,124 @@
+"""Real crawls of the ``website`` spider (a ``dsi crawl`` process each) on 127.0.0.1 sites."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from storage.links import links_from
+from storage.models import Item, SiteLink
+from storage.session import session_scope
+from tests.conftest import run_dsi
+from tests.integration.website_sites.server import closed_port_url, running_web
+
+
+def _profiles(url: str) -> dict[str, dict[str, Any]]:
+    with session_scope(url) as session:
+        rows = session.scalars(select(Item).where(Item.spider == "website")).all()
+        return {row.fields["site"]: row.fields for row in rows}
+
+
+def _run(*args: str) -> dict[str, Any]:
+    from tests.conftest import ROOT
+
+    result = run_dsi(
+        "crawl", "--spider", "website", *args, "--allow-private-network", "--json", cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return summary
+
+
+@pytest.mark.slow
+def test_crawl_small_web(sqlite_url: str) -> None:
+    dead = closed_port_url()
+    with running_web() as (urls, sites):
+        started = time.perf_counter()
+        summary = _run(
+            "--url",
+            urls["civic"],
+            "--url",
+            urls["verein"],
+            "--url",
+            urls["dorf"],
+            "--url",
+            dead,
+            "-o",
+            "render_js=false",
+            "--database",
+            sqlite_url,
+        )
+        elapsed = time.perf_counter() - started
+    assert summary["items"] == 4, summary
+    profiles = _profiles(sqlite_url)
+    civic = profiles[urls["civic"].rstrip("/")]
+    verein = profiles[urls["verein"].rstrip("/")]
+    dorf = profiles[urls["dorf"].rstrip("/")]
+    gone = profiles[dead.rstrip("/")]
+    # extraction through the real stack
+    assert civic["name"] == "Commonplace Civic Lab CIC"
+    assert civic["social_links"]["x"] == "https://x.com/commonplacelab"
+    assert civic["city"] == "Manchester" and civic["country"] == "GB"
+    assert (verein["language"] == "de" and verein["city"] == "Leipzig") or verein["city"] is None
+    assert "Genossenschaft für" in dorf["main_text"]
+    # robots.txt, redirect loop, 500, huge page, PDF: bounded, recorded, never fatal
+    assert "/our-team" not in sites["civic"].requests
+    assert sites["civic"].requests.count("/contact") <= 6
+    assert any("redirect_loop" in w for w in civic["warnings"])
+    assert any("http_500" in w for w in civic["warnings"])
+    assert any("too_large" in w for w in verein["warnings"])
+    assert "/projekte/" in sites["verein"].requests
+    assert not any(p.endswith("/projekte/") for p in verein["pages"])
+    # the dead domain: a profile saying so
+    assert gone["pages"] == [] and gone["liveliness"] == 0.0
+    assert any("unreachable" in w for w in gone["warnings"])
+    # links between the two sites are edges
+    with session_scope(sqlite_url) as session:
+        civic_key = urls["civic"].removeprefix("http://").rstrip("/")
+        verein_key = urls["verein"].removeprefix("http://").rstrip("/")
+        assert verein_key in links_from(session, civic_key)
+        assert civic_key in links_from(session, verein_key)
+        assert session.scalar(select(SiteLink.source).limit(1))
+    print(f"\nsmall web: {summary['pages']} responses in {elapsed:.1f}s (process included)")
+
+
+@pytest.mark.slow
+def test_dead_domain_only(sqlite_url: str) -> None:
+    summary = _run("--url", closed_port_url(), "--database", sqlite_url)
+    assert summary["items"] == 1 and summary["stored"] == 1
+    assert summary["finish_reason"] == "finished"
+    (profile,) = _profiles(sqlite_url).values()
+    assert profile["pages"] == [] and profile["liveliness"] == 0.0
+
+
+@pytest.mark.slow
+def test_sandbox_crawl(request: pytest.FixtureRequest, sqlite_url: str) -> None:
+    """The whole sandbox web: every site gets a profile, nothing hangs, traps stay bounded."""
+    pytest.importorskip("sandbox.content.sites", reason="the sandbox websites are not written yet")
+    sandbox = request.getfixturevalue("sandbox")
+    site_urls = list(sandbox.site_urls)
+    args: list[str] = []
+    for url in site_urls:
+        args += ["--url", url]
+    started = time.perf_counter()
+    summary = _run(*args, "--max-pages", "2000", "--database", sqlite_url)
+    elapsed = time.perf_counter() - started
+    profiles = _profiles(sqlite_url)
+    assert summary["items"] >= len(site_urls) - 2, summary
+    assert len(profiles) >= len(site_urls) - 2
+    assert summary["pages"] <= len(site_urls) * 10
+    named = [p for p in profiles.values() if p["name"]]
+    assert len(named) >= len(profiles) * 0.7
+    rendered = [p["site"] for p in profiles.values() if p["rendered_with_browser"]]
+    with session_scope(sqlite_url) as session:
+        edges = session.scalar(select(SiteLink.id).limit(1))
+    assert edges is not None
+    print(
+        f"\nsandbox: {len(profiles)} profiles, {summary['pages']} responses in {elapsed:.1f}s "
+        f"({summary['pages'] / elapsed:.1f} responses/s incl. process start); "
+        f"rendered with browser: {rendered}"
+    )
