@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,8 +15,10 @@ from crawler.cli.common import (
     database_url,
     read_sources,
 )
-from crawler.runner import CrawlResult, crawl_sources, project_settings
 from crawler.sources import SPIDERS, Source, adhoc_source, find_source
+
+if TYPE_CHECKING:
+    from crawler.runner import CrawlResult
 
 
 def parse_options(pairs: list[str]) -> dict[str, object]:
@@ -97,6 +99,8 @@ def crawl(
         from dataclasses import replace
 
         source = replace(source, max_pages=max_pages)
+    from crawler.runner import crawl_sources, project_settings
+
     settings = project_settings(database_url(database))
     summary = summarise(crawl_sources([source], settings))
     if as_json:

@@ -9,7 +9,6 @@ import typer
 
 from crawler.cli.common import DatabaseOption, JsonOption, database_url, echo_err
 from crawler.cli.crawl import summarise
-from crawler.runner import crawl_sources, project_settings
 from storage.items import counts_by_spider
 from storage.session import redact, session_scope
 
@@ -32,6 +31,7 @@ def demo(
 
     Example: dsi demo   (then: dsi export items --spider jobs --format csv)
     """
+    from crawler.runner import crawl_sources, project_settings
     from sandbox.server import SandboxServer
 
     url = database_url(database)
