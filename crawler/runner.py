@@ -42,7 +42,11 @@ def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult
 
     upgrade(settings.get("DSI_DATABASE_URL"))
     install_reactor(settings.get("TWISTED_REACTOR"))
-    process = CrawlerProcess(settings, install_root_handler=True)
+    # Scrapy installs its own root handler at LOG_LEVEL: drop the CLI's to avoid double lines.
+    for handler in list(logging.root.handlers):
+        logging.root.removeHandler(handler)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
+    process = CrawlerProcess(settings)
     crawlers: list[tuple[Source, Crawler]] = []
     for source in sources:
         spider_cls = process.spider_loader.load(source.spider)

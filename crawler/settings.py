@@ -39,6 +39,7 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = os.environ.get("DSI_LOG_LEVEL", "INFO")
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
+LOG_FORMATTER = "crawler.logformatter.DSILogFormatter"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # --- dsi-crawler ----------------------------------------------------------------------------
@@ -51,7 +52,10 @@ DSI_SPOOL_DIR = os.environ.get("DSI_SPOOL_DIR", os.path.join("var", "spool"))
 DSI_ALLOW_PRIVATE_NETWORK = False
 #: website spider: re-fetch JavaScript-only pages in chromium (a source can say render_js = false).
 DSI_WEBSITE_RENDER_JS = os.environ.get("DSI_WEBSITE_RENDER_JS", "1").lower() not in (
-    "0", "false", "no")
+    "0",
+    "false",
+    "no",
+)
 #: Path of the Chromium used by Playwright (Debian's package).
 DSI_CHROMIUM_PATH = os.environ.get("DSI_CHROMIUM_PATH", "/usr/bin/chromium")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -33,6 +34,8 @@ def _root(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logs on stderr."),
 ) -> None:
     setup_logging(verbose)
+    if verbose:
+        os.environ["DSI_LOG_LEVEL"] = "DEBUG"
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:

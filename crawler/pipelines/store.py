@@ -16,7 +16,7 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from twisted.internet.defer import Deferred
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from crawler.items import BaseItem
@@ -161,16 +161,18 @@ class StorePipeline:
         if source:
             self._replay_spool(source)
 
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+    def add(self, item: BaseItem) -> bool:
+        """Buffer an item; True when the buffer is due to be flushed."""
         self.buffer.append(item_to_row(item, self._run_id()))
         self._inc("dsi/store/items")
-        if len(self.buffer) >= self.batch_size:
-            d: Deferred[None] = deferToThread(self._flush)
-            d.addCallback(lambda _: item)
-            return d
+        return len(self.buffer) >= self.batch_size
+
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if self.add(item):
+            await maybe_deferred_to_future(deferToThread(self._flush))
         return item
 
-    def close_spider(self, spider: Spider | None = None) -> Deferred[None]:
+    async def close_spider(self, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
 
         def finish() -> None:
@@ -178,4 +180,4 @@ class StorePipeline:
             source = getattr(getattr(spider, "dsi_source", None), "name", None) or "unknown"
             self._spool(source)
 
-        return deferToThread(finish)
+        await maybe_deferred_to_future(deferToThread(finish))

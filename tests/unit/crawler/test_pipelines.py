@@ -68,10 +68,10 @@ def test_store_flushes_batches(sqlite_url: str) -> None:
     crawler = make_crawler({"DSI_DATABASE_URL": sqlite_url, "DSI_STORE_BATCH_SIZE": 1000})
     pipe = StorePipeline.from_crawler(crawler)
     for n in range(5):
-        pipe.process_item(advert(n))
+        pipe.add(advert(n))
     pipe._flush()
     for n in range(5):  # the same adverts again: no duplicates
-        pipe.process_item(advert(n))
+        pipe.add(advert(n))
     pipe._flush()
     with session_scope(sqlite_url) as s:
         assert count_items(s) == 5
@@ -85,7 +85,7 @@ def test_database_down_spools_and_replays(tmp_path: Path, sqlite_url: str) -> No
     pipe = StorePipeline.from_crawler(crawler)
     pipe.retry_delays = (0.0,)
     for n in range(3):
-        pipe.process_item(advert(n))
+        pipe.add(advert(n))
     pipe._flush()
     assert len(pipe.buffer) == 3  # kept, not lost
     pipe._spool("s1")
