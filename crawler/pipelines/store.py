@@ -69,7 +69,8 @@ class StorePipeline:
         self.batch_size = max(1, settings.getint("DSI_STORE_BATCH_SIZE", 100))
         self.spool_dir = Path(settings.get("DSI_SPOOL_DIR", "var/spool"))
         self.buffer: list[ItemRow] = []
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # guards ``buffer``
+        self.write_lock = threading.Lock()  # one database write at a time
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -102,23 +103,35 @@ class StorePipeline:
         assert last is not None
         raise last
 
-    def _flush(self) -> None:
+    def _take(self) -> list[ItemRow]:
+        """Swap the buffer out (under the buffer lock, never held during I/O)."""
         with self.lock:
             rows, self.buffer = self.buffer, []
-            if not rows:
-                return
+        return rows
+
+    def _write_or_keep(self, rows: list[ItemRow]) -> None:
+        """Write one batch (writes are serialised); on failure put it back in front."""
+        if not rows:
+            return
+        with self.write_lock:
             try:
                 self._write(rows)
-                self._inc("dsi/store/written", len(rows))
             except StorageUnavailable:
                 # keep them for the next flush (or the spool at close)
-                self.buffer = rows + self.buffer
+                with self.lock:
+                    self.buffer[:0] = rows
                 self._inc("dsi/store/deferred", len(rows))
+                return
+        self._inc("dsi/store/written", len(rows))
+
+    def _flush(self) -> None:
+        self._write_or_keep(self._take())
 
     def _spool_path(self, source: str) -> Path:
         return self.spool_dir / f"{source}.jsonl"
 
     def _spool(self, source: str) -> None:
+        """Write what could not be stored to the spool (called once the crawl is over)."""
         if not self.buffer:
             return
         self.spool_dir.mkdir(parents=True, exist_ok=True)
@@ -163,13 +176,18 @@ class StorePipeline:
 
     def add(self, item: BaseItem) -> bool:
         """Buffer an item; True when the buffer is due to be flushed."""
-        self.buffer.append(item_to_row(item, self._run_id()))
+        row = item_to_row(item, self._run_id())
+        with self.lock:
+            self.buffer.append(row)
+            due = len(self.buffer) >= self.batch_size
         self._inc("dsi/store/items")
-        return len(self.buffer) >= self.batch_size
+        return due
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if self.add(item):
-            await maybe_deferred_to_future(deferToThread(self._flush))
+            # the batch is taken on the reactor thread; only the write runs in a worker
+            rows = self._take()
+            await maybe_deferred_to_future(deferToThread(self._write_or_keep, rows))
         return item
 
     async def close_spider(self, spider: Spider | None = None) -> None:

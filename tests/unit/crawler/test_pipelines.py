@@ -100,3 +100,28 @@ def test_database_down_spools_and_replays(tmp_path: Path, sqlite_url: str) -> No
     with session_scope(sqlite_url) as s:
         assert count_items(s) == 3
     assert crawler2.stats.get_value("dsi/store/replayed") == 3
+
+
+def test_items_added_during_a_write_are_not_lost(sqlite_url: str) -> None:
+    """Regression: the batch is swapped out before the write, so concurrent adds survive."""
+    import threading
+
+    crawler = make_crawler({"DSI_DATABASE_URL": sqlite_url, "DSI_STORE_BATCH_SIZE": 10})
+    pipe = StorePipeline.from_crawler(crawler)
+    stop = threading.Event()
+
+    def writer() -> None:
+        while not stop.is_set():
+            pipe._flush()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        for n in range(2000):
+            pipe.add(advert(n))
+    finally:
+        stop.set()
+        thread.join()
+    pipe._flush()
+    with session_scope(sqlite_url) as s:
+        assert count_items(s) == 2000

@@ -1,0 +1,602 @@
+"""DCAT / DCAT-AP catalogues (Turtle, RDF/XML, JSON-LD) -> :class:`OpenDataRecord` (rdflib).
+
+Pure functions: :func:`parse_catalog` turns one response body into a :class:`CatalogPage`
+(graph, Hydra paging links, problems met); :func:`catalog_records` reads the datasets and their
+publishers from it. Language-tagged literals are chosen by preference (the source's language,
+the catalogue's, untagged, English); publishers may be blank nodes; themes that are EU
+data-theme URIs get their labels. Remote JSON-LD contexts are never fetched: they are replaced
+by the usual DCAT prefixes. Broken Turtle and RDF/XML are salvaged block by block (or by lxml's
+recovering parser) and the datasets read that way carry a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import etree
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from crawler.items import OpenDataRecord
+from spiders.parsers.language import detect_language
+from spiders.parsers.opendata_fields import (
+    country_of,
+    dedupe,
+    http_url,
+    iso_datetime,
+    iso_day,
+    language_code,
+    normalise_formats,
+    plain_text,
+    short_text,
+    theme_label,
+)
+
+logger = logging.getLogger(__name__)
+
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+LOCN = Namespace("http://www.w3.org/ns/locn#")
+
+#: What a remote ``@context`` is replaced with (prefixes only: nothing is fetched).
+_LOCAL_CONTEXT = {
+    "dcat": str(DCAT),
+    "dct": str(DCTERMS),
+    "dcterms": str(DCTERMS),
+    "foaf": str(FOAF),
+    "hydra": str(HYDRA),
+    "vcard": str(VCARD),
+    "skos": str(SKOS),
+    "rdfs": str(RDFS),
+    "rdf": str(RDF),
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "locn": str(LOCN),
+    "adms": "http://www.w3.org/ns/adms#",
+    "schema": "http://schema.org/",
+}
+_FORMATS_BY_TYPE = (
+    ("turtle", "turtle"),
+    ("n3", "n3"),
+    ("n-triples", "nt"),
+    ("ld+json", "json-ld"),
+    ("rdf+xml", "xml"),
+    ("/xml", "xml"),
+    ("trig", "trig"),
+)
+_FORMATS_BY_SUFFIX = (
+    (".ttl", "turtle"),
+    (".n3", "n3"),
+    (".nt", "nt"),
+    (".jsonld", "json-ld"),
+    (".json", "json-ld"),
+    (".rdf", "xml"),
+    (".xml", "xml"),
+    (".owl", "xml"),
+)
+_DIRECTIVE_RE = re.compile(r"^\s*(@prefix|@base|PREFIX|BASE)\b", re.I)
+_BLOCK_SPLIT_RE = re.compile(r"\n[ \t]*\n")
+
+
+class DcatError(ValueError):
+    """A catalogue page that could not be read at all; ``problem`` is the stats key suffix."""
+
+    def __init__(self, problem: str, message: str) -> None:
+        super().__init__(message)
+        self.problem = problem
+
+
+@dataclass(slots=True)
+class CatalogPage:
+    """One parsed catalogue document."""
+
+    url: str
+    graph: Graph
+    format: str
+    #: Problems met while parsing (salvaged blocks, ignored remote contexts).
+    warnings: list[str] = field(default_factory=list)
+    #: True when the document was invalid and only parts of it could be read.
+    salvaged: bool = False
+    next_url: str | None = None
+    total_items: int | None = None
+
+
+# --- parsing --------------------------------------------------------------------------------
+def guess_format(body: bytes, *, url: str = "", content_type: str = "") -> str | None:
+    """rdflib's format name from the content type, the URL suffix or the body."""
+    ctype = content_type.lower().split(";", 1)[0]
+    for marker, fmt in _FORMATS_BY_TYPE:
+        if marker in ctype:
+            return fmt
+    path = url.split("?", 1)[0].split("#", 1)[0].lower()
+    for suffix, fmt in _FORMATS_BY_SUFFIX:
+        if path.endswith(suffix):
+            return fmt
+    head = body.lstrip()[:2000]
+    if head.startswith((b"{", b"[")):
+        return "json-ld"
+    if head.startswith(b"<?xml") or b"<rdf:RDF" in head:
+        return "xml"
+    if head[:1] == b"<" and b"<html" in head.lower():
+        return None
+    if re.search(rb"@prefix|PREFIX\s|^\s*<[^>]+>\s*<", head, re.I):
+        return "turtle"
+    return None
+
+
+def looks_like_rdf(body: bytes, *, url: str = "", content_type: str = "") -> bool:
+    """True for RDF content types and bodies (used by API detection)."""
+    ctype = content_type.lower()
+    if any(marker in ctype for marker in ("turtle", "rdf+xml", "ld+json", "n-triples", "n3")):
+        return True
+    head = body.lstrip()[:3000]
+    if head.startswith(b"<!") or b"<html" in head.lower():
+        return False
+    return b"<rdf:RDF" in head or b"@prefix" in head or b"http://www.w3.org/ns/dcat" in head
+
+
+def _without_remote_contexts(value: Any, warnings: list[str]) -> Any:
+    """A JSON-LD document whose remote ``@context`` references are replaced by prefixes."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key == "@context":
+                out[key] = _local_context(item, warnings)
+            else:
+                out[key] = _without_remote_contexts(item, warnings)
+        return out
+    if isinstance(value, list):
+        return [_without_remote_contexts(item, warnings) for item in value]
+    return value
+
+
+def _local_context(context: Any, warnings: list[str]) -> Any:
+    if isinstance(context, str):
+        warnings.append(f"remote JSON-LD context not fetched: {context[:100]}")
+        return dict(_LOCAL_CONTEXT)
+    if isinstance(context, list):
+        parts = [_local_context(c, warnings) for c in context]
+        return [p for p in parts if p is not None]
+    if isinstance(context, dict):
+        return {k: v for k, v in context.items() if k != "@import"}
+    return context
+
+
+def _parse_into(graph: Graph, data: bytes | str, fmt: str, url: str, warnings: list[str]) -> None:
+    if fmt == "json-ld":
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        doc = _without_remote_contexts(json.loads(text), warnings)
+        graph.parse(data=json.dumps(doc), format="json-ld", publicID=url)
+    else:
+        graph.parse(data=data, format=fmt, publicID=url)
+
+
+def _salvage_turtle(text: str, url: str, fmt: str) -> tuple[Graph, int, int]:
+    """Parse a Turtle document block by block (blank-line separated, prefixes repeated)."""
+    header = "\n".join(line for line in text.splitlines() if _DIRECTIVE_RE.match(line))
+    graph = Graph()
+    good = bad = 0
+    for block in _BLOCK_SPLIT_RE.split(text):
+        body = "\n".join(line for line in block.splitlines() if not _DIRECTIVE_RE.match(line))
+        if not body.strip() or (body.lstrip().startswith("#") and "\n" not in body.strip()):
+            continue
+        block_graph = Graph()
+        try:
+            block_graph.parse(data=f"{header}\n{body}\n", format=fmt, publicID=url)
+        except Exception:  # rdflib raises many exception types for bad input
+            bad += 1
+            continue
+        good += 1
+        for triple in block_graph:
+            graph.add(triple)
+    return graph, good, bad
+
+
+def _salvage_xml(body: bytes, url: str) -> Graph:
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(body, parser=parser)
+    if root is None:
+        raise ValueError("nothing recoverable")
+    graph = Graph()
+    graph.parse(data=etree.tostring(root), format="xml", publicID=url)
+    return graph
+
+
+def _short_error(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    reason = re.search(r"\(([^()]{3,80})\)", text)  # rdflib's BadSyntax: "(newline found ...)"
+    line = re.search(r"\bline (\d+)", text)
+    if reason and line:
+        return f"line {line.group(1)}: {reason.group(1)}"
+    return f"{type(exc).__name__}: {text[:160]}"
+
+
+def parse_catalog(body: bytes, *, url: str, content_type: str = "") -> CatalogPage:
+    """Parse one catalogue document; raises :class:`DcatError` when nothing can be read."""
+    if not body.strip():
+        raise DcatError("empty", "empty catalogue document")
+    fmt = guess_format(body, url=url, content_type=content_type)
+    if fmt is None:
+        raise DcatError("not_rdf", f"not an RDF document ({content_type or 'no content type'})")
+    warnings: list[str] = []
+    graph = Graph()
+    try:
+        _parse_into(graph, body, fmt, url, warnings)
+    except Exception as exc:  # rdflib: SyntaxError, BadSyntax, SAXParseException, ValueError...
+        message = f"invalid {fmt}: {_short_error(exc)}"
+        salvaged: Graph | None = None
+        if fmt in ("turtle", "n3", "nt"):
+            salvaged, good, bad = _salvage_turtle(body.decode("utf-8", "replace"), url, fmt)
+            if good and len(salvaged):
+                warnings.append(f"{message}; {good} blocks read, {bad} skipped")
+            else:
+                salvaged = None
+        elif fmt == "xml":
+            try:
+                salvaged = _salvage_xml(body, url)
+                warnings.append(f"{message}; read with a recovering XML parser")
+            except Exception:  # nothing left to read
+                salvaged = None
+        if salvaged is None or not len(salvaged):
+            raise DcatError("invalid_rdf", message) from exc
+        page = CatalogPage(url=url, graph=salvaged, format=fmt, warnings=warnings, salvaged=True)
+        _read_paging(page)
+        return page
+    page = CatalogPage(url=url, graph=graph, format=fmt, warnings=warnings)
+    _read_paging(page)
+    return page
+
+
+def _read_paging(page: CatalogPage) -> None:
+    """Hydra paging: ``hydra:next`` (PartialCollectionView) or ``hydra:nextPage`` (the older
+    PagedCollection that ckanext-dcat writes, often with literal URLs)."""
+    graph = page.graph
+    for predicate in (HYDRA.next, HYDRA.nextPage):
+        for value in sorted(graph.objects(None, predicate), key=str):
+            if isinstance(value, URIRef | Literal) and str(value).strip():
+                nxt = urljoin(page.url, str(value).strip())
+                if nxt != page.url:
+                    page.next_url = nxt
+                    break
+        if page.next_url:
+            break
+    for value in graph.objects(None, HYDRA.totalItems):
+        try:
+            page.total_items = int(str(value))
+        except ValueError:
+            page.warnings.append(f"hydra:totalItems is not a number: {str(value)[:40]}")
+        break
+
+
+# --- reading ----------------------------------------------------------------------------------
+def _rank(literal: Literal, prefer: list[str]) -> tuple[int, str, str]:
+    lang = (literal.language or "").lower().split("-", 1)[0]
+    if lang and lang in prefer:
+        return (prefer.index(lang), lang, str(literal))
+    if not lang:
+        return (len(prefer), "", str(literal))
+    return (len(prefer) + 1, lang, str(literal))
+
+
+def _best_literal(
+    graph: Graph, subject: Node, predicates: Iterable[URIRef], prefer: list[str]
+) -> Literal | None:
+    for predicate in predicates:
+        literals = [
+            o
+            for o in graph.objects(subject, predicate)
+            if isinstance(o, Literal) and str(o).strip()
+        ]
+        if literals:
+            return min(literals, key=lambda lit: _rank(lit, prefer))
+    return None
+
+
+def _text(graph: Graph, subject: Node, predicates: Iterable[URIRef], prefer: list[str]) -> str:
+    found = _best_literal(graph, subject, predicates, prefer)
+    return str(found) if found is not None else ""
+
+
+def _prefer(*languages: str | None) -> list[str]:
+    return dedupe([lang for lang in (*languages, "en") if lang])
+
+
+_NAME_PREDICATES = (
+    FOAF.name,
+    VCARD.fn,
+    VCARD["organization-name"],
+    SKOS.prefLabel,
+    RDFS.label,
+    DCTERMS.title,
+)
+
+
+def _label(graph: Graph, node: Node, prefer: list[str]) -> str:
+    """A readable label of a node: the literal itself, or its name/prefLabel/label."""
+    if isinstance(node, Literal):
+        return short_text(str(node))
+    return short_text(_text(graph, node, _NAME_PREDICATES, prefer))
+
+
+def _keywords(graph: Graph, subject: Node, prefer: list[str]) -> list[str]:
+    literals = [o for o in graph.objects(subject, DCAT.keyword) if isinstance(o, Literal)]
+    best = prefer[0] if prefer else None
+    tagged = {(lit.language or "").split("-", 1)[0].lower() for lit in literals}
+    chosen = next((lang for lang in prefer if lang in tagged), None)
+    if chosen is None and "" not in tagged and tagged:
+        chosen = sorted(tagged)[0]
+    kept = [
+        lit
+        for lit in literals
+        if (lit.language or "").split("-", 1)[0].lower() in ("", chosen or best or "")
+    ]
+    return dedupe(short_text(str(lit)) for lit in sorted(kept, key=str))
+
+
+def _value_strings(graph: Graph, node: Node) -> list[str]:
+    """A format/language/spatial value: the literal, the URI, or a blank node's rdf:value or
+    label (``dct:MediaTypeOrExtent`` and the like)."""
+    if isinstance(node, Literal | URIRef):
+        return [str(node)]
+    out = [
+        str(v)
+        for p in (RDF.value, RDFS.label, SKOS.prefLabel, LOCN.geographicName, DCTERMS.identifier)
+        for v in graph.objects(node, p)
+    ]
+    return out
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:80] or hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _stable_key(graph: Graph, node: Node) -> tuple[int, str]:
+    """A sort key that does not depend on blank-node labels (they change on every parse)."""
+    if isinstance(node, URIRef | Literal):
+        return (0, str(node))
+    facts = sorted(f"{p} {o}" for p, o in graph.predicate_objects(node) if not isinstance(o, BNode))
+    return (1, "|".join(facts))
+
+
+def _raw_subject(node: Node) -> str | None:
+    return str(node) if isinstance(node, URIRef) else None
+
+
+def _node_key(node: Node) -> str:
+    return str(node) if isinstance(node, URIRef) else f"_:{node}"
+
+
+@dataclass(slots=True)
+class _Publisher:
+    key: str
+    name: str
+    url: str
+    node: Node
+
+
+def _datasets(graph: Graph) -> list[Node]:
+    nodes: set[Node] = set(graph.subjects(RDF.type, DCAT.Dataset))
+    nodes.update(o for o in graph.objects(None, DCAT.dataset) if not isinstance(o, Literal))
+    catalogs = set(graph.subjects(RDF.type, DCAT.Catalog))
+    return sorted((n for n in nodes if n not in catalogs), key=lambda n: _stable_key(graph, n))
+
+
+def _catalog_language(graph: Graph) -> str | None:
+    for catalog in sorted(graph.subjects(RDF.type, DCAT.Catalog), key=_node_key):
+        for value in graph.objects(catalog, DCTERMS.language):
+            for text in _value_strings(graph, value):
+                code = language_code(text)
+                if code:
+                    return code
+    return None
+
+
+def _publisher_of(
+    graph: Graph, node: Node, prefer: list[str], page_url: str, portal_url: str
+) -> _Publisher | None:
+    for value in sorted(
+        graph.objects(node, DCTERMS.publisher), key=lambda n: _stable_key(graph, n)
+    ):
+        name = _label(graph, value, prefer)
+        if not name:
+            continue
+        uri = http_url(str(value)) if isinstance(value, URIRef) else None
+        key = uri or f"publisher:{_slug(name)}"
+        url = uri or f"{portal_url}#publisher-{_slug(name)}"
+        return _Publisher(key=key, name=name, url=url, node=value)
+    return None
+
+
+def _dataset_record(
+    graph: Graph,
+    node: Node,
+    *,
+    page: CatalogPage,
+    source: str,
+    portal_url: str,
+    country: str | None,
+    language: str | None,
+    catalog_language: str | None,
+) -> tuple[OpenDataRecord, _Publisher | None]:
+    warnings = list(page.warnings) if page.salvaged else []
+    prefer = _prefer(language, catalog_language)
+    title_literal = _best_literal(graph, node, (DCTERMS.title, RDFS.label, SKOS.prefLabel), prefer)
+    description_literal = _best_literal(graph, node, (DCTERMS.description,), prefer)
+    title = short_text(str(title_literal)) if title_literal is not None else ""
+    description = plain_text(str(description_literal)) if description_literal is not None else ""
+    tagged_language = next(
+        (
+            language_code(lit.language)
+            for lit in (description_literal, title_literal)
+            if lit is not None and lit.language
+        ),
+        None,
+    )
+    identifier = short_text(_text(graph, node, (DCTERMS.identifier, DCAT.identifier), prefer))
+    landing = next(
+        (http_url(str(o)) for o in graph.objects(node, DCAT.landingPage) if http_url(str(o))), None
+    )
+    uri = http_url(str(node)) if isinstance(node, URIRef) else None
+    if uri:
+        url = uri
+    elif landing:
+        url = landing
+    else:
+        key = identifier or title or str(node)
+        url = f"{page.url.split('#', 1)[0]}#dataset-{_slug(key)}"
+        warnings.append(
+            "dataset is a blank node without a landing page: URL made up from the catalogue page"
+        )
+    dataset_id = identifier or uri or url
+    if not title:
+        warnings.append("no dct:title")
+
+    themes: list[str] = []
+    for value in sorted(graph.objects(node, DCAT.theme), key=lambda n: _stable_key(graph, n)):
+        label = _label(graph, value, prefer) if not isinstance(value, Literal) else ""
+        themes.append(label or theme_label(str(value)) or "")
+
+    distributions = sorted(
+        graph.objects(node, DCAT.distribution), key=lambda n: _stable_key(graph, n)
+    )
+    formats: list[str] = []
+    licenses: list[str] = []
+    for dist in distributions:
+        for predicate in (DCTERMS.format, DCAT.mediaType):
+            for value in graph.objects(dist, predicate):
+                formats.extend(_value_strings(graph, value))
+        licenses.extend(_license(graph, v, prefer) for v in graph.objects(dist, DCTERMS.license))
+    own_license = [_license(graph, v, prefer) for v in graph.objects(node, DCTERMS.license)]
+    license_value = next((lic for lic in (*sorted(own_license), *licenses) if lic), None)
+
+    declared_language = None
+    for value in graph.objects(node, DCTERMS.language):
+        for text in _value_strings(graph, value):
+            declared_language = declared_language or language_code(text)
+    text_language = (
+        declared_language
+        or catalog_language
+        or tagged_language
+        or detect_language(f"{title}\n{description}", hint=language)
+    )
+
+    item_country = country_of(country) if country else None
+    if not item_country:
+        for value in sorted(
+            graph.objects(node, DCTERMS.spatial), key=lambda n: _stable_key(graph, n)
+        ):
+            for text in _value_strings(graph, value):
+                item_country = item_country or country_of(text)
+
+    issued_literal = _best_literal(graph, node, (DCTERMS.issued,), prefer)
+    modified_literal = _best_literal(graph, node, (DCTERMS.modified,), prefer)
+    modified = iso_datetime(str(modified_literal)) if modified_literal is not None else None
+    if modified_literal is not None and not modified:
+        warnings.append(f"unreadable dct:modified {str(modified_literal)[:40]!r}")
+
+    publisher = _publisher_of(graph, node, prefer, page.url, portal_url)
+    if publisher is None and any(True for _ in graph.objects(node, DCTERMS.publisher)):
+        warnings.append("dct:publisher without a name")
+    item = OpenDataRecord(
+        source=source,
+        url=url,
+        portal_url=portal_url,
+        kind="dataset",
+        dataset_id=dataset_id,
+        title=title,
+        description=description,
+        publisher=publisher.name if publisher else None,
+        tags=_keywords(graph, node, prefer),
+        themes=dedupe(t for t in themes if t),
+        license=license_value,
+        issued=iso_day(str(issued_literal)) if issued_literal is not None else None,
+        modified=modified,
+        resources_count=len(distributions),
+        formats=normalise_formats(formats),
+        country=item_country,
+        language=text_language,
+        warnings=warnings,
+        raw={
+            "subject": _raw_subject(node),
+            "page": page.url,
+            "format": page.format,
+            "landing_page": landing,
+        },
+    )
+    return item, publisher
+
+
+def _license(graph: Graph, node: Node, prefer: list[str]) -> str:
+    if isinstance(node, URIRef):
+        return str(node)
+    if isinstance(node, Literal):
+        return short_text(str(node))
+    return short_text(_text(graph, node, (DCTERMS.title, RDFS.label, DCTERMS.identifier), prefer))
+
+
+def catalog_records(
+    page: CatalogPage,
+    *,
+    source: str,
+    portal_url: str,
+    country: str | None = None,
+    language: str | None = None,
+    seen_publishers: set[str] | None = None,
+) -> list[OpenDataRecord]:
+    """The datasets of one catalogue page, then each publisher not in ``seen_publishers``
+    (updated in place, so publishers repeated on later pages are emitted once)."""
+    graph = page.graph
+    catalog_language = _catalog_language(graph)
+    seen = seen_publishers if seen_publishers is not None else set()
+    datasets: list[OpenDataRecord] = []
+    publishers: list[OpenDataRecord] = []
+    for node in _datasets(graph):
+        item, publisher = _dataset_record(
+            graph,
+            node,
+            page=page,
+            source=source,
+            portal_url=portal_url,
+            country=country,
+            language=language,
+            catalog_language=catalog_language,
+        )
+        datasets.append(item)
+        if publisher is not None and publisher.key not in seen:
+            seen.add(publisher.key)
+            prefer = _prefer(language, catalog_language)
+            homepage = next((str(o) for o in graph.objects(publisher.node, FOAF.homepage)), None)
+            publishers.append(
+                OpenDataRecord(
+                    source=source,
+                    url=publisher.url,
+                    portal_url=portal_url,
+                    kind="publisher",
+                    dataset_id=publisher.key,
+                    title=publisher.name,
+                    description=plain_text(
+                        _text(graph, publisher.node, (DCTERMS.description, SKOS.definition), prefer)
+                    ),
+                    publisher=publisher.name,
+                    country=country_of(country) if country else None,
+                    language=catalog_language,
+                    warnings=[]
+                    if isinstance(publisher.node, URIRef)
+                    else ["publisher is a blank node: URL made up from the portal and its name"],
+                    raw={
+                        "subject": _raw_subject(publisher.node),
+                        "homepage": homepage,
+                        "page": page.url,
+                    },
+                )
+            )
+    return datasets + publishers
