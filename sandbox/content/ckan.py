@@ -604,10 +604,12 @@ class CkanCatalogue:
         return range(lo, max(lo, hi))
 
     def search(self, query: Query, *, sort: str, start: int, rows: int) -> tuple[int, list[dict]]:
-        field, _, direction = sort.strip().partition(" ")
-        field = field or "metadata_modified"
-        if "," in sort:  # "score desc, metadata_modified desc": score is equal for everyone
-            field, direction = "metadata_modified", "desc"
+        # Solr sort clauses, e.g. "metadata_modified asc,id asc" or "score desc, name asc":
+        # the first clause that is not the (uniform) relevance score decides; ids break ties.
+        clauses = [c.split() for c in sort.split(",") if c.strip()]
+        clauses = [c for c in clauses if c[0] != "score"] or [["metadata_modified", "desc"]]
+        field = clauses[0][0]
+        direction = clauses[0][1] if len(clauses[0]) > 1 else "asc"
         reverse = direction.strip().lower() == "desc"
         keyfunc = {
             "metadata_modified": lambda p: p["metadata_modified"],
@@ -622,9 +624,10 @@ class CkanCatalogue:
                 409, "Search Query Error", f"Search Query is invalid: can not sort on field {field}"
             )
         with self._lock:
+            primary = keyfunc
             stored = sorted(
                 (p for p in self._packages.values() if self._matches(p, query)),
-                key=keyfunc,
+                key=lambda p: (primary(p), p["id"]),
                 reverse=reverse,
             )
             if not self.virtual_count:
