@@ -26,6 +26,7 @@ robots.txt is obeyed through Scrapy's ``ROBOTSTXT_OBEY``.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime
@@ -40,7 +41,14 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from crawler.dedupe import canonical_url
 from crawler.items import JobAdvert
 from spiders.base import DSISpider
-from spiders.boards import BoardAdapter, detect_feed, get_adapter
+from spiders.boards import (
+    BoardAdapter,
+    FeedRequest,
+    detect_feed,
+    detect_payload,
+    get_adapter,
+    load_json,
+)
 from spiders.parsers.jobposting import RawJob, distinct_urls, normalise_job, raw_job_from_node
 from spiders.parsers.jobs_html import (
     JOB_PATH_RE,
@@ -69,6 +77,8 @@ CAREERS_RE = re.compile(
     re.IGNORECASE,
 )
 _MAX_CAREERS_LINKS = 3
+#: An XML job feed: RSS 2.0, Atom, RSS 1.0 (RDF), Personio, plain XML job lists.
+_XML_FEED_RE = re.compile(rb"<(?:rss|feed|rdf:rdf|workzag-jobs|jobs|source)\b", re.IGNORECASE)
 #: Pages of a site that are never adverts (listed in job sitemaps all the same).
 _SITE_PAGE_RE = re.compile(
     r"^/?(?:[a-z]{2}/)?(?:about|about-us|contact|privacy|imprint|impressum|datenschutz|terms|"
@@ -157,9 +167,30 @@ class JobsSpider(DSISpider):
             )
         return requests
 
+    def _adapter(self, api: str) -> BoardAdapter:
+        if self.adapter is not None and self.adapter.name == api:
+            return self.adapter
+        return get_adapter(api, dict(self.dsi_source.options))
+
     def _feed_request(self, url: str, api: str) -> scrapy.Request:
+        return self._request(self._adapter(api).feed_request(url), api, dont_filter=True)
+
+    def _request(self, feed: FeedRequest, api: str, *, dont_filter: bool = False) -> scrapy.Request:
+        """A Scrapy request for what an adapter asks (feed page, posting, advert page)."""
+        self.allowed_netlocs.add(urlsplit(feed.url).netloc.lower())
+        if feed.page:
+            return scrapy.Request(feed.url, callback=self.parse, cb_kwargs={"job_hint": True})
+        kwargs: dict[str, Any] = {}
+        if feed.json_body is not None:
+            kwargs["body"] = json.dumps(feed.json_body).encode("utf-8")
+            kwargs["headers"] = {"Content-Type": "application/json", "Accept": "application/json"}
         return scrapy.Request(
-            url, callback=self.parse_feed, cb_kwargs={"api": api}, dont_filter=True
+            feed.url,
+            method=feed.method,
+            callback=self.parse_feed,
+            cb_kwargs={"api": api},
+            dont_filter=dont_filter,
+            **kwargs,
         )
 
     # --- helpers ---------------------------------------------------------------------------
@@ -234,6 +265,10 @@ class JobsSpider(DSISpider):
         if api and not is_html:
             yield from self.parse_feed(response, api=api)
             return
+        if not is_html and _XML_FEED_RE.search(head):
+            xml_api = "personio" if b"<workzag-jobs" in head else "rss"
+            yield from self.parse_feed(response, api=xml_api)
+            return
         if "json" in ctype or (not is_html and head[:1] in (b"{", b"[")):
             yield from self.parse_json(response)
             return
@@ -272,22 +307,60 @@ class JobsSpider(DSISpider):
             self.logger.warning("JSON-LD on %s only partly readable", response.url)
             for raw in raws:
                 raw.warnings.append("json-ld: only partly readable")
+        state_follow: list[str] = []
         if not raws:
             raws = state_jobs(html, page_url, lang_hint=lang_hint)
             if raws:
                 self.stat("jobs/js_state_pages")
+                raws, state_follow = self._split_state_listing(raws, page_url)
         if (not raws or (partial and len(raws) == 1)) and doc is not None:
             # no structured data, or a truncated JSON-LD posting: the markup may say more
+            orgs = [
+                n.get("name")
+                for _syntax, n in find_typed(found.nodes, "Organization")
+                if isinstance(n.get("name"), str)
+            ]
             fallback = fallback_job(
-                doc, page_url, lang_hint=lang_hint, job_hint=job_hint or bool(raws)
+                doc,
+                page_url,
+                lang_hint=lang_hint,
+                job_hint=job_hint or bool(raws),
+                organization_hint=orgs[0] if orgs else None,
             )
             if fallback is not None:
                 if "jsonld_unreadable" in found.problems or partial:
                     fallback.warnings.append("json-ld: unreadable, read from the markup")
                 raws = [fallback]
         yield from self._emit(raws, response.url)
+        for url in state_follow:
+            self.stat("jobs/followed/state_advert")
+            yield scrapy.Request(
+                canonical_url(url), callback=self.parse, cb_kwargs={"job_hint": True}
+            )
         if doc is not None:
             yield from self._follow(doc, response)
+
+    def _split_state_listing(
+        self, raws: list[RawJob], page_url: str
+    ) -> tuple[list[RawJob], list[str]]:
+        """JS state of a listing: records with no text but their own advert URL on this site
+        are followed (the advert page says more) rather than emitted as half items."""
+        keep: list[RawJob] = []
+        follow: list[str] = []
+        page = canonical_url(page_url)
+        for raw in raws:
+            own = canonical_url(raw.url)
+            has_text = isinstance(raw.description, str) and len(raw.description.strip()) >= 40
+            if (
+                not has_text
+                and own != page
+                and urlsplit(own).netloc.lower() == urlsplit(page).netloc.lower()
+            ):
+                if own not in follow:
+                    follow.append(own)
+            else:
+                keep.append(raw)
+        return keep, follow
 
     def _follow(self, doc: Any, response: TextResponse) -> Iterator[scrapy.Request]:
         links = page_links(doc, response.url)
@@ -305,32 +378,39 @@ class JobsSpider(DSISpider):
             target = urljoin(response.url, (a.get("href") or "").strip())
             api = detect_feed(target)
             if api and not self._in_scope(target):
-                adapter = get_adapter(api, dict(self.dsi_source.options))
+                adapter = self._adapter(api)
                 for feed in adapter.feed_urls(target):
                     self.stat("jobs/followed/feed")
                     yield self._feed_request(feed, api)
 
     def parse_json(self, response: TextResponse) -> Iterator[Any]:
-        """A JSON response of an unknown API: job-like records anywhere in it."""
+        """A JSON response of an unknown API: a known ATS shape is read by its adapter, else
+        job-like records anywhere in it (the ``json`` adapter, which also follows ``next``)."""
         try:
-            values, _ = loads_lenient(response.text)
+            payload = load_json(response.body)
         except ValueError:
-            self.logger.warning("unreadable JSON at %s", response.url)
-            self.stat("parse/jobs/json_unreadable")
+            try:
+                values, _ = loads_lenient(response.text)
+            except ValueError:
+                self.logger.warning("unreadable JSON at %s", response.url)
+                self.stat("parse/jobs/json_unreadable")
+                return
+            raws = [r for v in values for r in json_records(v, response.url)]
+            if not raws:
+                self.stat("parse/jobs/json_no_jobs")
+            yield from self._emit(raws, response.url)
             return
-        raws = [r for v in values for r in json_records(v, response.url)]
-        if not raws:
-            self.stat("parse/jobs/json_no_jobs")
-        yield from self._emit(raws, response.url)
+        api = detect_payload(payload)
+        if api:
+            self.stat(f"jobs/feed_detected/{api}")
+        yield from self.parse_feed(response, api=api or "json", counted=True)
 
-    def parse_feed(self, response: Response, api: str) -> Iterator[Any]:
-        """One response of a public ATS feed, read by its adapter."""
-        self.stat("jobs/pages")
-        adapter = (
-            self.adapter
-            if self.adapter is not None and self.adapter.name == api
-            else get_adapter(api, dict(self.dsi_source.options))
-        )
+    def parse_feed(self, response: Response, api: str, counted: bool = False) -> Iterator[Any]:
+        """One response of a public ATS feed, read by its adapter. List records that are only
+        summaries are replaced by their posting (the adapter's ``detail_request``)."""
+        if not counted:
+            self.stat("jobs/pages")
+        adapter = self._adapter(api)
         try:
             records, context = adapter.records(response.body, response.url)
         except ValueError as exc:
@@ -343,6 +423,11 @@ class JobsSpider(DSISpider):
                 self.stat("parse/jobs/feed_bad_record")
                 continue
             try:
+                detail = adapter.detail_request(record, context, response.url)
+                if detail is not None:
+                    self.stat(f"jobs/feed/{api}/details")
+                    yield self._request(detail, api)
+                    continue
                 raws.append(adapter.raw_job(record, context, response.url))
             except (AttributeError, TypeError, ValueError, KeyError) as exc:
                 self.logger.warning(
@@ -351,9 +436,16 @@ class JobsSpider(DSISpider):
                 self.stat("parse/jobs/feed_bad_record")
         self.stat(f"jobs/feed/{api}", len(raws))
         yield from self._emit(raws, response.url)
-        next_url = adapter.next_url(response.body, response.url, records)
-        if next_url:
-            yield scrapy.Request(next_url, callback=self.parse_feed, cb_kwargs={"api": api})
+        sent = response.request.body if response.request is not None else b""
+        try:
+            nxt = adapter.next_request(response.body, response.url, records, sent)
+        except (ValueError, TypeError, KeyError) as exc:
+            self.logger.warning("no next page for the %s feed at %s: %s", api, response.url, exc)
+            self.stat("parse/jobs/feed_paging_error")
+            nxt = None
+        if nxt is not None:
+            self.stat("jobs/followed/feed_page")
+            yield self._request(nxt, api)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         """robots.txt ``Sitemap:`` lines, sitemap indexes and url sets (lastmod filtered)."""
@@ -438,7 +530,7 @@ class JobsSpider(DSISpider):
             if careers_like and target not in careers:
                 careers.append(target)
         for url, api in feeds:
-            adapter = get_adapter(api, dict(self.dsi_source.options))
+            adapter = self._adapter(api)
             for feed in adapter.feed_urls(url):
                 self.stat("careers/feeds")
                 yield self._feed_request(feed, api)

@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from crawler.cli import classify as classify_cmd
 from crawler.cli import crawl as crawl_cmd
 from crawler.cli import db, export, sources
 from crawler.cli import demo as demo_cmd
@@ -26,6 +27,10 @@ app.add_typer(export.app, name="export")
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(sources.app, name="sources")
 app.command(name="crawl")(crawl_cmd.crawl)
+app.command(name="train")(classify_cmd.train)
+app.command(name="evaluate")(classify_cmd.evaluate)
+app.command(name="classify")(classify_cmd.classify)
+app.add_typer(classify_cmd.bench_app, name="bench")
 app.command(name="demo")(demo_cmd.demo)
 
 
@@ -39,10 +44,12 @@ def _root(
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
+    from classifiers.registry import ModelError
     from crawler.sources import SourceError
     from storage.session import StorageUnavailable
 
     return (
+        ModelError,
         CLIError,
         SourceError,
         StorageUnavailable,

@@ -61,10 +61,34 @@ def demo(
 
 
 def _classify(url: str) -> dict[str, Any]:
-    from crawler.cli.classify import demo_classification
+    """Train from the shipped DSI4EU sample if no model is active, then score pending items."""
+    from classifiers.registry import default_model_dir, ensure_model
+    from crawler.classify_items import classify_stored_items
+    from storage.candidates import count_candidates
 
-    summary: dict[str, Any] = demo_classification(url)
-    return summary
+    model_dir = default_model_dir()
+    info = ensure_model(model_dir)
+    result = classify_stored_items(url, model_dir, pending_only=True)
+    with session_scope(url) as session:
+        candidates = count_candidates(session)
+    return {
+        "model_version": info.version,
+        "scored": result.scored,
+        "relevant": result.relevant,
+        "candidates": candidates,
+        "top": [
+            {
+                "name": c.name,
+                "kind": c.kind,
+                "relevance": c.relevance,
+                "technologies": c.technologies,
+                "areas": c.areas,
+                "explanation": c.explanation,
+                "website": c.website,
+            }
+            for c in result.top
+        ],
+    }
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
@@ -81,8 +105,10 @@ def _print_summary(summary: dict[str, Any]) -> None:
     cls = summary.get("classification")
     if not cls:
         return
+    candidates = ", ".join(f"{k}={v}" for k, v in sorted(cls["candidates"].items()))
     typer.echo(
-        f"model: {cls['model_version']}  scored: {cls['scored']}  candidates: {cls['candidates']}"
+        f"model: {cls['model_version']}  items scored now: {cls['scored']} "
+        f"(relevant: {cls['relevant']})  candidates: {candidates or 'none'}"
     )
     typer.echo("top candidates:")
     for c in cls["top"]:

@@ -4,7 +4,8 @@ A list of ``{"id", "text", "hostedUrl", "applyUrl", "createdAt" (epoch ms), "cat
 {"location", "commitment", "team", "department", "allLocations"}, "description" (HTML),
 "descriptionPlain", "lists": [{"text", "content"}], "additional", "workplaceType", "country",
 "salaryRange": {"min", "max", "currency", "interval"}}``. The feed has no company name: the
-source's ``organization`` option, else the company slug of the URL.
+source's ``organization`` option, else the company slug of the URL. Paged with ``skip`` and
+``limit``: when the URL sets ``limit`` and a page is full, the next page is requested.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from spiders.boards import BoardAdapter, load_json
+from spiders.boards import BoardAdapter, load_json, query_int, with_query
 from spiders.parsers.jobposting import RawJob
 from spiders.parsers.salary import normalise_salary, period_code
 
@@ -43,6 +44,12 @@ class LeverAdapter(BoardAdapter):
             raise ValueError("expected a list of postings")
         m = _COMPANY_RE.search(urlsplit(url).path)
         return payload, {"organization_slug": m.group(1) if m else None}
+
+    def next_url(self, body: bytes, url: str, records: Sequence[Any]) -> str | None:
+        limit = query_int(url, "limit")
+        if not limit or len(records) < limit:
+            return None
+        return with_query(url, skip=(query_int(url, "skip") or 0) + len(records), limit=limit)
 
     def raw_job(self, record: dict[str, Any], context: dict[str, Any], feed_url: str) -> RawJob:
         raw = RawJob(

@@ -52,7 +52,10 @@ _LEADIN_RE = re.compile(
     r"publicad[oa]\s+el|publicad[oa]|actualizad[oa]|fecha|"
     r"gepubliceerd\s+op|geplaatst\s+op|gepubliceerd|geplaatst|"
     r"opublikowan[oay]|dodan[oay]|data|"
-    r"pubblicato\s+il|pubblicato|publicado\s+em)\s*[:\-–]?\s+"
+    r"pubblicato\s+il|pubblicato|publicado\s+em|"
+    r"zveřejněno|zverejnené|publikováno|publikované|vloženo|publicerad|publicerat|"
+    r"julkaistu|közzétéve|feltöltve|publicat(?:\s+(?:la|pe))?|data\s+publicării|"
+    r"δημοσιεύθηκε|δημοσίευση|ημερομηνία)\s*[:\-–]?\s+"
     # bare articles/prepositions only before a number: "le 5 mars", not "il y a 2 jours"
     r"|(?:on|am|le|el|il|op|em)\s+(?=\d))",
     re.IGNORECASE,
@@ -168,6 +171,26 @@ for _month, _month_names in enumerate(
 ):
     for _name in _month_names.split():
         _MONTHS.setdefault(_name, _month)
+#: Czech, Slovak, Hungarian, Romanian and Greek (folded: no accents, final sigma as σ).
+for _month, _month_names in enumerate(
+    (
+        "ledna leden januara janu ianuarie ian ιανουαριου ιανουαριοσ ιαν",
+        "unora unor februara februarie febr φεβρουαριου φεβρουαριοσ φεβ",
+        "brezna brezen marec marcius marc martie μαρτιου μαρτιοσ μαρ",
+        "dubna duben aprila aprilis aprilie απριλιου απριλιοσ απρ",
+        "kvetna kveten maja majus μαιου μαιοσ μαι",
+        "cervna cerven juna junius iunie iun ιουνιου ιουνιοσ ιουν",
+        "cervence cervenec jula julius iulie iul ιουλιου ιουλιοσ ιουλ",
+        "srpna srpen augusta augusztus αυγουστου αυγουστοσ αυγ",
+        "zari septembra szeptember septembrie szept σεπτεμβριου σεπτεμβριοσ σεπ",
+        "rijna rijen oktobra oktober octombrie οκτωβριου οκτωβριοσ οκτ",
+        "listopadu novembra noiembrie noi νοεμβριου νοεμβριοσ νοε",
+        "prosince prosinec decembra decembrie δεκεμβριου δεκεμβριοσ δεκ",
+    ),
+    start=1,
+):
+    for _name in _month_names.split():
+        _MONTHS.setdefault(_name, _month)
 
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAY_MONTH_YEAR_RE = re.compile(
@@ -178,6 +201,10 @@ _MONTH_DAY_YEAR_RE = re.compile(
     rf"^(?P<month>{_MONTH_ALT})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})$"
 )
 _MONTH_YEAR_RE = re.compile(rf"^(?P<month>{_MONTH_ALT})\.?\s+(?:de )?(?P<year>\d{{4}})$")
+#: Hungarian order: "2024. március 5." / "2024. márc. 5."
+_YEAR_MONTH_DAY_RE = re.compile(
+    rf"^(?P<year>\d{{4}})\.?\s*(?P<month>{_MONTH_ALT})\.?\s*(?P<day>\d{{1,2}})\.?(?:-?(?:an|en|on|jen))?$"
+)
 _WEEKDAY_RE = re.compile(
     r"^(?:mon|tue|wed|thu|fri|sat|sun|montag|dienstag|mittwoch|donnerstag|freitag|samstag|"
     r"sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miercoles|"
@@ -293,7 +320,7 @@ def _relative(folded: str, now: datetime) -> date | None:
 
 def _named_month(folded: str) -> date | None:
     text = _WEEKDAY_RE.sub("", folded)
-    for pattern in (_DAY_MONTH_YEAR_RE, _MONTH_DAY_YEAR_RE):
+    for pattern in (_DAY_MONTH_YEAR_RE, _MONTH_DAY_YEAR_RE, _YEAR_MONTH_DAY_RE):
         match = pattern.match(text)
         if match is not None:
             month = _MONTHS[match["month"]]

@@ -30,6 +30,7 @@ from spiders.parsers.text import clean_text, html_to_text
 __all__ = [
     "RawJob",
     "detect_remote",
+    "employment_from_text",
     "employment_types",
     "job_from_node",
     "normalise_job",
@@ -41,32 +42,48 @@ _EMPLOYMENT_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p, re.IGNORECASE), code)
     for p, code in (
         (
-            r"full[\s_-]?time|vollzeit|temps\s+(?:plein|complet)|tiempo\s+completo|"
-            r"jornada\s+completa|tempo\s+pieno|pe[łl]n[ye]\s+etat|voltijd|heltid|plný\s+úvazek",
+            r"full[\s_-]?time|vollzeit|temps\s+(?:plein|complet)|plein\s+temps|tiempo\s+completo|"
+            r"jornada\s+completa|tempo\s+pieno|tempo\s+integral|pe[łl]n[ye]\s+(?:etat|wymiar)|"
+            r"voltijd|fulltime|heltid|heltidstjänst|plný\s+úvazek|plný\s+pracovný\s+úväzok|"
+            r"kokoaikai\w*|teljes\s+munkaidő|normă\s+întreagă|full[\s-]?time|πλήρης\s+απασχόληση",
             "FULL_TIME",
         ),
         (
             r"part[\s_-]?time|teilzeit|temps\s+partiel|tiempo\s+parcial|media\s+jornada|"
             r"tempo\s+parziale|cz[eę][sś][ćc]\s+etatu|niepełny\s+etat|deeltijd|deltid|"
-            r"minijob|werkstudent|working[\s_-]?student",
+            r"minijob|werkstudent|working[\s_-]?student|zkrácený\s+úvazek|částečný\s+úvazek|"
+            r"skrátený\s+úväzok|osa-aikai\w*|részmunkaidő|normă\s+parțială|"
+            r"μερική\s+απασχόληση|meio\s+período|tempo\s+parcial|aushilfe",
             "PART_TIME",
         ),
         (
-            r"contractor|freelance|freiberuf|self[\s_-]?employed|b2b|umowa\s+zlecenie|"
-            r"indépendant|autónomo|consultant",
+            r"contractor|^contract(?:\s+(?:role|position|job|work))?$|freelance\w*|freiberuf\w*|self[\s_-]?employed|b2b|"
+            r"umowa\s+(?:zlecenie|o\s+dzieło)|kontrakt|indépendant|autónomo|autoentrepreneur|"
+            r"auto-entrepreneur|portage|consultant|collaborazione|partita\s+iva|zzp|"
+            r"živnost|ičo|honorarbasis|honorar",
             "CONTRACTOR",
         ),
         (
-            r"temporary|temp\b|befristet|fixed[\s_-]?term|cdd|contrat\s+à\s+durée\s+déterminée|"
-            r"temporal|tempo\s+determinato|na\s+czas\s+okre[sś]lony|tijdelijk|interim",
+            r"temporary|temp\b|befristet|fixed[\s_-]?term|\bcdd\b|"
+            r"contrat\s+à\s+durée\s+déterminée|temporal|temporaire|tempo\s+determinato|"
+            r"na\s+czas\s+okre[sś]lony|tijdelijk|interim|intérim|zeitarbeit|saisonal|seasonal|"
+            r"doba\s+určitá|brigáda|visstid|vikariat|määräaikai\w*|határozott\s+idejű|"
+            r"perioadă\s+determinată|ορισμένου\s+χρόνου",
             "TEMPORARY",
         ),
         (
-            r"intern(?:ship)?|praktikum|praktikant|stage\b|stagiaire|prácticas|pr[aá]ctica|"
-            r"tirocinio|sta[zż]|apprentice|ausbildung|trainee|werkstudent",
+            r"\bintern(?:ship)?\b|praktikum|praktikant\w*|\bstage\b|stagiaire|alternance|"
+            r"apprentissage|prácticas|pr[aá]ctica|becari[oa]|tirocinio|stagista|\bsta[zż]\b|"
+            r"sta[zż]ysta|praktyk[ia]|apprentice\w*|ausbildung|azubi|trainee|werkstudent|"
+            r"est[aá]gio|estagiário|stagiair|afstudeerstage|praxe|stáž|harjoittel\w*|"
+            r"gyakornok|internship|πρακτική\s+άσκηση",
             "INTERN",
         ),
-        (r"volunteer|ehrenamt|bénévol|voluntari|wolontariat|vrijwillig", "VOLUNTEER"),
+        (
+            r"volunteer|ehrenamt\w*|bénévol\w*|voluntari\w*|volontari\w*|wolontariat|"
+            r"vrijwillig\w*|dobrovoln\w*|frivillig|vapaaehtoi\w*|önkéntes|εθελοντ\w*",
+            "VOLUNTEER",
+        ),
         (r"per[\s_-]?diem", "PER_DIEM"),
     )
 ]
@@ -82,8 +99,29 @@ _SCHEMA_CODES = {
 }
 #: Contract words that are not a working-time type (Personio's ``permanent``).
 _IGNORED_TYPES = re.compile(
-    r"^(?:permanent|festanstellung|unbefristet|cdi|indefinido|indeterminato|"
-    r"umowa\s+o\s+prac[eę]|vast)$",
+    r"^(?:permanent|regular|festanstellung|feste?\s+anstellung|unbefristet|cdi|"
+    r"contrat\s+à\s+durée\s+indéterminée|indefinido|contrato\s+indefinido|indeterminato|"
+    r"tempo\s+indeterminato|umowa\s+o\s+prac[eę]|vast|vast\s+contract|"
+    r"doba\s+neurčitá|hpp|tillsvidare|tillsvidareanställning|vakituinen|"
+    r"határozatlan\s+idejű|perioadă\s+nedeterminată|αορίστου\s+χρόνου|efetivo)$",
+    re.IGNORECASE,
+)
+#: A permanent contract said alone (``CDI``, ``Festanstellung``): full-time unless stated.
+_PERMANENT_DEFAULT = "FULL_TIME"
+#: Employment words written in a title or a labelled phrase of the text ("(Teilzeit)",
+#: "Contrat : CDI, temps plein"), used when the source has no employment type.
+_TYPE_IN_TITLE_RE = re.compile(
+    r"\((?P<paren>[^()]{2,40})\)|\b(?P<word>werkstudent\w*|praktikum|praktikant\w*|"
+    r"internship|intern|stagiaire|stage|alternance|minijob|teilzeit|vollzeit|part[\s-]?time|"
+    r"full[\s-]?time|freelance\w*|volunteer|ehrenamt\w*|cdi|cdd|b2b|est[aá]gio|"
+    r"tirocinio|prácticas|becari[oa])\b",
+    re.IGNORECASE,
+)
+_TYPE_IN_TEXT_RE = re.compile(
+    r"\b(?:contrat|type de contrat|contract(?:\s+type)?|employment(?:\s+type)?|"
+    r"anstellungsart|vertragsart|arbeitszeit|tipo de contrato|jornada|contratto|"
+    r"rodzaj umowy|wymiar pracy|dienstverband|typ úvazku|anställningsform)\s*[:：]\s*"
+    r"(?P<value>[^.\n;]{2,60})",
     re.IGNORECASE,
 )
 
@@ -183,6 +221,7 @@ def employment_types(value: Any) -> str | None:
     any language; unknown values are kept as cleaned text. Several are joined with ``", "``."""
     items: list[Any] = value if isinstance(value, list) else [value]
     parts: list[str] = []
+    permanent = False
     for item in items:
         text = _text(item)
         if not text:
@@ -197,6 +236,7 @@ def employment_types(value: Any) -> str | None:
             else:
                 found = [c for pattern, c in _EMPLOYMENT_PATTERNS if pattern.search(piece)]
                 if not found and _IGNORED_TYPES.match(piece):
+                    permanent = True
                     continue
                 if not found:
                     found = [piece]
@@ -206,7 +246,26 @@ def employment_types(value: Any) -> str | None:
     codes = [p for p in parts if p in _SCHEMA_CODES]
     if codes:  # free text next to a recognised type ("Permanent (28 hours)") is noise
         parts = codes
+    elif not parts and permanent:
+        parts = [_PERMANENT_DEFAULT]
     return ", ".join(parts) if parts else None
+
+
+def employment_from_text(title: str | None, description: str | None) -> str | None:
+    """schema.org codes from a title ("(Teilzeit)", "Werkstudent") or a labelled phrase in the
+    text ("Contrat : CDI, temps plein"); only recognised codes, never free text."""
+    candidates: list[str] = []
+    for m in _TYPE_IN_TITLE_RE.finditer(title or ""):
+        candidates.append(m.group("paren") or m.group("word"))
+    if description:
+        labelled = _TYPE_IN_TEXT_RE.search(description[:20_000])
+        if labelled:
+            candidates.append(labelled.group("value"))
+    for text in candidates:
+        found = employment_types(text)
+        if found and all(c in _SCHEMA_CODES for c in found.split(", ")):
+            return found
+    return None
 
 
 def detect_remote(
@@ -430,14 +489,21 @@ def normalise_job(raw: RawJob, *, source: str, now: datetime | None = None) -> J
     city, region, country = _place(raw)
     salary = raw.salary
     if (salary is None or salary.empty) and raw.salary_text:
-        parsed = parse_salary_text(raw.salary_text, require_context=False)
+        parsed = parse_salary_text(raw.salary_text, require_context=False, country_hint=country)
         if parsed is not None:
             salary = parsed
     if salary is None and description:
-        salary = parse_salary_text(description[:20_000], require_context=True)
+        salary = parse_salary_text(description[:20_000], require_context=True, country_hint=country)
+    elif salary is not None and not salary.empty and salary.period is None and description:
+        # "od 12 000 do 15 000 zł brutto" in a field, "... miesięcznie" in the text
+        again = parse_salary_text(description[:20_000], require_context=True, country_hint=country)
+        if again is not None and (again.min, again.max) == (salary.min, salary.max):
+            salary = again
     if salary is not None:
         warnings.extend(w for w in salary.warnings if w not in warnings)
     employment = employment_types(raw.employment_type)
+    if employment is None and raw.employment_type in (None, "", []):
+        employment = employment_from_text(title, description)
     remote = detect_remote(
         explicit=raw.remote,
         short_texts=[title, _text(raw.location_text), _text(raw.locality), employment],

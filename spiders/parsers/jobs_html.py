@@ -47,14 +47,20 @@ JOB_PATH_RE = re.compile(
     re.IGNORECASE,
 )
 _NOT_ADVERT_RE = re.compile(
-    r"/(?:admin|login|logout|signin|sign-in|signup|register|apply|bewerben|postuler|"
-    r"aplikuj|search|suche|feed|rss|tag|tags|category|categories|page|wp-json|cdn-cgi)"
+    r"/(?:admin|login|logout|signin|sign-in|signup|sign-up|register|account|my-account|apply|"
+    r"application|applications|bewerben|bewerbung|postuler|candidature|aplikuj|solliciteer|"
+    r"share|sharer|print|search|suche|feed|rss|tag|tags|category|categories|page|wp-json|"
+    r"wp-login\.php|cdn-cgi|cart|oauth|auth)"
     r"(?:/|$|\?)|\.(?:pdf|docx?|xlsx?|zip|png|jpe?g|gif|svg|webp|css|js|ico|xml|json)$",
     re.IGNORECASE,
 )
 _NEXT_TEXT_RE = re.compile(
     r"^\s*(?:next|next page|more|older|weiter|nächste(?: seite)?|suivant(?:e)?|"
-    r"page suivante|siguiente|successiva|avanti|następna|dalej|volgende|próxima|›|»|→|>|>>)"
+    r"page suivante|siguiente|successiva|avanti|następna|dalej|volgende|próxima|›|»|→|>|>>|"
+    r"load more|show more|more jobs|view more|mehr laden|mehr anzeigen|weitere (?:jobs|stellen)|"
+    r"voir plus|charger plus|plus d'offres|cargar más|ver más|mostra altri|carica altri|"
+    r"pokaż więcej|załaduj więcej|meer laden|toon meer|další|načíst další|visa fler|"
+    r"näytä lisää)"
     r"\s*[›»→>]*\s*$",
     re.IGNORECASE,
 )
@@ -64,25 +70,48 @@ _TITLE_JOB_RE = re.compile(
     r"coordinator|designer|analyst|scientist|specialist|consultant|assistant|lead|head of|"
     r"director|researcher|intern|entwickler\w*|referent\w*|mitarbeiter\w*|projektleit\w*|"
     r"chargé\w*|chef de projet|développeu\w*|ingénieur\w*|desarrollador\w*|programista|"
-    r"specjalista|kierownik|koordynator\w*|stagiaire|praktikant\w*|werkstudent\w*)\b",
+    r"specjalista|kierownik|koordynator\w*|stagiaire|praktikant\w*|werkstudent\w*|"
+    r"sachbearbeiter\w*|berater\w*|leiter\w*|analyst\w*|vývojář\w*|programátor\w*|"
+    r"analytik\w*|specialist\w*|koordinátor\w*|referent\w*|manažer\w*|správce|"
+    r"sviluppatore\w*|sviluppatrice|responsabile|tecnico|analista|coordinat\w*|"
+    r"ontwikkelaar|medewerker|adviseur|beleidsmedewerker|projectleider|"
+    r"utvecklare|handläggare|samordnare|kehittäjä|asiantuntija|fejlesztő|elemző|"
+    r"dezvoltator|specialist|programator|analist|"
+    r"técnic[oa]|gestor[a]?|t[ée]cnico|estágio|estagiário\w*|becari[oa]|"
+    r"développeur|data|product owner|ux|ui)\b",
     re.IGNORECASE,
 )
 _TITLE_SEP_RE = re.compile(r"\s+[|–—·•:-]\s+")
 _LABELS = {
-    "location": r"location|standort|arbeitsort|einsatzort|ort|lieu|localisation|ubicación|"
-    r"ubicacion|sede|lokalizacja|miejsce pracy|locatie|standplaats|place of work",
+    "location": r"location|job location|work location|standort|arbeitsort|einsatzort|dienstort|"
+    r"ort|lieu|lieu de travail|localisation|ubicación|ubicacion|localización|sede|"
+    r"sede di lavoro|luogo di lavoro|lokalizacja|miejsce pracy|locatie|standplaats|werklocatie|"
+    r"place of work|místo|místo výkonu práce|místo práce|miesto výkonu práce|miesto práce|"
+    r"sijainti|työpaikan sijainti|ort|placering|arbetsort|tjenestested|arbejdssted|"
+    r"munkavégzés helye|helyszín|locație|locatie|localitate|τοποθεσία|local de trabalho|"
+    r"localização|local",
     "organization": r"company|employer|organi[sz]ation|arbeitgeber|unternehmen|firma|"
     r"entreprise|employeur|empresa|pracodawca|werkgever|organisatie",
-    "date": r"posted|published|date posted|veröffentlicht|erstellt|publié(?:e)?(?: le)?|"
-    r"mis en ligne|publicado|pubblicato|opublikowano|data publikacji|geplaatst",
+    "date": r"posted|posted on|published|published on|date posted|veröffentlicht|"
+    r"veröffentlicht am|erstellt|erstellt am|online seit|publié(?:e)?(?: le)?|"
+    r"date de publication|mis en ligne|publicado|publicado el|fecha de publicación|"
+    r"pubblicato|pubblicato il|data di pubblicazione|opublikowano|data publikacji|"
+    r"data dodania|geplaatst|geplaatst op|publicatiedatum|zveřejněno|datum zveřejnění|"
+    r"zverejnené|dátum zverejnenia|publicerad|publiceringsdatum|julkaistu|közzétéve|"
+    r"megjelenés|publicat|data publicării|δημοσιεύθηκε|ημερομηνία δημοσίευσης",
     "valid": r"closing date|deadline|apply by|bewerbungsfrist|bewerbungsschluss|"
     r"date limite|fecha límite|scadenza|termin|sluitingsdatum|valid until|expires",
-    "salary": r"salary|pay|compensation|gehalt|vergütung|salaire|rémunération|salario|sueldo|"
-    r"retribuzione|wynagrodzenie|pensja|salaris",
-    "employment": r"employment type|job type|contract|type of contract|anstellungsart|"
-    r"beschäftigungsart|arbeitszeit|vertragsart|type de contrat|"
-    r"type d'emploi|tipo de contrato|jornada|rodzaj umowy|wymiar pracy|"
-    r"dienstverband",
+    "salary": r"salary|pay|compensation|gehalt|vergütung|entgelt|salaire|rémunération|salario|"
+    r"sueldo|retribuzione|ral|stipendio|wynagrodzenie|pensja|salaris|mzda|plat|"
+    r"platové podmínky|lön|palkka|fizetés|salariu|μισθός|salário|remuneração",
+    "employment": r"employment type|employment|job type|contract|contract type|type of contract|"
+    r"working hours|anstellungsart|beschäftigungsart|arbeitszeit|vertragsart|"
+    r"art der anstellung|type de contrat|contrat|type d'emploi|temps de travail|"
+    r"tipo de contrato|tipo de jornada|jornada|tipo di contratto|orario|contratto|"
+    r"rodzaj umowy|wymiar pracy|wymiar etatu|typ umowy|dienstverband|type dienstverband|"
+    r"uren per week|dienstverband|typ úvazku|úvazek|druh pracovního poměru|typ pracovného "
+    r"pomeru|anställningsform|omfattning|työsuhde|työaika|munkarend|foglalkoztatás jellege|"
+    r"tip contract|τύπος απασχόλησης",
 }
 _LABEL_RES = {
     k: re.compile(rf"^\s*(?:{v})\s*[:：]?\s*$", re.IGNORECASE) for k, v in _LABELS.items()
@@ -293,9 +322,10 @@ def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
         if "next" in el.get("rel", "").lower().split() and el.get("href"):
             _add(links.next_pages, urljoin(base, el.get("href", "").strip()))
     current_page = _page_number(url) or 1
-    for a in doc.iterfind(".//a[@href]"):
-        href = (a.get("href") or "").strip()
-        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+    for a in _link_elements(doc):
+        href = (a.get("href") or a.get("data-href") or a.get("data-url") or "").strip()
+        href = href or (a.get("data-link") or "").strip()
+        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "sms:")):
             continue
         target = urljoin(base, href).split("#", 1)[0]
         if urlsplit(target).scheme not in ("http", "https") or not _same_site(target, url):
@@ -318,6 +348,14 @@ def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
         ):
             _add(links.adverts, target)
     return links
+
+
+def _link_elements(doc: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """Anchors, plus cards and "load more" buttons that carry their URL in ``data-href``/
+    ``data-url``/``data-link`` (clicked by a script)."""
+    found: list[lxml_html.HtmlElement] = list(doc.iterfind(".//a[@href]"))
+    found.extend(doc.xpath("//*[not(self::a) and (@data-href or @data-url or @data-link)]"))
+    return found
 
 
 _PAGE_PARAMS = ("page", "p", "pg", "seite", "strona", "pagina", "paged", "start", "offset")
@@ -357,6 +395,11 @@ def _state_blobs(html: str) -> Iterator[tuple[str, Any]]:
             continue
         if "=" not in body:
             continue
+        for fm in _NUXT_FN_RE.finditer(body):
+            try:
+                yield "__NUXT__", _nuxt_function_state(body, fm)
+            except (ValueError, IndexError):
+                continue
         for am in _STATE_ASSIGN_RE.finditer(body):
             start = am.end()
             quote = am.group("q")
@@ -377,11 +420,143 @@ def _state_blobs(html: str) -> Iterator[tuple[str, Any]]:
                         value, _end = decoder.raw_decode(body, start)
                         values = [value]
                     except ValueError:
-                        values, _ = loads_lenient(_js_object_literal(body[start:]))
+                        literal = _js_object_literal(body[start:])
+                        try:
+                            values, _ = loads_lenient(literal)
+                        except ValueError:  # unquoted keys, single quotes, !0...
+                            values = [json.loads(js_literal_to_json(literal), strict=False)]
             except (ValueError, IndexError):
                 continue
             for v in values:
                 yield am.group("name"), v
+
+
+_NUXT_FN_RE = re.compile(
+    r"__NUXT__\s*=\s*\(?\s*function\s*\((?P<params>[\w$,\s]*)\)\s*\{\s*return\s*(?=\{)"
+)
+_JS_TOKEN_RE = re.compile(
+    r"""(?P<ws>\s+|//[^\n]*|/\*.*?\*/)|(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|"""
+    r"(?P<num>-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<bang>!\s*[01])|"
+    r"(?P<ident>[A-Za-z_$][\w$]*)|(?P<punct>[{}\[\],:])",
+    re.DOTALL,
+)
+
+
+def _js_string_value(token: str) -> str:
+    """A JS string literal (either quote) as a Python string."""
+    quote = token[0]
+    inner = token[1:-1]
+    if quote == "'":
+        inner = inner.replace("\\'", "'").replace('"', '\\"')
+    inner = re.sub(r"\\x([0-9a-fA-F]{2})", r"\\u00\1", inner)
+    value: str = json.loads(f'"{inner}"', strict=False)
+    return value
+
+
+def js_literal_to_json(text: str, env: dict[str, str] | None = None) -> str:
+    """A JS object/array literal as JSON text, without evaluating anything: unquoted keys
+    quoted, single-quoted strings converted, ``!0``/``!1`` as booleans, ``undefined``/``void 0``
+    as null, and identifiers replaced by ``env`` (JSON texts), else null. ``ValueError`` on
+    anything else (function calls, operators)."""
+    env = env or {}
+    out: list[str] = []
+    stack: list[str] = []
+    pos = 0
+    expect_key = False
+    while pos < len(text):
+        m = _JS_TOKEN_RE.match(text, pos)
+        if m is None:
+            raise ValueError(f"unexpected JS at {pos}: {text[pos : pos + 20]!r}")
+        pos = m.end()
+        kind = m.lastgroup
+        tok = m.group(0)
+        if kind == "ws":
+            continue
+        if kind == "punct":
+            if tok in "}]" and out and out[-1] == ",":
+                out.pop()
+            if tok in "{[":
+                stack.append(tok)
+            elif tok in "}]":
+                if not stack:
+                    raise ValueError("unbalanced")
+                stack.pop()
+            out.append(tok)
+            expect_key = tok in "{," and bool(stack) and stack[-1] == "{"
+            if not stack:
+                break
+            continue
+        if expect_key and kind in ("ident", "str", "num"):
+            key = _js_string_value(tok) if kind == "str" else tok
+            out.append(json.dumps(key))
+            expect_key = False
+            continue
+        if kind == "str":
+            out.append(json.dumps(_js_string_value(tok)))
+        elif kind == "num":
+            out.append(tok if not tok.startswith((".", "-.")) else tok.replace(".", "0.", 1))
+        elif kind == "bang":
+            out.append("true" if tok.strip("! \t") == "0" else "false")
+        elif tok in ("true", "false", "null"):
+            out.append(tok)
+        elif tok == "void":
+            nxt = _JS_TOKEN_RE.match(text, pos)
+            while nxt is not None and nxt.lastgroup == "ws":
+                nxt = _JS_TOKEN_RE.match(text, nxt.end())
+            if nxt is None or nxt.lastgroup != "num":
+                raise ValueError("void without operand")
+            pos = nxt.end()
+            out.append("null")
+        elif tok in env:
+            out.append(env[tok])
+        else:
+            out.append("null")  # undefined, NaN, an unknown variable
+    if stack:
+        raise ValueError("unbalanced JS literal")
+    return "".join(out)
+
+
+def _call_end(body: str, start: int) -> int:
+    """The index of the ``)`` closing a call whose arguments start at ``start``."""
+    depth = 0
+    quote: str | None = None
+    i = start
+    while i < len(body):
+        ch = body[i]
+        if quote:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == quote:
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    raise ValueError("unterminated call")
+
+
+def _nuxt_function_state(body: str, fm: re.Match[str]) -> Any:
+    """``window.__NUXT__=(function(a,b){return {...}}(1,"x"))``: the returned object with
+    the parameters replaced by the call's arguments (literal values only; nothing is run)."""
+    params = [p.strip() for p in fm.group("params").split(",") if p.strip()]
+    obj = _js_object_literal(body[fm.end() :])
+    rest = body[fm.end() + len(obj) :]
+    m = re.match(r"\s*;?\s*\}\s*\)?\s*\(", rest)
+    if m is None:
+        raise ValueError("no call of the NUXT function")
+    args_start = fm.end() + len(obj) + m.end()
+    args_end = _call_end(body, args_start)
+    args = json.loads(js_literal_to_json("[" + body[args_start:args_end] + "]"), strict=False)
+    if not isinstance(args, list):
+        raise ValueError("NUXT arguments unreadable")
+    env = {name: json.dumps(args[i]) if i < len(args) else "null" for i, name in enumerate(params)}
+    return json.loads(js_literal_to_json(obj, env), strict=False)
 
 
 def _string_end(body: str, start: int, quote: str) -> int:
@@ -621,6 +796,7 @@ def _labelled(doc: lxml_html.HtmlElement) -> dict[str, str]:
             m = rx.match(own)
             if m and dt.tag in ("span", "div", "li", "p", "dt", "strong", "b", "td", "th"):
                 out[key] = clean_text(m.group("value"))
+                dt.set(_LABEL_MARK, key)
         for key, rx in _LABEL_RES.items():
             if key in out or not rx.match(own):
                 continue
@@ -637,7 +813,65 @@ def _labelled(doc: lxml_html.HtmlElement) -> dict[str, str]:
                     value = whole[len(own) :].strip(" :：") if whole.startswith(own) else None
             if value and len(value) <= 140:
                 out[key] = value
+                dt.set(_LABEL_MARK, key)
     return out
+
+
+_LABEL_MARK = "data-dsi-label"
+_FACT_CONTAINERS = frozenset({"li", "tr", "p", "div", "span", "dd", "dt", "strong", "b", "label"})
+_APPLY_TEXT_RE = re.compile(
+    r"^\W*(?:apply(?: now| here| online)?|jetzt bewerben|bewerben|online bewerben|postuler|"
+    r"je postule|candidater|aplikuj|aplikuj teraz|solliciteer(?: nu)?|inscríbete|postúlate|"
+    r"candidati|candidatar(?:-se)?|odpovědět|reagovat|ansök|hae|jelentkezem|aplică|"
+    r"share|teilen|partager|compartir|condividi|udostępnij|delen|"
+    r"back to (?:all )?jobs|zurück zur übersicht|retour aux offres)\W*$",
+    re.IGNORECASE,
+)
+#: Blocks that are never the advert body: banners, consent, sharing, related jobs, newsletters.
+_NOISE_CLASS_RE = re.compile(
+    r"cookie|consent|gdpr|banner|newsletter|share|sharing|social|breadcrumb|related|similar|"
+    r"more-jobs|other-jobs|subscribe|popup|modal|sidebar|skip-link|visually-hidden|sr-only",
+    re.IGNORECASE,
+)
+
+
+def _drop_facts_and_noise(content: lxml_html.HtmlElement) -> None:
+    """Remove the labelled facts block, apply/share buttons and banners from the body copy."""
+    for el in list(content.xpath(f".//*[@{_LABEL_MARK}]")):
+        if el.getparent() is None:
+            continue
+        target = el
+        parent = el.getparent()
+        while (
+            parent is not None
+            and parent is not content
+            and parent.tag in _FACT_CONTAINERS
+            and len(clean_text(parent.text_content())) <= 200
+        ):
+            target, parent = parent, parent.getparent()
+        if target.tag == "dt":
+            nxt = target.getnext()
+            if nxt is not None and nxt.tag == "dd":
+                nxt.drop_tree()
+        if target.tag in ("th", "td"):
+            row = target.getparent()
+            target = row if row is not None and row.tag == "tr" else target
+        if target.getparent() is not None:
+            target.drop_tree()
+    for el in list(content.xpath(".//table|.//dl|.//ul")):
+        if el.getparent() is not None and not clean_text(el.text_content()):
+            el.drop_tree()
+    for el in list(content.xpath(".//a|.//button")):
+        if el.getparent() is not None and _APPLY_TEXT_RE.match(clean_text(el.text_content())):
+            el.drop_tree()
+    for el in list(content.xpath(".//*[@class or @id]")):
+        marker = f"{el.get('class', '')} {el.get('id', '')}"
+        if (
+            el.getparent() is not None
+            and _NOISE_CLASS_RE.search(marker)
+            and len(clean_text(el.text_content())) < 600
+        ):
+            el.drop_tree()
 
 
 def _by_class(doc: lxml_html.HtmlElement, key: str) -> str | None:
@@ -678,12 +912,45 @@ def _content_element(doc: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     return body if body is not None else doc
 
 
+_ORG_IN_TITLE_RE = re.compile(
+    r"(?:^|\b)(?:karriere|jobs?|careers?|stellen(?:angebote)?|arbeiten|work(?:ing)?|emplois?|"
+    r"offres? d'emploi|empleo|trabajar|lavorare|lavora|werken|praca|kariéra|kariera|"
+    r"vacatures?)\s+(?:bei|at|with|chez|à|en|con|presso|bij|w|u|v|hos|@)\s+(?P<org>[^|–—·•:]{2,80})$"
+    r"|^(?P<org2>[^|–—·•:]{2,80}?)\s+(?:karriere|careers|jobs|kariéra|kariera|emplois|empleo)$",
+    re.IGNORECASE,
+)
+
+
+def _org_from_title(title: str) -> str | None:
+    """ "Karriere bei X" / "Careers at X" / "X Careers" in a page title's segments."""
+    for part in _TITLE_SEP_RE.split(title):
+        m = _ORG_IN_TITLE_RE.search(part.strip())
+        if m:
+            org = clean_text(m.group("org") or m.group("org2"))
+            if org and not _TITLE_JOB_RE.fullmatch(org):
+                return org
+    return None
+
+
+def _logo_alt(doc: lxml_html.HtmlElement) -> str | None:
+    for img in doc.xpath(
+        "//header//img[@alt]|//*[contains(@class,'logo') or contains(@id,'logo')]//img[@alt]"
+        "|//img[contains(@class,'logo') or contains(@src,'logo')][@alt]"
+    ):
+        alt = clean_text(img.get("alt"))
+        alt = re.sub(r"\s*(?:logo|logotyp|logotipo)\s*$", "", alt, flags=re.IGNORECASE).strip()
+        if alt and 2 <= len(alt) <= 80 and alt.lower() not in ("logo", "home", "startseite"):
+            return alt
+    return None
+
+
 def fallback_job(
     doc: lxml_html.HtmlElement,
     page_url: str,
     *,
     lang_hint: str | None = None,
     job_hint: bool = False,
+    organization_hint: str | None = None,
 ) -> RawJob | None:
     """An advert read from plain markup, or None when the page does not look like one advert.
 
@@ -697,6 +964,7 @@ def fallback_job(
     title_el = doc.find(".//title")
     page_title = clean_text(title_el.text_content()) if title_el is not None else ""
     title = h1s[0] if len(h1s) == 1 else (og_title or (h1s[0] if h1s else page_title))
+    title_org = _org_from_title(og_title or page_title or "")
     title = _clean_title(title or "", site_name)
     if not title:
         return None
@@ -710,6 +978,7 @@ def fallback_job(
     for h in content.xpath(".//h1"):
         if clean_text(h.text_content()) == title and h.getparent() is not None:
             h.drop_tree()
+    _drop_facts_and_noise(content)
     text = html_to_text(lxml_html.tostring(content, encoding="unicode"))
     url_jobby = is_job_url(page_url)
     title_jobby = bool(_TITLE_JOB_RE.search(title))
@@ -734,7 +1003,14 @@ def fallback_job(
     )
     raw.title = title
     raw.description = text
-    raw.organization = labelled.get("organization") or _by_class(doc, "organization") or site_name
+    raw.organization = (
+        labelled.get("organization")
+        or _by_class(doc, "organization")
+        or organization_hint
+        or site_name
+        or title_org
+        or _logo_alt(doc)
+    )
     raw.location_text = labelled.get("location") or _by_class(doc, "location")
     time_el = doc.xpath("//time[@datetime]")
     raw.date_posted = (
@@ -745,6 +1021,8 @@ def fallback_job(
     )
     raw.valid_through = labelled.get("valid")
     raw.employment_type = labelled.get("employment") or _by_class(doc, "employment")
+    if raw.employment_type:
+        raw.raw["employment_type"] = raw.employment_type
     salary_text = labelled.get("salary") or _by_class(doc, "salary")
     if salary_text:
         raw.salary = parse_salary_text(salary_text, require_context=False)

@@ -114,13 +114,18 @@ _TEXT_PERIODS: list[tuple[re.Pattern[str], str]] = [
         ),
         (
             r"(?:/|(?<![a-z])(?:per|an?|pro|par|al|por|za|na))\s*(?:month|monat|mois|mes|mese|mies\w*|"
-            r"miesiąc\w*|maand|měsíc|mo)\b|\bmonthly\b|\bmonatlich\b|\bmensuel\w*\b|"
+            r"miesiąc\w*|maand|měsíc|mo|mån|månad|måned|kuukausi|hó|lună|μήνα)\b|\bmonthly\b|"
+            r"\bmonatlich\b|\bmensuel\w*\b|\bměsíčně\b|\bmesačne\b|\bi\s+månaden\b|"
+            r"\bper\s+månad\b|\bmånedlig\w*|\bkuukaudessa\b|\bhavonta\b|\blunar\b|"
+            r"\bμηνιαίως\b|\bbrutto\s*/\s*monat\b|\bmensais\b|\bal\s+mes\b|"
             r"\bmensual\b|\bmensile\b|\bmiesięcznie\b|\bmaandelijks\b",
             "month",
         ),
         (
             r"(?:/|(?<![a-z])(?:per|an?|pro|par|al|por|za|na))\s*(?:year|annum|yr|jahr|an|année|año|ano|anno|"
-            r"rok|jaar)\b|\bp\.?\s?a\.?(?![a-z])|\bannual(?:ly)?\b|\byearly\b|\bjährlich\b|"
+            r"rok|jaar|år|vuosi|év)\b|\bp\.?\s?a\.?(?![a-z])|\bannual(?:ly)?\b|\byearly\b|"
+            r"\bjährlich\b|\bročně\b|\bpro\s+jahr\b|\blordi\s+annui\b|\bannui\b|\bpor\s+año\b|"
+            r"\bper\s+år\b|\bårslön\b|\bvuodessa\b|\bévente\b|\banual\w*\b|"
             r"\bannuel\w*\b|\banual\b|\bannuo\b|\brocznie\b|\bjaarlijks\b|\bbrutto\s*/?\s*jahr",
             "year",
         ),
@@ -143,13 +148,23 @@ _CURRENCY_TOKENS: list[tuple[str, str]] = [
     ("usd", "USD"),
     ("us$", "USD"),
     ("$", "USD"),
+    ("a$", "AUD"),
+    ("au$", "AUD"),
+    ("c$", "CAD"),
+    ("ca$", "CAD"),
+    ("nz$", "NZD"),
+    ("hk$", "HKD"),
+    ("s$", "SGD"),
+    ("fr.", "CHF"),
+    ("kr.", "DKK"),
+    ("ron", "RON"),
+    ("isk", "ISK"),
     ("sek", "SEK"),
     ("nok", "NOK"),
     ("dkk", "DKK"),
     ("kr", "SEK"),
     ("huf", "HUF"),
     ("ft", "HUF"),
-    ("ron", "RON"),
     ("lei", "RON"),
     ("bgn", "BGN"),
     ("лв", "BGN"),
@@ -172,7 +187,7 @@ _CURRENCY_RE_PART = "|".join(
 _CURRENCY_MAP = dict(_CURRENCY_TOKENS)
 
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f\u2009.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-_AMOUNT = rf"(?:{_NUM})\s*(?:k|tsd\.?|tys\.?)?"
+_AMOUNT = rf"(?:{_NUM})(?:\s*(?:k|tsd\.?|tys\.?)(?!\w))?"
 _CUR = rf"(?:{_CURRENCY_RE_PART})"
 _SEP = r"\s*(?:-|–|—|to|bis|à|a|do|até|tot|and)\s*"
 _SALARY_RE = re.compile(
@@ -259,9 +274,28 @@ def currency_code(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     v = value.strip()
+    if v.lower() in _CURRENCY_MAP:
+        return _CURRENCY_MAP[v.lower()]
     if re.fullmatch(r"[A-Za-z]{3}", v):
         return v.upper()
-    return _CURRENCY_MAP.get(v.lower())
+    return None
+
+
+#: Symbols several currencies share: resolved by the advert's country, else the default.
+_AMBIGUOUS: dict[str, dict[str, str]] = {
+    "$": {"US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD",
+          "MX": "MXN", "AR": "ARS", "CL": "CLP", "CO": "COP"},
+    "kr": {"SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "FO": "DKK", "GL": "DKK"},
+    "kr.": {"SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK"},
+}  # fmt: skip
+
+
+def resolve_currency(token: str, country: str | None) -> str | None:
+    """ISO code of a currency token; ``$``/``kr`` by the advert's country when it is known."""
+    options = _AMBIGUOUS.get(token.strip().lower())
+    if options and country and country.upper() in options:
+        return options[country.upper()]
+    return currency_code(token)
 
 
 def period_code(value: Any) -> str | None:
@@ -379,19 +413,24 @@ def salary_from_structured(value: Any, *, default_currency: str | None = None) -
 
 
 def parse_salary_text(
-    text: str, *, default_currency: str | None = None, require_context: bool = True
+    text: str,
+    *,
+    default_currency: str | None = None,
+    require_context: bool = True,
+    country_hint: str | None = None,
 ) -> Salary | None:
     """The first salary mentioned in ``text``: ``"€45,000 – €55,000 a year"``,
     ``"45.000-55.000 EUR brutto/Jahr"``, ``"£30k"``, ``"3 500 zł/mies."``.
 
     With ``require_context`` (free description text) a match counts only with a currency and
-    either a salary word before it or an explicit period after it.
+    either a salary word before it or an explicit period after it. ``country_hint`` (ISO
+    3166 alpha-2) resolves shared symbols: ``$`` in Canada is CAD, ``kr`` in Norway NOK.
     """
     if not text:
         return None
     for m in _SALARY_RE.finditer(text):
         cur_tok = next((m.group(g) for g in ("c1", "c2", "c3", "c4") if m.group(g)), None)
-        currency = currency_code(cur_tok) if cur_tok else default_currency
+        currency = resolve_currency(cur_tok, country_hint) if cur_tok else default_currency
         a1 = parse_number(m.group("a1"))
         a2 = parse_number(m.group("a2")) if m.group("a2") else None
         if a1 is None:

@@ -72,3 +72,55 @@ def test_unknown_period_is_not_annualised() -> None:
     sal = salary_from_structured({"currency": "PLN", "value": 5000})
     assert sal is not None and sal.min == 5000 and sal.annual is None
     assert any("period unknown" in w for w in sal.warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "expected"),
+    [
+        ("€3.200 – €3.800 brutto monatlich", None, (3200, 3800, "EUR", "month")),
+        ("CHF 95'000", None, (95000, 95000, "CHF", "year")),
+        ("SEK 45 000/mån", None, (45000, 45000, "SEK", "month")),
+        ("40-50k €", None, (40000, 50000, "EUR", "year")),
+        ("£35,000 - £40,000 per annum + benefits", None, (35000, 40000, "GBP", "year")),
+        ("od 12 000 do 15 000 zł brutto miesięcznie", None, (12000, 15000, "PLN", "month")),
+        ("1.800,00 € al mes", None, (1800, 1800, "EUR", "month")),
+        ("55 000 – 70 000 Kč měsíčně", None, (55000, 70000, "CZK", "month")),
+        ("4000-5000 lei lunar", None, (4000, 5000, "RON", "month")),
+        ("45 000 kr i månaden", "NO", (45000, 45000, "NOK", "month")),
+        ("$85,000 - $95,000 a year", "CA", (85000, 95000, "CAD", "year")),
+        ("$85,000 - $95,000 a year", None, (85000, 95000, "USD", "year")),
+    ],
+)
+def test_salary_text_formats_and_shared_symbols(
+    text: str, country: str | None, expected: tuple[float, float, str, str]
+) -> None:
+    from spiders.parsers.salary import parse_salary_text
+
+    sal = parse_salary_text(text, require_context=False, country_hint=country)
+    assert sal is not None
+    assert (sal.min, sal.max, sal.currency, sal.period) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Vollzeit", "FULL_TIME"),
+        ("Teilzeit", "PART_TIME"),
+        ("CDI", "FULL_TIME"),
+        ("CDD", "TEMPORARY"),
+        ("Stage", "INTERN"),
+        ("Werkstudent", "PART_TIME, INTERN"),
+        ("tempo pieno", "FULL_TIME"),
+        ("jornada completa", "FULL_TIME"),
+        ("umowa o pracę", "FULL_TIME"),
+        ("B2B", "CONTRACTOR"),
+        ("Praktikum", "INTERN"),
+        ("Vollzeit, befristet", "FULL_TIME, TEMPORARY"),
+        ("Fixed-term contract", "TEMPORARY"),
+        ("Plný úvazek", "FULL_TIME"),
+    ],
+)
+def test_employment_types_multilingual(value: str, expected: str) -> None:
+    from spiders.parsers.jobposting import employment_types
+
+    assert employment_types(value) == expected

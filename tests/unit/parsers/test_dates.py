@@ -181,3 +181,38 @@ def test_languages_are_passed_to_dateparser() -> None:
 )
 def test_iso_date(value: str | None, expected: str | None) -> None:
     assert iso_date(value, now=NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Czech and Slovak (genitive and nominative)
+        ("5. března 2024", date(2024, 3, 5)),
+        ("12. listopadu 2024", date(2024, 11, 12)),
+        ("1. července 2024", date(2024, 7, 1)),
+        ("Zveřejněno: 14. února 2025", date(2025, 2, 14)),
+        ("3. októbra 2024", date(2024, 10, 3)),
+        ("20. júna 2024", date(2024, 6, 20)),
+        # Polish
+        ("Opublikowano: 7 października 2024", date(2024, 10, 7)),
+        # Hungarian, year first
+        ("2024. március 5.", date(2024, 3, 5)),
+        ("2024. szept. 30.", date(2024, 9, 30)),
+        ("Közzétéve: 2025. január 9.", date(2025, 1, 9)),
+        # Romanian
+        ("5 martie 2024", date(2024, 3, 5)),
+        ("Publicat la 18 noiembrie 2024", date(2024, 11, 18)),
+        # Greek (genitive, accents and final sigma folded)
+        ("5 Μαρτίου 2024", date(2024, 3, 5)),
+        ("21 Μαΐου 2024", date(2024, 5, 21)),
+        ("Δημοσιεύθηκε: 2 Δεκεμβρίου 2024", date(2024, 12, 2)),
+        # Swedish and Finnish lead-ins
+        ("Publicerad 3 mars 2025", date(2025, 3, 3)),
+    ],
+)
+def test_parse_date_central_and_eastern_european_months(value: str, expected: date) -> None:
+    assert parse_date(value, now=NOW) == expected
+
+
+def test_hungarian_order_needs_a_real_day() -> None:
+    assert parse_date("2024. február 31.", now=NOW) is None
