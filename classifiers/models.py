@@ -1,0 +1,177 @@
+"""Model definitions: the scikit-learn pipelines and the fitted bundle ``DSIModel``.
+
+* Label tasks (technology, area, DSI focus): text features -> one-vs-rest calibrated logistic
+  regression (class weights balanced, Platt scaling fitted on internal out-of-fold scores,
+  ``ensemble=False`` so one linear model per label remains and explanations read its weights).
+  Per-label thresholds come from out-of-fold predictions in ``classifiers.train``.
+* Relevance: the same kind of features (char 3-5 n-grams, fewer features), one calibrated
+  logistic regression.
+* Baseline: sklearn's default ``TfidfVectorizer`` + one-vs-rest ``LogisticRegression`` at 0.5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+
+from classifiers.features import baseline_features, text_features
+
+RANDOM_STATE = 0
+
+
+@dataclass(slots=True, kw_only=True)
+class ModelParams:
+    """Hyper-parameters (chosen by 5-fold CV on the DSI4EU sample, see the classifiers README)."""
+
+    char_ngrams: tuple[int, int] = (2, 5)
+    word_ngrams: tuple[int, int] = (1, 2)
+    min_df: int = 2
+    max_features: int | None = 200_000
+    C: float = 1.0
+    class_weight: str | None = "balanced"
+    calibration_cv: int = 3
+    threshold_folds: int = 3
+    relevance_C: float = 4.0
+    relevance_char_ngrams: tuple[int, int] = (3, 5)
+    relevance_max_features: int = 50_000
+    #: every labelled record has at least one label: predict the top one when none passes
+    at_least_one: bool = True
+    #: copies of each curator decision in the training set (decisions are trusted labels)
+    decision_weight: int = 3
+    random_state: int = RANDOM_STATE
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelParams:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        for key in ("char_ngrams", "word_ngrams", "relevance_char_ngrams"):
+            if key in known:
+                known[key] = tuple(known[key])
+        return cls(**known)
+
+
+def _calibrated_lr(C: float, class_weight: str | None, cv: int, random_state: int) -> Any:
+    return CalibratedClassifierCV(
+        LogisticRegression(
+            C=C,
+            class_weight=class_weight,
+            solver="liblinear",
+            dual=True,
+            max_iter=2000,
+            random_state=random_state,
+        ),
+        method="sigmoid",
+        cv=cv,
+        ensemble=False,
+    )
+
+
+def label_pipeline(params: ModelParams) -> Pipeline:
+    return Pipeline(
+        [
+            (
+                "features",
+                text_features(
+                    char_ngrams=params.char_ngrams,
+                    word_ngrams=params.word_ngrams,
+                    min_df=params.min_df,
+                    max_features=params.max_features,
+                ),
+            ),
+            (
+                "clf",
+                OneVsRestClassifier(
+                    _calibrated_lr(
+                        params.C, params.class_weight, params.calibration_cv, params.random_state
+                    )
+                ),
+            ),
+        ]
+    )
+
+
+def relevance_pipeline(params: ModelParams) -> Pipeline:
+    return Pipeline(
+        [
+            (
+                "features",
+                text_features(
+                    char_ngrams=params.relevance_char_ngrams,
+                    word_ngrams=params.word_ngrams,
+                    min_df=params.min_df,
+                    max_features=params.relevance_max_features,
+                ),
+            ),
+            (
+                "clf",
+                _calibrated_lr(
+                    params.relevance_C, "balanced", params.calibration_cv, params.random_state
+                ),
+            ),
+        ]
+    )
+
+
+def baseline_pipeline(random_state: int = RANDOM_STATE) -> Pipeline:
+    """Plain TF-IDF + logistic regression, sklearn defaults, threshold 0.5."""
+    return Pipeline(
+        [
+            ("features", baseline_features()),
+            (
+                "clf",
+                OneVsRestClassifier(LogisticRegression(max_iter=1000, random_state=random_state)),
+            ),
+        ]
+    )
+
+
+@dataclass(slots=True, kw_only=True)
+class TaskModel:
+    """A fitted multi-label task: the pipeline over its learnable labels, plus thresholds."""
+
+    task: str
+    labels: list[str]
+    learnable: list[bool]
+    train_counts: list[int]
+    thresholds: list[float]
+    pipeline: Pipeline | None = None
+    at_least_one: bool = True
+
+    def predict_proba(self, texts: list[str]) -> NDArray[np.float64]:
+        """``len(texts) x len(labels)`` calibrated probabilities; 0 for unlearnable labels."""
+        out = np.zeros((len(texts), len(self.labels)), dtype=np.float64)
+        if self.pipeline is None or not texts:
+            return out
+        cols = np.flatnonzero(self.learnable)
+        out[:, cols] = self.pipeline.predict_proba(texts)
+        return out
+
+    def decide(self, P: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """Thresholded labels (with the top label kept when none passes, if configured)."""
+        learn = np.asarray(self.learnable, dtype=bool)
+        pred = (np.asarray(self.thresholds) <= P) & learn
+        if self.at_least_one and learn.any() and P.shape[0]:
+            none = ~pred.any(axis=1)
+            top = np.argmax(np.where(learn, P, -np.inf), axis=1)
+            pred[np.flatnonzero(none), top[none]] = True
+        return np.asarray(pred, dtype=bool)
+
+
+@dataclass(slots=True, kw_only=True)
+class DSIModel:
+    """Everything ``dsi classify`` needs: relevance + label tasks (+ what they were fitted on)."""
+
+    params: ModelParams
+    tasks: dict[str, TaskModel]
+    relevance: Pipeline
+    relevance_threshold: float
+    languages: dict[str, int] = field(default_factory=dict)

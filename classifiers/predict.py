@@ -1,0 +1,174 @@
+"""Batch prediction: relevance, labels above their thresholds, explanation, uncertainty.
+
+Bad input never raises here: empty or binary-looking text gets relevance 0, no labels and
+uncertainty 0 (no evidence, nothing for a curator to teach) and is flagged; very long text is
+cut (``features.DEFAULT_MAX_CHARS``) and flagged; text in a language the training data did not
+contain is flagged. Flags go in ``warnings`` and in the explanation, so a curator sees why a
+score is weak. Label explanations are written for relevant items only (the relevance explanation
+for every item with text).
+
+Uncertainty (for the active-learning review queue) is ``0.7 * u_rel + 0.3 * u_labels``, where
+``u_rel = 1 - |2 p - 1|`` for the relevance probability and ``u_labels`` is the mean over learnable
+labels of ``1 - |p - t| / max(t, 1 - t)`` (closeness to each label's threshold). Items near the
+accept/reject boundary, whose curator decision teaches the model most, come first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from classifiers.explain import Explainer, text_words
+from classifiers.features import DEFAULT_MAX_CHARS, clean_text, is_binaryish
+from classifiers.models import DSIModel
+
+logger = logging.getLogger(__name__)
+
+#: ScoreRow field -> task name in the model
+TASK_FIELDS = {"technologies": "technology", "areas": "area", "focus": "dsi_focus"}
+MIN_LANGUAGE_CHARS = 40
+
+
+@dataclass(slots=True, kw_only=True)
+class Prediction:
+    relevance: float
+    technologies: dict[str, float] = field(default_factory=dict)
+    areas: dict[str, float] = field(default_factory=dict)
+    focus: dict[str, float] = field(default_factory=dict)
+    explanation: dict[str, Any] = field(default_factory=dict)
+    uncertainty: float = 0.0
+    language: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def is_relevant(self) -> bool:
+        return bool(self.explanation.get("relevant"))
+
+
+def _detect(text: str) -> str | None:
+    from langdetect import DetectorFactory, detect
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        return str(detect(text[:500]))
+    except LangDetectException:
+        return None
+
+
+class Predictor:
+    """Wraps a :class:`DSIModel` with its explainers (built once, reused for every batch)."""
+
+    def __init__(self, model: DSIModel, version: str = "") -> None:
+        self.model = model
+        self.version = version
+        self._relevance = Explainer.for_pipeline(model.relevance)
+        self._tasks = {
+            name: Explainer.for_pipeline(t.pipeline)
+            for name, t in model.tasks.items()
+            if t.pipeline is not None
+        }
+
+    def predict(
+        self,
+        texts: Sequence[str],
+        *,
+        languages: Sequence[str | None] | None = None,
+        detect_language: bool = True,
+        explain: bool = True,
+        top_terms: int = 5,
+    ) -> list[Prediction]:
+        """Score a batch of texts (one :class:`Prediction` per text, same order)."""
+        if not texts:
+            return []
+        raw = [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
+        warnings: list[list[str]] = [[] for _ in raw]
+        for i, t in enumerate(raw):
+            if is_binaryish(t):
+                warnings[i].append("binary-looking text ignored")
+            elif not t.strip():
+                warnings[i].append("empty text: not scored")
+            elif len(t) > DEFAULT_MAX_CHARS:
+                warnings[i].append(f"long text cut to {DEFAULT_MAX_CHARS} characters")
+        cleaned = [clean_text(t) for t in raw]
+        langs: list[str | None] = list(languages) if languages is not None else [None] * len(raw)
+        known = set(self.model.languages)
+        for i, t in enumerate(cleaned):
+            if langs[i] is None and detect_language and len(t) >= MIN_LANGUAGE_CHARS:
+                langs[i] = _detect(t)
+            if langs[i] and known and langs[i] not in known:
+                warnings[i].append(f"language {langs[i]!r} not in the training data")
+        empty = [not t.strip() for t in cleaned]
+        X = np.asarray(cleaned, dtype=object)
+        rel_X = self._relevance.features.transform(X)
+        rel = self.model.relevance.named_steps["clf"].predict_proba(rel_X)[:, 1]
+        task_probs: dict[str, np.ndarray] = {}
+        task_pred: dict[str, np.ndarray] = {}
+        task_X: dict[str, Any] = {}
+        for name, tm in self.model.tasks.items():
+            P = np.zeros((len(X), len(tm.labels)))
+            if tm.pipeline is not None:
+                Xf = self._tasks[name].features.transform(X)
+                task_X[name] = Xf
+                cols = np.flatnonzero(tm.learnable)
+                P[:, cols] = tm.pipeline.named_steps["clf"].predict_proba(Xf)
+            task_probs[name] = P
+            pred_labels = tm.decide(P)
+            # the forced top label only makes sense for texts that are about DSI at all
+            forced = pred_labels & ~((np.asarray(tm.thresholds) <= P) & np.asarray(tm.learnable))
+            pred_labels[rel < self.model.relevance_threshold] &= ~forced[
+                rel < self.model.relevance_threshold
+            ]
+            pred_labels[np.asarray(empty)] = False
+            task_pred[name] = pred_labels
+        out = []
+        for i in range(len(X)):
+            # no usable text: no evidence either way, so not relevant and nothing to learn
+            p = 0.0 if empty[i] else float(rel[i])
+            pred = Prediction(relevance=round(p, 4), language=langs[i], warnings=warnings[i])
+            u_labels = []
+            explanation: dict[str, Any] = {
+                "relevant": p >= self.model.relevance_threshold,
+                "relevance_threshold": self.model.relevance_threshold,
+            }
+            words = text_words(cleaned[i]) if explain and cleaned[i] else []
+            if explain and cleaned[i]:
+                explanation["relevance"] = self._relevance.top_terms(rel_X, words, i, 0, top_terms)
+            for attr, name in TASK_FIELDS.items():
+                task = self.model.tasks.get(name)
+                if task is None:
+                    continue
+                row = task_probs[name][i]
+                chosen = {
+                    task.labels[j]: round(float(row[j]), 4)
+                    for j in np.flatnonzero(task_pred[name][i])
+                }
+                setattr(pred, attr, chosen)
+                for j in np.flatnonzero(task.learnable):
+                    thr = float(task.thresholds[j])
+                    u_labels.append(1 - abs(float(row[j]) - thr) / max(thr, 1 - thr))
+                if explain and cleaned[i] and chosen and explanation["relevant"]:
+                    ex = self._tasks[name]
+                    learn_cols = [int(c) for c in np.flatnonzero(task.learnable)]
+                    explanation[name] = {
+                        label: ex.top_terms(
+                            task_X[name],
+                            words,
+                            i,
+                            learn_cols.index(task.labels.index(label)),
+                            top_terms,
+                        )
+                        for label in chosen
+                    }
+            if pred.warnings:
+                explanation["warnings"] = pred.warnings
+            pred.explanation = explanation
+            u_rel = 1 - abs(2 * p - 1)
+            u_lab = float(np.mean(u_labels)) if u_labels and not empty[i] else 0.0
+            pred.uncertainty = round(0.7 * u_rel + 0.3 * u_lab, 4)
+            out.append(pred)
+        return out
