@@ -36,10 +36,22 @@ def project_settings(database_url: str | None = None, **overrides: Any) -> Setti
     return settings
 
 
+def load_spider_class(settings: Settings, name: str) -> type:
+    from scrapy.spiderloader import get_spider_loader
+
+    cls: type = get_spider_loader(settings).load(name)
+    return cls
+
+
 def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult]:
     """Crawl the sources concurrently; returns one result per source when all have finished."""
     from storage.migrate import upgrade
 
+    checked = [(s, load_spider_class(settings, s.spider)) for s in sources]
+    for source, spider_cls in checked:  # every source valid before anything starts
+        check = getattr(spider_cls, "check_source", None)
+        if check is not None:
+            check(source)
     upgrade(settings.get("DSI_DATABASE_URL"))
     install_reactor(settings.get("TWISTED_REACTOR"))
     # Scrapy installs its own root handler at LOG_LEVEL: drop the CLI's to avoid double lines.

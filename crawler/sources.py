@@ -56,6 +56,8 @@ class Source:
     max_pages: int = 500
     #: Spider-specific options (e.g. ``api = "ckan"``), read-only.
     options: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: The file the source was declared in (for error messages).
+    file: str | None = field(default=None, compare=False)
 
     def option(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)
@@ -127,7 +129,47 @@ def source_from_mapping(data: dict[str, Any], *, file: str | None = None, index:
         allow_private_network=allow_private,
         max_pages=max_pages,
         options=MappingProxyType(options),
+        file=file,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    """What a spider accepts for one source option."""
+
+    types: tuple[type, ...]
+    choices: tuple[Any, ...] | None = None
+    help: str = ""
+
+
+def check_options(source: Source, specs: dict[str, OptionSpec]) -> None:
+    """Validate a source's spider-specific options against its spider's specs.
+
+    Called before any crawl starts, so a typo (``apu = "ckan"``) or a bad value stops everything
+    with an error naming the file, the source and the field.
+    """
+    for key, value in source.options.items():
+        spec = specs.get(key)
+        if spec is None:
+            known = ", ".join(sorted(specs)) or "none"
+            raise SourceError(
+                f"unknown option for spider {source.spider!r} (known: {known})",
+                file=source.file,
+                source=source.name,
+                field=key,
+            )
+        bad_type = not isinstance(value, spec.types) or (
+            isinstance(value, bool) and bool not in spec.types
+        )
+        if bad_type or (spec.choices is not None and value not in spec.choices):
+            want = (
+                f"one of {', '.join(map(str, spec.choices))}"
+                if spec.choices
+                else " or ".join(t.__name__ for t in spec.types)
+            )
+            raise SourceError(
+                f"must be {want} (got {value!r})", file=source.file, source=source.name, field=key
+            )
 
 
 def parse_sources(text: str, *, file: str | None = None) -> list[Source]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, ClassVar
 
 import scrapy
 
-from crawler.sources import Source
+from crawler.sources import OptionSpec, Source, check_options
 
 
 class DSISpider(scrapy.Spider):
@@ -17,6 +17,13 @@ class DSISpider(scrapy.Spider):
     """
 
     dsi_source: Source
+    #: The spider-specific source options this spider understands (validated before a crawl).
+    source_options: ClassVar[dict[str, OptionSpec]] = {}
+
+    @classmethod
+    def check_source(cls, source: Source) -> None:
+        """Raise ``SourceError`` (naming file, source and field) for options this spider rejects."""
+        check_options(source, cls.source_options)
 
     def __init__(self, *args: Any, source: Source | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -30,7 +30,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -40,8 +40,10 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.dedupe import canonical_url
 from crawler.items import JobAdvert
+from crawler.sources import OptionSpec
 from spiders.base import DSISpider
 from spiders.boards import (
+    ADAPTERS,
     BoardAdapter,
     FeedRequest,
     detect_feed,
@@ -91,6 +93,13 @@ class JobsSpider(DSISpider):
     """Job adverts (schema.org JobPosting, JS state, markup fallback, ATS feeds)."""
 
     name = "jobs"
+    source_options: ClassVar[dict[str, OptionSpec]] = {
+        "api": OptionSpec((str,), ADAPTERS, "ATS / feed format; detected from URL or payload"),
+        "seed": OptionSpec((str,), ("candidates", "database"), "careers pages of known orgs"),
+        "sitemap_since": OptionSpec((str, date), None, "skip sitemap URLs older than this"),
+        "organization": OptionSpec((str,), None, "employer name for feeds that omit it"),
+        "breezy_pages": OptionSpec((bool,), None, "Breezy: fetch each advert page"),
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

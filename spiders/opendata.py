@@ -34,7 +34,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urljoin
 
 import scrapy
@@ -47,6 +47,7 @@ from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from crawler.items import OpenDataRecord
+from crawler.sources import OptionSpec
 from spiders.base import DSISpider
 from spiders.parsers import ckan, dcat, socrata
 from spiders.parsers.opendata_fields import country_of, iso_datetime, language_code
@@ -120,6 +121,17 @@ class _Portal:
 
 class OpendataSpider(DSISpider):
     name = "opendata"
+    source_options: ClassVar[dict[str, OptionSpec]] = {
+        "api": OptionSpec((str,), APIS, "portal kind; detected when absent"),
+        "country": OptionSpec((str,), None, "ISO country of the portal's datasets"),
+        "language": OptionSpec((str,), None, "default language of the portal"),
+        "rows": OptionSpec((int,), None, "CKAN page size (1-1000)"),
+        "incremental": OptionSpec((bool,), None, "only what changed since the last run"),
+        "since_margin": OptionSpec((int, float), None, "seconds of overlap for incremental runs"),
+        "showcases": OptionSpec((bool,), None, "harvest CKAN showcases"),
+        "organizations": OptionSpec((bool,), None, "harvest publishers"),
+        "max_catalog_pages": OptionSpec((int,), None, "DCAT/Socrata page cap"),
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

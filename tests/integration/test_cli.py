@@ -100,3 +100,18 @@ def test_sources_list(tmp_path: Path) -> None:
     (row,) = json.loads(result.stdout)
     assert row["name"] == "board" and row["options"] == {"api": "lever"}
     assert row["next_run"] and "T03:00:00" in row["next_run"]
+
+
+def test_bad_spider_option_stops_before_crawling(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_text(
+        '[[source]]\nname = "portal"\nspider = "opendata"\nurls = ["http://127.0.0.1:9/"]\n'
+        'api = "arcgis"\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "db.sqlite3"
+    result = run_dsi("crawl", "portal", "--sources", str(path), "--database", f"sqlite:///{db}")
+    assert result.returncode == 1
+    assert "source 'portal', field 'api'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not db.exists()  # nothing started

@@ -84,3 +84,35 @@ def test_find_and_adhoc() -> None:
     )
     assert src.name == "adhoc-opendata-127.0.0.1"
     assert src.option("api") == "ckan"
+
+
+def test_spider_options_are_checked_before_a_crawl() -> None:
+    from spiders.jobs import JobsSpider
+    from spiders.opendata import OpendataSpider
+
+    def src(spider: str, **options: object) -> object:
+        text = f'[[source]]\nname = "p"\nspider = "{spider}"\nurls = ["https://a.org/"]\n'
+        for key, value in options.items():
+            text += f"{key} = {json_value(value)}\n"
+        return parse_sources(text, file="sources.toml")[0]
+
+    OpendataSpider.check_source(src("opendata", api="ckan", rows=500, incremental=False))
+    JobsSpider.check_source(src("jobs", api="lever", seed="candidates"))
+    with pytest.raises(SourceError) as err:
+        OpendataSpider.check_source(src("opendata", apu="ckan"))
+    assert err.value.field == "apu" and "unknown option" in str(err.value)
+    assert "sources.toml" in str(err.value) and "source 'p'" in str(err.value)
+    with pytest.raises(SourceError, match="must be one of ckan, dcat, socrata"):
+        OpendataSpider.check_source(src("opendata", api="arcgis"))
+    with pytest.raises(SourceError, match="must be int"):
+        OpendataSpider.check_source(src("opendata", rows="many"))
+    with pytest.raises(SourceError, match="must be bool"):
+        OpendataSpider.check_source(src("opendata", incremental=1))
+    with pytest.raises(SourceError, match="field 'api'"):
+        JobsSpider.check_source(src("jobs", api="monster"))
+
+
+def json_value(value: object) -> str:
+    import json
+
+    return json.dumps(value)
