@@ -1,0 +1,65 @@
+"""`dsi demo`, the main job: sandbox -> crawl all sources -> store -> classify -> summary.
+
+Run twice on the same database: the second run must not add rows (idempotent set-up)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_dsi
+
+
+def free_port_block(n: int = 32) -> int:
+    """A port P such that P..P+n look free now (the sandbox falls back to free ports anyway)."""
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            base = s.getsockname()[1]
+        if base + n >= 65535:
+            continue
+        ok = True
+        for p in range(base, base + n):
+            with socket.socket() as t:
+                try:
+                    t.bind(("127.0.0.1", p))
+                except OSError:
+                    ok = False
+                    break
+        if ok:
+            return base
+    raise RuntimeError("no free block of ports")
+
+
+@pytest.mark.slow
+def test_demo_twice_is_idempotent(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    env = {"DSI_MODEL_DIR": str(tmp_path / "models"), "DSI_SPOOL_DIR": str(tmp_path / "spool")}
+    port = str(free_port_block())
+
+    first = run_dsi("demo", "--json", "--port", port, "--database", db, env=env, timeout=900)
+    assert first.returncode == 0, first.stderr[-4000:]
+    one = json.loads(first.stdout)
+    sources = {s["source"]: s for s in one["sources"]}
+    assert set(sources) >= {"sandbox-jobs", "sandbox-ckan", "sandbox-dcat", "sandbox-websites"}
+    assert all(s["finish_reason"] == "finished" for s in one["sources"])
+    assert one["pages_fetched"] > 200
+    assert one["items"]["jobs"] >= 50 and one["items"]["opendata"] >= 100
+    assert one["items"]["website"] >= 25
+    cls = one["classification"]
+    assert cls["model_version"] and cls["scored"] == sum(one["items"].values())
+    assert cls["candidates"].get("organisation", 0) > 5
+    top = cls["top"]
+    assert top and all(0.0 <= c["relevance"] <= 1.0 for c in top)
+    assert top == sorted(top, key=lambda c: -c["relevance"])
+    assert all(c["explanation"] for c in top)
+
+    second = run_dsi("demo", "--json", "--port", port, "--database", db, env=env, timeout=900)
+    assert second.returncode == 0, second.stderr[-4000:]
+    two = json.loads(second.stdout)
+    assert two["items"] == one["items"]  # no duplicate rows
+    assert two["classification"]["model_version"] == cls["model_version"]  # trained once
+    assert two["classification"]["candidates"] == cls["candidates"]
