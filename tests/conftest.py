@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,3 +125,16 @@ def run_dsi(
 @pytest.fixture
 def dsi() -> object:
     return run_dsi
+
+
+def crawl_adhoc(spider: str, url: str, database: str, *options: str) -> dict[str, Any]:
+    """`dsi crawl --spider S --url U -o k=v ... --json` in a real process; its summary + log."""
+    args = ["crawl", "--spider", spider, "--url", url, "--allow-private-network"]
+    args += ["--database", database, "--json"]
+    for option in options:
+        args += ["-o", option]
+    proc = run_dsi(*args)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    summary: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    summary["log"] = proc.stderr
+    return summary

@@ -8,29 +8,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import run_dsi
+from tests.conftest import crawl_adhoc, run_dsi
 
 pytestmark = pytest.mark.slow
 
 
 def _crawl(url: str, database: str, *options: str) -> dict[str, Any]:
-    args = [
-        "crawl",
-        "--spider",
-        "jobs",
-        "--url",
-        url,
-        "--allow-private-network",
-        "--database",
-        database,
-        "--json",
-    ]
-    for option in options:
-        args += ["-o", option]
-    result = run_dsi(*args)
-    assert result.returncode == 0, result.stderr[-3000:]
-    summary: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    return summary
+    return crawl_adhoc("jobs", url, database, *options)
 
 
 def _export(database: str) -> list[dict[str, Any]]:

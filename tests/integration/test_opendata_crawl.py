@@ -7,7 +7,6 @@ shared sandbox must not see.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,7 +26,7 @@ from storage.opendata import (
 )
 from storage.runs import finish_run, start_run
 from storage.session import session_scope
-from tests.conftest import run_dsi
+from tests.conftest import crawl_adhoc
 
 PORTAL = "https://portal.example/"
 
@@ -97,24 +96,7 @@ def test_repository_state_and_deletion_marks(database_url: str) -> None:
 
 # --- sandbox crawls ------------------------------------------------------------------------------
 def crawl(url: str, database: str, *options: str) -> dict[str, Any]:
-    args = [
-        "crawl",
-        "--spider",
-        "opendata",
-        "--url",
-        url,
-        "--allow-private-network",
-        "--database",
-        database,
-        "--json",
-    ]
-    for option in options:
-        args += ["-o", option]
-    proc = run_dsi(*args)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    summary: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    summary["log"] = proc.stderr
-    return summary
+    return crawl_adhoc("opendata", url, database, *options)
 
 
 def items(database: str, **where: Any) -> list[dict[str, Any]]:
