@@ -16,14 +16,27 @@ repeating-path traps skipped. Non-HTML responses are stopped at their headers; p
 UTF-8).
 
 JavaScript: a page that is an empty shell (almost no text but scripts, an app root, a
-``__NEXT_DATA__`` state, a ``<noscript>`` asking for JavaScript) is fetched again with
-Playwright (``meta={"playwright": True}``; Debian's chromium), and the profile records
-``rendered_with_browser``. Rendering is on unless the source sets ``render_js = false`` or the
-``DSI_WEBSITE_RENDER_JS`` setting is false; without chromium it is switched off, counted and
-warned, and such pages keep the text of their inline JSON state.
+``__NEXT_DATA__`` state, a ``<noscript>`` asking for JavaScript) is first read from its inline
+state: when the state holds enough text (``__NEXT_DATA__`` of a statically built Next.js site)
+no browser is needed, and the profile's ``raw["text_sources"]`` says ``state:__NEXT_DATA__``.
+Otherwise the page is fetched again with Playwright (``meta={"playwright": True}``; Debian's
+chromium), and the profile records ``rendered_with_browser``. Rendering is on unless the
+source sets ``render_js = false`` or the ``DSI_WEBSITE_RENDER_JS`` setting is false; without
+chromium it is switched off, counted and warned, and such pages keep the text of their inline
+JSON state.
 
 Page extraction (lxml, structured data, trafilatura) runs in a worker thread
 (``asyncio.to_thread``), never on the reactor thread.
+
+Crawls that stop early lose no site: near the crawl's page budget (``max_pages``, which Scrapy
+enforces as ``CLOSESPIDER_PAGECOUNT``, robots.txt and redirects included) no new pages are
+scheduled and every site finishes with the pages it has (warning "page budget of the crawl
+reached"). When the crawl is closed anyway (SIGTERM/Ctrl-C ``shutdown``, another
+``CLOSESPIDER_*`` limit) or goes idle with sites unfinished, the sites in progress are emitted
+as partial profiles from the pages already fetched, through the item pipelines, with the
+warning "crawl stopped (<reason>) before this site was finished" (stat
+``dsi/website/profiles_partial``); sites with no page fetched yet get none
+(``dsi/website/sites_not_crawled``).
 
 Seeds: the source's URLs, plus with ``seed = "showcases"`` the ``showcase_url`` of stored
 open-data showcases, with ``seed = "candidates"`` the websites of candidates (both read from
@@ -43,7 +56,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
@@ -51,6 +64,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DontCloseSpider,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
@@ -59,12 +73,14 @@ from scrapy.exceptions import (
 )
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 from twisted.python.failure import Failure
 
 from crawler.items import WebsiteProfile
+from crawler.sources import OptionSpec
 from spiders.base import DSISpider
 from spiders.parsers.website import (
     KIND_LIMITS,
@@ -80,6 +96,11 @@ from spiders.parsers.website import (
     trap_reason,
 )
 
+#: ``seed`` option values (the same as :data:`storage.seeds.SEED_MODES`; spiders do not import
+#: storage at module level).
+SEED_MODES = ("showcases", "candidates")
+#: Responses kept in reserve below ``max_pages`` for redirects we cannot foresee.
+BUDGET_MARGIN = 2
 #: Distinct query strings followed per path (``?page=2``, ``?page=3`` ...).
 MAX_QUERY_VARIANTS = 2
 #: Resource types the browser does not download when rendering (text is all we need).
@@ -121,6 +142,13 @@ class WebsiteSpider(DSISpider):
     """Profiles of organisation and project websites (see the module docstring)."""
 
     name = "website"
+    source_options: ClassVar[dict[str, OptionSpec]] = {
+        "pages_per_site": OptionSpec((int,), None, "pages fetched per site (default 8)"),
+        "max_depth": OptionSpec((int,), None, "link depth from the home page (default 2)"),
+        "render_js": OptionSpec((bool,), None, "render JavaScript-only pages in chromium"),
+        "seed": OptionSpec((str,), SEED_MODES, "also crawl websites read from the database"),
+        "seed_limit": OptionSpec((int,), None, "at most this many database seeds (1000)"),
+    }
     custom_settings: dict[str, Any] | None = {  # noqa: RUF012 - Scrapy reads it as is
         "DOWNLOAD_MAXSIZE": 3 * 1024 * 1024,
         "DOWNLOAD_WARNSIZE": 1024 * 1024,
@@ -138,6 +166,11 @@ class WebsiteSpider(DSISpider):
         self.max_depth = max(0, int(self.dsi_source.option("max_depth", 2)))
         self.render_js = bool(self.dsi_source.option("render_js", True))
         self.requests_made = 0
+        #: Responses of this crawl (robots.txt and redirects included), as Scrapy's
+        #: ``CLOSESPIDER_PAGECOUNT`` counts them; the spider's own count of answered pages
+        #: stands in when no downloader runs (fixture tests).
+        self.responses_seen = 0
+        self.pages_answered = 0
         self.now: datetime | None = None  # fixed by tests; None = the clock
 
     # --- setup -------------------------------------------------------------------------------
@@ -146,6 +179,9 @@ class WebsiteSpider(DSISpider):
         spider: WebsiteSpider = super().from_crawler(crawler, *args, **kwargs)
         spider._configure_rendering(crawler)
         crawler.signals.connect(spider._on_headers, signal=signals.headers_received)
+        crawler.signals.connect(spider._on_response, signal=signals.response_received)
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._on_engine_started, signal=signals.engine_started)
         return spider
 
     def _configure_rendering(self, crawler: Crawler) -> None:
@@ -269,6 +305,7 @@ class WebsiteSpider(DSISpider):
     async def parse_page(
         self, response: Response, site: str, kind: str, depth: int, browser: bool = False
     ) -> AsyncIterator[Any]:
+        self.pages_answered += 1
         state = self.sites.get(site)
         if state is None or state.done:
             return
@@ -356,6 +393,9 @@ class WebsiteSpider(DSISpider):
             self.stat("website/rendered_pages")
             state.rendered = True
             state.plain.pop(canon, None)
+        elif facts.needs_js and facts.state_text:
+            # a JavaScript shell whose inline state holds the text: read there, no browser
+            self.stat("website/state_text_pages")
         elif facts.needs_js:
             self.stat("website/needs_js")
             if self.render_js:
@@ -381,10 +421,13 @@ class WebsiteSpider(DSISpider):
         """Requests for the best queued links while the site's budget lasts."""
         out: list[scrapy.Request] = []
         state.queue.sort()
-        global_budget = self.dsi_source.max_pages - len(self.sites)
         while state.queue:
-            if self.requests_made >= global_budget:
+            if self._budget_left() <= 0:
                 self.stat("website/global_budget_reached")
+                state.warnings.append(
+                    f"page budget of the crawl reached: {len(state.queue)} more pages "
+                    "of this site not fetched"
+                )
                 state.queue.clear()
                 break
             _, depth, _, url, kind = state.queue.pop(0)
@@ -412,11 +455,28 @@ class WebsiteSpider(DSISpider):
             )
         return out
 
+    def _budget_left(self) -> int:
+        """Pages that may still be requested without reaching ``max_pages`` (Scrapy's
+        ``CLOSESPIDER_PAGECOUNT``, which would stop the crawl with sites half done).
+
+        Counts the responses so far, the pages in flight, one robots.txt for every site not yet
+        answered and :data:`BUDGET_MARGIN` for redirects; near the limit every site finishes
+        with the pages it has rather than the crawl being cut."""
+        answered = max(self.responses_seen, self.pages_answered)
+        in_flight = sum(s.pending for s in self.sites.values() if not s.done)
+        unstarted = sum(1 for s in self.sites.values() if not s.done and s.ok == 0)
+        used = max(answered + in_flight + unstarted, self.requests_made)
+        return self.dsi_source.max_pages - BUDGET_MARGIN - used
+
+    def _on_response(self, response: Response, request: scrapy.Request, spider: Any) -> None:
+        self.responses_seen += 1
+
     def page_failed(self, failure: Failure) -> list[Any]:
         request: scrapy.Request | None = getattr(failure, "request", None)
         if request is None:
             self.logger.error("website: failure without request: %s", failure.getErrorMessage())
             return []
+        self.pages_answered += 1
         kw = request.cb_kwargs
         state = self.sites.get(kw.get("site", ""))
         if state is None or state.done:
@@ -489,6 +549,9 @@ class WebsiteSpider(DSISpider):
     def _maybe_finish(self, state: _Site) -> WebsiteProfile | None:
         if state.done or state.pending > 0:
             return None
+        return self._finish(state)
+
+    def _finish(self, state: _Site) -> WebsiteProfile:
         state.done = True
         for facts in state.plain.values():  # rendering never answered: keep the plain page
             state.pages.append(facts)
@@ -512,6 +575,90 @@ class WebsiteSpider(DSISpider):
         # free the memory of a finished site (its key stays to skip duplicate seeds)
         state.pages, state.plain, state.queue = [], {}, []
         return profile
+
+    # --- partial profiles when the crawl stops early ----------------------------------------
+    def finish_unfinished(self, reason: str) -> list[WebsiteProfile]:
+        """Profiles of the sites still in progress, from the pages already fetched, each with a
+        warning; the sites count as done (late responses are ignored)."""
+        out = []
+        for state in self.sites.values():
+            if state.done:
+                continue
+            waiting = state.pending + len(state.queue)
+            if state.ok == 0:  # nothing fetched yet: no profile rather than a "dead" one
+                state.done = True
+                self.stat("website/sites_not_crawled")
+                self.logger.warning(
+                    "website: %s not crawled before the crawl stopped (%s)", state.key, reason
+                )
+                continue
+            state.warnings.append(
+                f"crawl stopped ({reason}) before this site was finished: profile from "
+                f"{state.ok} page(s), {waiting} not fetched"
+            )
+            self.logger.warning(
+                "website: %s unfinished when the crawl stopped (%s): partial profile from %d "
+                "page(s)",
+                state.key,
+                reason,
+                state.ok,
+            )
+            state.pending = 0
+            profile = self._finish(state)
+            self.stat("website/profiles_partial")
+            out.append(profile)
+        return out
+
+    async def _emit(self, profiles: list[WebsiteProfile]) -> None:
+        """Send profiles through the item pipelines outside a callback."""
+        engine = self._engine()
+        if engine is None or not profiles:
+            return
+        for profile in profiles:
+            try:
+                await engine.scraper.start_itemproc_async(profile, response=None)
+            except Exception:  # one profile never costs the others
+                self.logger.exception("website: partial profile of %s not stored", profile.site)
+
+    def _engine(self) -> Any:
+        """The crawl's engine, or None before the crawl starts (and in fixture tests)."""
+        try:
+            return self.crawler.engine
+        except RuntimeError:
+            return None
+
+    def _on_idle(self, spider: Any = None) -> None:
+        """Nothing left to download while sites are unfinished (a request was lost without
+        reaching its errback): emit their partial profiles; the engine waits for them."""
+        profiles = self.finish_unfinished("idle")
+        if not profiles:
+            return
+        if self._engine() is not None:
+            deferred_from_coro(self._emit(profiles))
+        raise DontCloseSpider
+
+    def _on_engine_started(self) -> None:
+        """Emit partial profiles when the crawl is closed early (``CLOSESPIDER_*``, SIGTERM /
+        Ctrl-C ``shutdown``), before the item pipelines close.
+
+        Scrapy has no signal between "closing started" and "pipelines closed"
+        (``spider_closed`` comes after them), so the engine's ``close_spider_async`` is wrapped:
+        the partial profiles go through the pipelines first, then the engine closes as usual.
+        Pages already in flight at that moment are not waited for."""
+        engine = self._engine()
+        if engine is None:
+            return
+        original = engine.close_spider_async
+
+        async def close_spider_async(*, reason: str = "cancelled") -> None:
+            if reason != "finished":
+                try:
+                    await self._emit(self.finish_unfinished(reason))
+                except Exception:  # the close itself must always happen
+                    self.logger.exception("website: partial profiles could not be emitted")
+            await original(reason=reason)
+
+        engine.close_spider_async = close_spider_async  # type: ignore[method-assign]
 
     def closed(self, reason: str) -> None:
         unfinished = [s.key for s in self.sites.values() if not s.done]

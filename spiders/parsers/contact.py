@@ -36,8 +36,9 @@ __all__ = [
 
 MAX_EMAILS = 10
 
+#: Not preceded by ``@``: ``@user@instance.social`` is a fediverse handle, not an address.
 _EMAIL_RE = re.compile(
-    r"(?<![\w.+%-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@"
+    r"(?<![\w.+%@-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})@"
     r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![\w-])"
 )
 _AT_WORDS = r"at|ät|arroba|arobase|chez|snabel-?a|malpa|małpa|klammeraffe|chiocciola|apenstaartje|@"
@@ -284,8 +285,12 @@ _CITY_CHARS = r"[^\W\d_][^\n,;|()0-9]{1,50}?"
 _POSTCODE_CITY_RE = re.compile(
     r"(?:^|[\s,;])(?P<prefix>[A-Z]{1,2}\s?-\s?)?"
     r"(?P<code>\d{2}-\d{3}|\d{4}-\d{3}|\d{4}\s?[A-Z]{2}(?=\s)|\d{3}\s\d{2}|\d{4,5})"
-    rf"\s+(?P<city>{_CITY_CHARS})\s*(?:$|[,;|(]|\s[-–]\s)"
+    rf"\s+(?P<city>{_CITY_CHARS})(?:\s\d{{1,2}})?\s*(?:$|[,;|(·•]|\s[-–]\s)"
 )
+#: A street before the postcode on the same line without a known street word
+#: (``Vodičkova 681/18, 111 21 Praha 1``): a name and a house number.
+_PREFIX_BEFORE_RE = re.compile(r"(?:^|[\s,])([A-Z]{1,2}\s?-\s?)$")
+_HEAD_STREET_RE = re.compile(r"^[^\W\d_][^\d,;|]{2,40}\s\d{1,4}[a-zA-Z]?(?:/\d{1,4}[a-zA-Z]?)?$")
 _UK_RE = re.compile(
     r"(?:^|[\s,])(?P<city>[A-Z][A-Za-z' .-]{1,40}?)\s*,?\s+"
     r"(?P<code>[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b"
@@ -306,7 +311,21 @@ _PREFIX_COUNTRY = {
     "DK": "DK",
     "N": "NO",
     "FI": "FI",
+    "SF": "FI",
     "CZ": "CZ",
+    "DE": "DE",
+    "AT": "AT",
+    "FR": "FR",
+    "ES": "ES",
+    "IT": "IT",
+    "BE": "BE",
+    "LU": "LU",
+    "SE": "SE",
+    "NO": "NO",
+    "PT": "PT",
+    "HU": "HU",
+    "SI": "SI",
+    "HR": "HR",
     "SK": "SK",
     "H": "HU",
 }
@@ -384,18 +403,24 @@ def address_from_lines(lines: list[str], *, in_address_element: bool = False) ->
         ):
             continue
         parts: list[str] = []
-        head = _drop_label(line[: line.find(code)].strip(" ,;-–"))
-        if head and _street_like(head):
+        # the segment right before the postcode ("Verein X · Straße 1 · 1070 Wien")
+        at = line.find(code)
+        prefix = _PREFIX_BEFORE_RE.search(line[:at])  # "D-10115": the prefix joins the code
+        if prefix is not None and prefix_country:
+            at = prefix.start()
+        head = re.split(r"\s[·•|]\s", line[:at].strip(" ,;-–·•|"))[-1]
+        head = _drop_label(head.strip(" ,;-–·•|"))
+        if head and (_street_like(head) or _HEAD_STREET_RE.match(head)):
             parts.append(head)
         elif i > 0 and _street_like(clean_text(lines[i - 1])):
             parts.append(_drop_label(clean_text(lines[i - 1])))
         elif not in_address_element:
             continue
-        tail = line[line.find(code) :].strip(" ,;")
+        tail = line[at:].strip(" ,;")
         tail = re.split(r"\s[|·•]\s", tail)[0].strip()
         parts.append(tail)
         country_text: str | None = None
-        rest = tail[len(code) :]
+        rest = tail[tail.find(code) + len(code) :]
         after_comma = rest.split(",", 1)[1].strip() if "," in rest else ""
         if after_comma and country_code(after_comma):
             country_text = after_comma

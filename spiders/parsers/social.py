@@ -26,6 +26,7 @@ __all__ = [
     "SocialLink",
     "classify_social",
     "is_social_host",
+    "mastodon_handles_in_text",
     "pick_social_links",
 ]
 
@@ -365,8 +366,14 @@ def is_social_host(host: str | None) -> bool:
     )
 
 
-def _x(segments: list[str]) -> str | None:
+def _x(segments: list[str], query: str = "") -> str | None:
     if not segments:
+        return None
+    if [seg.lower() for seg in segments[:2]] in (["intent", "follow"], ["intent", "user"]):
+        # a follow button names the profile: /intent/follow?screen_name=x (or ?user_id=)
+        names = parse_qs(query).get("screen_name")
+        if names and _X_HANDLE_RE.match(names[0].lstrip("@")):
+            return f"https://x.com/{names[0].lstrip('@').lower()}"
         return None
     handle = segments[0].lstrip("@")
     if handle.lower() in _X_RESERVED or not _X_HANDLE_RE.match(handle):
@@ -503,7 +510,7 @@ def classify_social(url: str, *, rel_me: bool = False) -> SocialLink | None:
     found: str | None = None
     platform = ""
     if host in _X_HOSTS:
-        platform, found = "x", _x(segments)
+        platform, found = "x", _x(segments, parts.query)
     elif host in _FACEBOOK_HOSTS or host.endswith(".facebook.com"):
         platform, found = "facebook", _facebook(segments, parts.query)
     elif _LINKEDIN_HOSTS_RE.match(host):
@@ -521,12 +528,47 @@ def classify_social(url: str, *, rel_me: bool = False) -> SocialLink | None:
     return SocialLink(platform, found) if found else None
 
 
+_FEDI_HANDLE_RE = re.compile(
+    r"(?<![\w@/.])@([A-Za-z0-9_][A-Za-z0-9_.\-]{0,63})@"
+    r"((?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![\w\-])"
+)
+
+
+def mastodon_handles_in_text(text: str) -> list[SocialLink]:
+    """Fediverse handles written as text (``@user@instance.social``) as profile links
+    (``https://instance.social/@user``); handles on the big networks' hosts are skipped.
+
+    >>> mastodon_handles_in_text("Mastodon: @verein@wien.rocks")[0].url
+    'https://wien.rocks/@verein'
+    """
+    if not text or "@" not in text:
+        return []
+    out: list[SocialLink] = []
+    for match in _FEDI_HANDLE_RE.finditer(text):
+        user, host = match.group(1).rstrip("."), match.group(2).lower()
+        if is_social_host(host) or host in _AT_PATH_NOT_MASTODON:
+            continue
+        link = SocialLink("mastodon", f"https://{host}/@{user.lower()}")
+        if link not in out:
+            out.append(link)
+    return out
+
+
+def _is_person(link: SocialLink) -> bool:
+    """A LinkedIn member profile (``/in/<person>``): a person, not the organisation."""
+    return link.platform == "linkedin" and "/in/" in link.url
+
+
 def pick_social_links(candidates: Iterable[SocialLink]) -> dict[str, str]:
     """One profile per platform: the one linked most often (footers repeat on every page),
-    ties broken by first appearance. Returned in :data:`PLATFORMS` order."""
+    ties broken by first appearance. Returned in :data:`PLATFORMS` order.
+
+    LinkedIn member profiles (``/in/<person>``, a founder or a board member) never stand for
+    the organisation: they are left out.
+    """
     counts: Counter[tuple[str, str]] = Counter()
     first: dict[tuple[str, str], int] = {}
-    for i, link in enumerate(candidates):
+    for i, link in enumerate(c for c in candidates if not _is_person(c)):
         key = (link.platform, link.url)
         counts[key] += 1
         first.setdefault(key, i)

@@ -1,8 +1,9 @@
 """Plain text from HTML and clean short text fields.
 
-Shared by every spider: ``html_to_text`` for descriptions and page bodies, ``clean_text`` for
-short fields (titles, names, places), ``truncate`` for display/storage limits. All three accept
-anything (malformed markup, control characters, lone surrogates) and never raise.
+Shared by every spider: ``html_to_text`` for descriptions and page bodies, ``tree_to_text`` for
+an lxml tree a caller has already parsed (the page is parsed once), ``clean_text`` for short
+fields (titles, names, places), ``truncate`` for display/storage limits. They accept anything
+(malformed markup, control characters, lone surrogates) and never raise.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ import html as html_lib
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["clean_text", "html_to_text", "truncate"]
+__all__ = ["clean_text", "html_to_text", "tree_to_text", "truncate"]
 
 #: Elements whose content is never text a reader sees.
 _DROPPED_TAGS = (
@@ -35,6 +38,8 @@ _DROPPED_TAGS = (
     "select",
     "datalist",
 )
+
+_DROPPED_SET = frozenset(_DROPPED_TAGS)
 
 #: Elements that start a new line (block-level elements and table rows).
 _BLOCK_TAGS = frozenset(
@@ -140,24 +145,72 @@ def _fallback_text(markup: str) -> str:
     return markup
 
 
-def _tree_text(root: etree._Element) -> str:
-    etree.strip_elements(root, *_DROPPED_TAGS, with_tail=False)
-    for hidden in root.xpath("//*[@hidden][not(self::html or self::body)]"):
-        if isinstance(hidden, lxml_html.HtmlElement) and hidden.getparent() is not None:
-            hidden.drop_tree()  # keeps the tail text
-    for element in root.iter():
+def _raw_text(
+    root: etree._Element,
+    skip: Callable[[Any], bool] | None = None,
+    source_newlines: bool = True,
+) -> str:
+    """The text of ``root`` with line breaks for blocks, without changing the tree.
+
+    Iterative (no recursion limit on deeply nested "div soup"). Dropped elements
+    (:data:`_DROPPED_TAGS`) and elements with ``hidden`` lose their content but keep the text
+    that follows them (their tail); the root's own tail is not part of its text.
+    """
+    parts: list[str] = []
+    # a newline in the markup is a space to a reader (kept by default for line-based parsers)
+    fix: Callable[[str], str] = (lambda t: t) if source_newlines else _unwrap
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        element, closing = stack.pop()
         tag = element.tag
-        if not isinstance(tag, str):  # comments, processing instructions, entities
+        name = tag.lower() if isinstance(tag, str) else ""
+        if closing:
+            if name in _BLOCK_TAGS:
+                parts.append("\n")
+            elif name in _CELL_TAGS:
+                parts.append(" ")
+            if element is not root and element.tail:
+                parts.append(fix(element.tail))
             continue
-        tag = tag.lower()
-        if tag == "br":
-            element.tail = "\n" + (element.tail or "")
-        elif tag in _BLOCK_TAGS:
-            element.text = "\n" + (element.text or "")
-            element.tail = "\n" + (element.tail or "")
-        elif tag in _CELL_TAGS:
-            element.tail = " " + (element.tail or "")
-    return "".join(root.itertext())
+        if (
+            not name  # comments, processing instructions, entities
+            or name in _DROPPED_SET
+            or (element.get("hidden") is not None and name not in ("html", "body"))
+            or (skip is not None and element is not root and skip(element))
+        ):
+            if element is not root and element.tail:
+                parts.append(fix(element.tail))
+            continue
+        if name == "br" or name in _BLOCK_TAGS:
+            parts.append("\n")
+        if element.text:
+            parts.append(element.text if name == "pre" else fix(element.text))
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
+    return "".join(parts)
+
+
+def _unwrap(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+def tree_to_text(
+    root: etree._Element,
+    *,
+    skip: Callable[[Any], bool] | None = None,
+    source_newlines: bool = True,
+) -> str:
+    """Plain text of an already parsed lxml element (a page's ``<body>``, an ``<address>``):
+    one line per block, as :func:`html_to_text` gives, without modifying the tree (so the same
+    tree can serve structured data, links and main-text extraction). ``skip(element)`` leaves
+    out further elements (navigation, a cookie banner) with their content.
+    ``source_newlines=False`` reads line breaks inside the markup's text as spaces (as a
+    browser shows them; lines then come only from blocks and ``<br>``). Never raises."""
+    try:
+        return _normalise_lines(_raw_text(root, skip, source_newlines))
+    except (AttributeError, TypeError, ValueError) as exc:  # not an element
+        logger.debug("tree_to_text: cannot read %r: %s", type(root).__name__, exc)
+        return ""
 
 
 def html_to_text(html: str) -> str:
@@ -180,7 +233,7 @@ def html_to_text(html: str) -> str:
         return _normalise_lines(_decode_entities(markup))
     try:
         root = lxml_html.document_fromstring(markup.encode("utf-8", "replace"), parser=_PARSER)
-        text = _tree_text(root)
+        text = _raw_text(root)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError, TypeError) as exc:
         logger.debug("html_to_text: lxml failed (%s), stripping tags by regex", exc)
         text = _fallback_text(markup)

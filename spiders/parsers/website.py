@@ -3,27 +3,36 @@
 
 Pure functions (no Scrapy): the spider routes requests, this module reads pages.
 
-Per page (:func:`extract_page`) the HTML is parsed once with lxml. From that tree come the head
-(title, meta/OpenGraph description and site name, canonical, ``lang``), the links (same-site
-links classified as about/team/projects/contact/imprint/news pages by URL and anchor text in
-the main European languages; external sites; social profiles; ``mailto:`` and
-Cloudflare-protected e-mails), dates (``<time>``, ``article:modified_time``, "last updated"
-lines, news dates), the copyright year, a postal address and whether the page is an empty
-JavaScript shell that needs a browser. Structured data comes from
-:mod:`spiders.parsers.structured` (JSON-LD by ``json.loads`` with repairs, microdata only when
-``itemscope`` is present; RDFa is never read: too slow for what it adds here). The main text
-(trafilatura, the costly step) is extracted only for pages whose text the profile keeps (the
-home and about pages).
+Per page (:func:`extract_page`) the HTML is parsed once with lxml, and that one tree serves
+everything (text via :func:`spiders.parsers.text.tree_to_text`, which does not change it). From
+it come the head (title, meta/OpenGraph description and site name, canonical, ``lang``), the
+links (same-site links classified as about/team/projects/contact/imprint/news pages by URL and
+anchor text in the main European languages; external sites; social profiles, fediverse
+handles written as text; ``mailto:`` and Cloudflare-protected e-mails), dates (``<time>``,
+``article:modified_time``, "last updated" lines, news dates), the copyright year, a postal
+address and whether the page is an empty JavaScript shell that needs a browser. Structured
+data comes from :mod:`spiders.parsers.structured` (JSON-LD by ``json.loads`` with repairs,
+microdata only when ``itemscope`` is present, parsed by extruct; RDFa is never read: too slow
+for what it adds here).
+
+The main text is extracted only for pages whose text the profile keeps (home, about, language
+and seed pages): the page's marked main region (``<main>``, ``role="main"``, a single
+``<article>``) without navigation and banners when it has one, else trafilatura (the costly
+step, last because it prunes the tree); a JavaScript shell's text comes from its inline state
+(``__NEXT_DATA__`` ...). How each page's text was read is kept in the profile's
+``raw["text_sources"]``. The language is detected from the text (the ``lang`` attribute is only
+a hint for very short texts: templates often say ``en`` on pages in another language).
 
 Per site (:func:`build_profile`) the facts are merged: name from schema.org Organization >
 ``og:site_name`` > schema.org WebSite > title heuristics; description from the home page;
-addresses preferring schema.org, then imprint/contact pages; liveliness per
+addresses preferring a structured schema.org one, then imprint/contact pages (an unsplittable
+schema.org address string comes last); social links one per platform, LinkedIn member
+profiles (``/in/``) left out; liveliness per
 :mod:`spiders.parsers.liveliness`.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import re
@@ -52,9 +61,15 @@ from spiders.parsers.contact import (
 from spiders.parsers.dates import parse_date
 from spiders.parsers.language import detect_language, normalise_language_code
 from spiders.parsers.liveliness import LivelinessInput, liveliness
-from spiders.parsers.social import SocialLink, classify_social, is_social_host, pick_social_links
+from spiders.parsers.social import (
+    SocialLink,
+    classify_social,
+    is_social_host,
+    mastodon_handles_in_text,
+    pick_social_links,
+)
 from spiders.parsers.structured import extract_structured, node_types
-from spiders.parsers.text import clean_text, truncate
+from spiders.parsers.text import clean_text, tree_to_text, truncate
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +96,15 @@ MAX_URL_LENGTH = 300
 MAX_OUTLINKS = 200
 #: Below this many characters of visible text a page with scripts is a JavaScript shell.
 JS_TEXT_THRESHOLD = 250
+#: Characters of main text the language is detected from (langdetect was 70% of a page's cost
+#: at its default 2,000).
+LANGUAGE_SAMPLE = 600
+#: A marked main region (``<main>``) with at least this much text is the page's main text
+#: (trafilatura, about ten times costlier, runs only on pages without one).
+MIN_MARKED_MAIN_TEXT = 200
+#: Characters of inline-state text that make a JavaScript contact/imprint page readable
+#: without a browser.
+STATE_MIN_CONTACT_TEXT = 40
 #: Dates found in running text that are tried per page (parse_date can be slow on odd input).
 MAX_TEXT_DATES = 25
 #: Plausible dates on a site start here (older ones are history, not activity).
@@ -601,6 +625,12 @@ class PageFacts:
     text_length: int = 0
     language: str | None = None
     needs_js: bool = False
+    #: The page is a JavaScript shell whose inline state (``__NEXT_DATA__`` ...) held enough
+    #: text: read from there, no browser needed.
+    state_text: bool = False
+    #: How the main text was obtained: ``trafilatura``, ``visible_text``,
+    #: ``state:__NEXT_DATA__`` (inline state of a JavaScript page), ``browser+trafilatura``.
+    text_source: str | None = None
     rendered: bool = False
     warnings: list[str] = field(default_factory=list)
     #: Stat keys of problems (``jsonld_unreadable``, ``unparseable`` ...).
@@ -701,6 +731,7 @@ _STATE_SCRIPT_RE = re.compile(
     r"__NEXT_DATA__|__NUXT__|__INITIAL_STATE__|__PRELOADED_STATE__|__APOLLO_STATE__|"
     r"__APP_STATE__|__STATE__|window\.__data|__REDUX_STATE__|__INITIAL_PROPS__",
 )
+_ISO_DATE_RE = re.compile(r"^(?:19|20)\d\d-[01]\d-[0-3]\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?$")
 _STATE_ASSIGN_RE = re.compile(r"=\s*(?=[{\[])")
 _MAX_STATE_STRINGS = 300
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
@@ -817,11 +848,19 @@ def _read_structured(
                 if isinstance(address, dict):
                     facts.schema_address = address_from_schema(address)
                 elif isinstance(address, str) and address.strip():
-                    lines = [p.strip() for p in address.split(",")]
-                    facts.schema_address = address_from_lines(
-                        [", ".join(lines[:-1]), lines[-1]] if len(lines) > 1 else lines,
-                        in_address_element=True,
-                    ) or Address(text=clean_text(address))
+                    facts.schema_address = _address_from_string(address)
+
+
+def _address_from_string(address: str) -> Address:
+    """A schema.org ``address`` given as one string ("Street 1, 12345 City" or one part per
+    line); an address that cannot be split keeps only its text (then an imprint's wins)."""
+    by_line = [clean_text(x) for x in address.splitlines() if clean_text(x)]
+    parts = [p.strip() for p in address.replace("\n", ",").split(",") if p.strip()]
+    for lines in (by_line, [", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts):
+        found = address_from_lines(lines, in_address_element=True)
+        if found is not None:
+            return found
+    return Address(text=", ".join(parts))
 
 
 def _plausible(value: date | None, now: datetime) -> date | None:
@@ -830,11 +869,12 @@ def _plausible(value: date | None, now: datetime) -> date | None:
     return value
 
 
-def _state_strings(tree: Any) -> tuple[list[str], list[str]]:
-    """Text-like strings and URLs in inline JSON state (``__NEXT_DATA__``, ``window.X = {}``),
-    used when a JavaScript page cannot be rendered."""
+def _state_strings(tree: Any) -> tuple[list[str], list[str], list[str]]:
+    """Text-like strings, URLs and ISO dates (``updatedAt``) in inline JSON state
+    (``__NEXT_DATA__``, ``window.X = {}``) of a JavaScript page."""
     texts: list[str] = []
     urls: list[str] = []
+    dates: list[str] = []
     decoder = json.JSONDecoder(strict=False)
     for script in tree.xpath("//script[not(@src)]"):
         body = script.text or ""
@@ -865,6 +905,9 @@ def _state_strings(tree: Any) -> tuple[list[str], list[str]]:
                 s = value.strip()
                 if re.match(r"^(?:https?:)?//|^mailto:|^/[^\s]*$", s):
                     urls.append(s)
+                elif _ISO_DATE_RE.match(s):
+                    if len(dates) < MAX_TEXT_DATES:
+                        dates.append(s)
                 elif "<" in s and ">" in s:
                     from spiders.parsers.text import html_to_text
 
@@ -873,19 +916,58 @@ def _state_strings(tree: Any) -> tuple[list[str], list[str]]:
                         texts.append(s)
                 elif " " in s and re.search(r"[^\W\d_]{2}", s):
                     texts.append(clean_text(s))
-    return texts, urls
+    return texts, urls, dates
 
 
 def _visible_lines(tree: Any) -> list[str]:
-    """Text lines of the page as a reader sees them (mutates the tree: call last)."""
-    from spiders.parsers.text import _normalise_lines, _tree_text
-
+    """Text lines of the page as a reader sees them (the tree is not changed)."""
     body = tree.find("body")
     root = body if body is not None else tree
-    return _normalise_lines(_tree_text(root)).split("\n")
+    return tree_to_text(root).split("\n")
 
 
-def _main_text(tree: Any, fallback_lines: list[str]) -> str:
+_BOILERPLATE_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "dialog", "button"})
+_BOILERPLATE_RE = re.compile(
+    r"cookie|consent|gdpr|banner|newsletter|share|social|breadcrumb|skip-link|screen-reader|"
+    r"visually-hidden|sr-only|menu|navbar|sidebar|widget|modal|popup",
+    re.IGNORECASE,
+)
+
+
+def _is_boilerplate(element: Any) -> bool:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag.lower() in _BOILERPLATE_TAGS:
+        return True
+    if element.get("role") in ("navigation", "banner", "contentinfo", "complementary", "dialog"):
+        return True
+    if element.get("aria-hidden") == "true":
+        return True
+    marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return bool(marks.strip()) and bool(_BOILERPLATE_RE.search(marks))
+
+
+def _marked_main_text(tree: Any) -> str | None:
+    """The text of the page's one marked main region (``<main>``, ``role="main"`` or a single
+    ``<article>``) without navigation, banners and share bars, when it is long enough to be
+    the page's content; None when the page marks no such region (then trafilatura decides)."""
+    try:
+        mains = tree.xpath("//main | //*[@role='main']")
+        if not mains:
+            mains = tree.xpath("//article")
+    except (etree.XPathError, ValueError):
+        return None
+    if len(mains) != 1:
+        return None
+    text = tree_to_text(mains[0], skip=_is_boilerplate, source_newlines=False)
+    return text if len(text) >= MIN_MARKED_MAIN_TEXT else None
+
+
+def _main_text(tree: Any, fallback_lines: list[str]) -> tuple[str, str]:
+    """(main text, how): the page's marked main region when it has one (cheap), else
+    trafilatura on the page's tree (it prunes the tree: call last), else the visible lines."""
+    marked = _marked_main_text(tree)
+    if marked is not None:
+        return marked, "main_element"
     import trafilatura
 
     try:
@@ -896,8 +978,8 @@ def _main_text(tree: Any, fallback_lines: list[str]) -> str:
         logger.debug("trafilatura failed: %s", exc)
         text = None
     if text:
-        return text.strip()
-    return "\n".join(fallback_lines).strip()
+        return text.strip(), "trafilatura"
+    return "\n".join(fallback_lines).strip(), "visible_text"
 
 
 def _read_links(tree: Any, base: str, facts: PageFacts, skey: str | None) -> None:
@@ -1004,6 +1086,12 @@ def _copyright_year(lines: list[str], now: datetime) -> int | None:
     return best
 
 
+def _state_kind(html: str) -> str:
+    """``state:__NEXT_DATA__`` etc.: which inline state a page's text was read from."""
+    match = _STATE_SCRIPT_RE.search(html)
+    return f"state:{match.group(0)}" if match else "state:json"
+
+
 def _js_markers(tree: Any, scripts: int, html: str) -> bool:
     """Whether the page looks like a JavaScript application shell (checked before the text is
     measured: an app root, inline state, a ``<noscript>`` asking for JavaScript, or a body of
@@ -1025,12 +1113,15 @@ def _js_markers(tree: Any, scripts: int, html: str) -> bool:
     return elements < 25
 
 
-def _read_state(html: str, url: str, skey: str | None, facts: PageFacts) -> list[str]:
-    """Text, links and e-mails from the inline JSON state of a JavaScript shell."""
-    state_tree = parse_html(html)
-    if state_tree is None:
-        return []
-    texts, urls = _state_strings(state_tree)
+def _read_state(
+    tree: Any, url: str, skey: str | None, facts: PageFacts, now: datetime
+) -> list[str]:
+    """Text, links, dates and e-mails from the inline JSON state of a JavaScript shell."""
+    texts, urls, dates = _state_strings(tree)
+    for value in dates:
+        found = _plausible(parse_date(value[:40], now=now), now)
+        if found:
+            facts.dates.append(found)
     for raw in urls:
         if raw.lower().startswith("mailto:"):
             facts.emails.extend(emails_from_mailto(raw))
@@ -1133,36 +1224,44 @@ def _extract_page(
         if email:
             facts.emails.append(email)
     scripts = len(tree.xpath("//script"))
-    address_blocks = [
-        lxml_html.tostring(a, encoding="unicode", method="html", with_tail=False)
-        for a in tree.iter("address")
-    ]
-    # Main text before the tree is flattened into lines (trafilatura gets its own copy).
-    work_tree = copy.deepcopy(tree) if want_text else None
     js_shell = not rendered and _js_markers(tree, scripts, html)
     lines = _visible_lines(tree)
     facts.text_length = sum(len(line) for line in lines)
     facts.needs_js = js_shell and facts.text_length < JS_TEXT_THRESHOLD
     state_texts: list[str] = []
     if facts.needs_js:
-        state_texts = _read_state(html, url, skey, facts)
-        lines = lines + state_texts
+        state_texts = _read_state(tree, url, skey, facts, now)
+        state_length = sum(len(t) for t in state_texts)
+        # a contact or imprint page needs a few lines (an address), a text page a real text
+        if state_length >= (JS_TEXT_THRESHOLD if want_text else STATE_MIN_CONTACT_TEXT):
+            # the page's own state says enough: no browser needed
+            facts.state_text = True
+            facts.text_source = _state_kind(html)
+        lines = lines + [ln for t in state_texts for ln in t.split("\n")]
     text_blob = "\n".join(lines)
     facts.emails.extend(emails_from_text(text_blob))
-    if work_tree is not None:
-        facts.main_text = text_blob if state_texts else _main_text(work_tree, lines)
-        facts.language = detect_language(facts.main_text, hint=facts.lang_attr)
+    facts.social.extend(mastodon_handles_in_text(text_blob))
     _read_dates(tree, lines, facts, now, facts.lang_attr)
     facts.copyright_year = _copyright_year(lines, now)
-    for block in address_blocks:
-        block_tree = parse_html(block)
-        block_lines = _visible_lines(block_tree) if block_tree is not None else []
-        found = address_from_lines([ln for ln in block_lines if ln], in_address_element=True)
+    for element in tree.iter("address"):
+        block_lines = [ln for ln in tree_to_text(element).split("\n") if ln]
+        found = address_from_lines(block_lines, in_address_element=True)
         if found is not None:
             facts.text_address = found
             break
     if facts.text_address is None:
         facts.text_address = address_from_lines(lines)
+    if want_text:
+        if state_texts:
+            facts.main_text = text_blob
+            facts.text_source = facts.text_source or _state_kind(html)
+        elif rendered:
+            facts.main_text, how = _main_text(tree, lines)  # last: trafilatura prunes the tree
+            facts.text_source = f"browser+{how}"
+        else:
+            facts.main_text, facts.text_source = _main_text(tree, lines)
+        # a page's language shows in its first lines; langdetect's cost grows with the sample
+        facts.language = detect_language(facts.main_text[:LANGUAGE_SAMPLE], hint=facts.lang_attr)
     return facts
 
 
@@ -1282,13 +1381,18 @@ def build_profile(outcome: SiteOutcome, *, now: datetime | None = None) -> Websi
     site_host = urlsplit(site).hostname if site else None
     emails = pick_emails((e for p in pages for e in p.emails), site_host)
 
-    address = next((p.schema_address for p in pages if p.schema_address), None)
+    schema_addresses = [p.schema_address for p in pages if p.schema_address]
+    # a schema.org address without postcode or locality (one unsplittable string) comes
+    # after the addresses read from imprint/contact pages
+    address = next((a for a in schema_addresses if a.locality or a.postal_code), None)
     if address is None:
         by_kind = {"imprint": 0, "contact": 1, "about": 2, "home": 3}
         text_pages_addr = sorted(
             (p for p in pages if p.text_address), key=lambda p: by_kind.get(p.kind, 4)
         )
         address = text_pages_addr[0].text_address if text_pages_addr else None
+    if address is None and schema_addresses:
+        address = schema_addresses[0]
     city = country = address_text = None
     if address is not None:
         try:
@@ -1345,5 +1449,7 @@ def build_profile(outcome: SiteOutcome, *, now: datetime | None = None) -> Websi
             "pages_tried": outcome.pages_tried,
             "pages_ok": outcome.pages_ok,
             "kinds": {p.url: p.kind for p in pages},
+            # how each text page's main text was read (trafilatura, state:__NEXT_DATA__ ...)
+            "text_sources": {p.url: p.text_source for p in pages if p.text_source},
         },
     )

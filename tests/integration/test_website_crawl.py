@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,7 +15,13 @@ from storage.links import links_from
 from storage.models import Item, SiteLink
 from storage.session import session_scope
 from tests.conftest import run_dsi
-from tests.integration.website_sites.server import closed_port_url, running_web
+from tests.integration.website_sites.server import (
+    Page,
+    Site,
+    closed_port_url,
+    running_web,
+    serve,
+)
 
 
 def _profiles(url: str) -> dict[str, dict[str, Any]]:
@@ -122,3 +130,104 @@ def test_sandbox_crawl(request: pytest.FixtureRequest, sqlite_url: str) -> None:
         f"({summary['pages'] / elapsed:.1f} responses/s incl. process start); "
         f"rendered with browser: {rendered}"
     )
+
+
+# --- crawls that stop early: every site still gets its profile ---------------------------------
+_SECTIONS = ("ueber-uns", "impressum", "kontakt", "projekte", "team", "aktuelles")
+
+
+def _page(title: str, body: str, links: str = "") -> Page:
+    html = (
+        f"<!DOCTYPE html><html lang='de'><head><title>{title}</title></head><body>"
+        f"<nav>{links}</nav><main><h1>{title}</h1><p>{body}</p></main></body></html>"
+    )
+    return 200, "text/html; charset=utf-8", html.encode(), {}
+
+
+def _section_site(name: str, slow: threading.Event | None = None) -> Site:
+    links = "".join(f"<a href='/{s}/'>{s}</a>" for s in _SECTIONS)
+    text = (
+        f"{name} ist ein gemeinnütziger Verein, der offene Software für Nachbarschaften "
+        "entwickelt und Reparaturcafés in der ganzen Stadt organisiert."
+    )
+    site = Site()
+    site.routes["/"] = lambda: _page(f"Startseite – {name}", text, links)
+
+    def section(s: str) -> Callable[[], Page]:
+        def answer() -> Page:
+            if slow is not None and s == "ueber-uns":
+                slow.wait(30)  # held until the test has stopped the crawl
+            return _page(f"{s} – {name}", f"{s}: {text}")
+
+        return answer
+
+    for s in _SECTIONS:
+        site.routes[f"/{s}/"] = section(s)
+    return site
+
+
+@pytest.mark.slow
+def test_page_budget_gives_every_site_a_profile(sqlite_url: str) -> None:
+    sites = {f"s{i}": _section_site(f"Verein {i}") for i in range(3)}
+    with serve(sites) as urls:
+        args: list[str] = []
+        for url in urls.values():
+            args += ["--url", url]
+        summary = _run(
+            *args, "--max-pages", "12", "-o", "render_js=false", "--database", sqlite_url
+        )
+    # without the spider's own budget, CLOSESPIDER_PAGECOUNT would cut sites half-way
+    assert summary["finish_reason"] == "finished", summary
+    profiles = _profiles(sqlite_url)
+    assert len(profiles) == 3
+    assert all(p["pages"] and p["name"] for p in profiles.values())
+    assert sum(len(s.requests) for s in sites.values()) <= 12  # robots.txt included
+    assert any(
+        any("page budget of the crawl reached" in w for w in p["warnings"])
+        for p in profiles.values()
+    )
+
+
+@pytest.mark.slow
+def test_sigterm_keeps_partial_profiles(sqlite_url: str) -> None:
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.conftest import ROOT
+
+    release = threading.Event()
+    sites = {"slow": _section_site("Verein Langsam", slow=release)}
+    lines: list[str] = []
+    with serve(sites) as urls:
+        exe = Path(sys.executable).parent / "dsi"
+        proc = subprocess.Popen(
+            [str(exe), "crawl", "--spider", "website", "--url", urls["slow"],
+             "--allow-private-network", "--json", "-o", "render_js=false",
+             "--database", sqlite_url],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert proc.stderr is not None and proc.stdout is not None
+        reader = threading.Thread(target=lambda: lines.extend(proc.stderr or []), daemon=True)
+        reader.start()
+        try:
+            deadline = time.monotonic() + 60
+            while "/ueber-uns/" not in sites["slow"].requests:  # the slow page is in flight
+                assert time.monotonic() < deadline and proc.poll() is None, "".join(lines)
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGTERM)
+            while not any("unfinished when the crawl stopped (shutdown)" in ln for ln in lines):
+                assert time.monotonic() < deadline, "".join(lines[-30:])
+                time.sleep(0.05)
+        finally:
+            release.set()
+        out, _ = proc.communicate(timeout=60)
+        reader.join(timeout=10)
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert summary["finish_reason"] == "shutdown", summary
+    (profile,) = _profiles(sqlite_url).values()
+    assert profile["name"] == "Verein Langsam"
+    assert urls["slow"] in profile["pages"]
+    assert not any(p.endswith("/ueber-uns/") for p in profile["pages"])
+    assert any("crawl stopped (shutdown)" in w for w in profile["warnings"])

@@ -10,16 +10,22 @@ read the diff.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import inspect
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
+from twisted.internet.error import DNSLookupError
+from twisted.python.failure import Failure
 
 from crawler.items import BaseItem
 from crawler.sources import source_from_mapping
@@ -98,26 +104,121 @@ def requests_of(results: Iterable[Any]) -> list[Request]:
     return [r for r in results if isinstance(r, Request)]
 
 
-def follow(results: Iterable[Any], responses: dict[str, Path], max_depth: int = 10) -> list[Any]:
-    """Run callbacks depth-first, answering follow-up requests from the URL -> file map.
+#: What a request is answered with: a fixture file, or None (then the missing-URL policy applies).
+Resolver = Callable[[Request], "Path | None"]
 
-    Requests for URLs not in the map are dropped (as if out of scope).
-    """
+
+def _failure(request: Request, exc: BaseException) -> Failure:
+    """A Twisted failure for ``exc`` carrying ``request`` (as Scrapy hands to errbacks)."""
+    try:
+        raise exc
+    except BaseException:
+        failure = Failure()
+    failure.request = request  # type: ignore[attr-defined]
+    return failure
+
+
+async def _drain(output: Any) -> list[Any]:
+    """Results of a callback or errback: None, an iterable, a coroutine, an async generator."""
+    if output is None:
+        return []
+    if inspect.isawaitable(output):
+        output = await output
+        if output is None:
+            return []
+    if inspect.isasyncgen(output) or hasattr(output, "__aiter__"):
+        return [x async for x in output]
+    if isinstance(output, BaseItem | Request | dict):
+        return [output]
+    return list(output)
+
+
+async def follow_async(
+    results: Iterable[Any],
+    responses: Mapping[str, Path] | Resolver,
+    max_depth: int = 10,
+    *,
+    missing: str = "drop",
+    status: Mapping[str, int] | None = None,
+    headers: Mapping[str, Mapping[str, str]] | None = None,
+    log: list[Request] | None = None,
+) -> list[Any]:
+    """:func:`follow` inside a running event loop (for callers that already have one)."""
+    if missing not in ("drop", "404", "dns"):
+        raise ValueError(f"missing must be drop, 404 or dns, not {missing!r}")
+    resolve: Resolver = (
+        responses if callable(responses) else lambda r: responses.get(r.url)  # type: ignore[union-attr]
+    )
+    status = status or {}
+    headers = headers or {}
     out: list[Any] = []
-    stack: list[tuple[Any, int]] = [(r, 0) for r in results]
-    while stack:
-        result, depth = stack.pop(0)
-        if isinstance(result, Request):
-            path = responses.get(result.url)
-            if path is None or depth >= max_depth:
-                continue
-            cb: Callable[..., Any] = result.callback  # type: ignore[assignment]
-            resp = fixture_response(path, result.url, request=result)
-            produced = cb(resp, **result.cb_kwargs) or []
-            stack.extend((r, depth + 1) for r in produced)
-        else:
+    queue: list[tuple[Any, int]] = [(r, 0) for r in results]
+    while queue:
+        result, depth = queue.pop(0)
+        if not isinstance(result, Request):
             out.append(result)
+            continue
+        if depth >= max_depth:
+            continue
+        path = resolve(result)
+        code = status.get(result.url)
+        if path is None and missing == "drop" and code is None:
+            continue
+        if log is not None:
+            log.append(result)
+        if path is None or (code is not None and code >= 400):
+            if result.errback is None:
+                continue
+            failure: Failure
+            if path is None and code is None and missing == "dns":
+                failure = _failure(result, DNSLookupError(urlsplit(result.url).hostname or ""))
+            else:
+                error = HtmlResponse(
+                    url=result.url, status=code or 404, body=b"<html></html>", request=result
+                )
+                failure = _failure(result, HttpError(error))
+            produced = await _drain(result.errback(failure))
+        else:
+            resp = fixture_response(
+                path, result.url, request=result, headers=dict(headers.get(result.url, {}))
+            )
+            callback: Callable[..., Any] = result.callback  # type: ignore[assignment]
+            produced = await _drain(callback(resp, **result.cb_kwargs))
+        queue.extend((r, depth + 1) for r in produced)
     return out
+
+
+def follow(
+    results: Iterable[Any],
+    responses: Mapping[str, Path] | Resolver,
+    max_depth: int = 10,
+    *,
+    missing: str = "drop",
+    status: Mapping[str, int] | None = None,
+    headers: Mapping[str, Mapping[str, str]] | None = None,
+    log: list[Request] | None = None,
+) -> list[Any]:
+    """Run callbacks breadth-first, answering follow-up requests from the URL -> file map.
+
+    ``responses`` is a URL -> file map or a function of the request (e.g. to answer
+    browser-rendered requests from other files). Callbacks may be plain functions, generators,
+    coroutines or async generators (run in one event loop, so ``asyncio.to_thread`` works).
+    Requests for URLs not in the map are dropped (``missing="drop"``, as if out of scope), or
+    handed to their errback as a 404 ``HttpError`` (``"404"``) or a ``DNSLookupError``
+    (``"dns"``). ``status`` answers URLs with an error status through the errback; ``headers``
+    adds response headers per URL; ``log`` collects every request answered.
+    """
+    return asyncio.run(
+        follow_async(
+            results,
+            responses,
+            max_depth,
+            missing=missing,
+            status=status,
+            headers=headers,
+            log=log,
+        )
+    )
 
 
 def compare_with_expected(items: list[dict[str, Any]], expected_path: Path) -> None:

@@ -8,26 +8,26 @@ A case is ``fixtures/website/<case>.html`` (the home page) with ``<case>.meta.js
      "status": {"<url>": 500},                  # pages that answer with an error (optional)
      "headers": {"<url>": {"Content-Type": ...}},
      "seed": "<url>",                           # a seed other than the home page (optional)
-     "now": "2025-06-01T12:00:00", "source_options": {...}}
+     "now": "2025-06-01T12:00:00", "source_options": {...},
+     "truth": {"name": ..., "language": ..., "city": ..., "country": ..., "emails": [...],
+               "social_links": {...}, "address": ...}}   # written by hand before the first run
 
-and ``<case>.expected.json``. The spider's callbacks are async (extraction runs in a thread),
-so the harness's ``follow`` is replaced by :func:`crawl_case`, which answers every request
-from the map, turns unmapped URLs into 404 responses through the errback (as Scrapy's
-``HttpErrorMiddleware`` does) and records what was requested.
+and ``<case>.expected.json``. :func:`crawl_case` runs the harness's ``follow`` (which drives
+the spider's async callbacks) with browser requests answered from ``rendered``, unmapped URLs
+turned into 404 responses through the errback (as Scrapy's ``HttpErrorMiddleware`` does) and a
+log of what was requested.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from scrapy import Request
-from scrapy.http import HtmlResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.items import WebsiteProfile
@@ -35,7 +35,7 @@ from spiders.website import WebsiteSpider
 from tests.spiders.harness import (
     FIXTURES,
     compare_with_expected,
-    fixture_response,
+    follow,
     item_dicts,
     make_spider,
 )
@@ -54,55 +54,34 @@ def _failure(request: Request, exc: Exception) -> Failure:
     return failure
 
 
-async def _run(
-    spider: WebsiteSpider, requests: list[Request], meta: dict[str, Any], log: list[Request]
-) -> list[Any]:
-    pages: dict[str, str] = meta.get("pages", {})
-    rendered: dict[str, str] = meta.get("rendered", {})
-    status: dict[str, int] = meta.get("status", {})
-    headers: dict[str, dict[str, str]] = meta.get("headers", {})
-    home = meta["url"]
-    files = {home: f"{meta['case']}.html", **pages}
-    out: list[Any] = []
-    queue = list(requests)
-    while queue:
-        request = queue.pop(0)
-        log.append(request)
-        url = request.url
-        browser = bool(request.meta.get("playwright"))
-        name = rendered.get(url) if browser else files.get(url)
-        code = status.get(url)
-        if name is None or code is not None:
-            error = HtmlResponse(
-                url=url, status=code or 404, body=b"<html></html>", request=request
-            )
-            errback: Any = request.errback
-            results: Any = errback(_failure(request, HttpError(error)))
-            produced = list(results or [])
-        else:
-            response = fixture_response(
-                CASES_DIR / name, url, request=request, headers=headers.get(url)
-            )
-            callback: Any = request.callback
-            produced = [r async for r in callback(response, **request.cb_kwargs)]
-        for result in produced:
-            if isinstance(result, Request):
-                queue.append(result)
-            else:
-                out.append(result)
-    return out
-
-
-def crawl_case(case: str) -> tuple[list[Any], list[Request], WebsiteSpider]:
+def crawl_case(
+    case: str, *, max_depth: int = 50, **options: Any
+) -> tuple[list[Any], list[Request], WebsiteSpider]:
+    """Crawl a fixture site; ``max_depth`` < 50 leaves later requests unanswered (pending)."""
     meta = json.loads((CASES_DIR / f"{case}.meta.json").read_text(encoding="utf-8"))
-    meta["case"] = case
     spider = make_spider(
-        WebsiteSpider, urls=[meta.get("seed", meta["url"])], **meta.get("source_options", {})
+        WebsiteSpider,
+        urls=[meta.get("seed", meta["url"])],
+        **{**meta.get("source_options", {}), **options},
     )
     spider.now = datetime.fromisoformat(meta.get("now", DEFAULT_NOW))
+    files = {meta["url"]: f"{case}.html", **meta.get("pages", {})}
+    rendered: dict[str, str] = meta.get("rendered", {})
+
+    def resolve(request: Request) -> Path | None:
+        name = (rendered if request.meta.get("playwright") else files).get(request.url)
+        return CASES_DIR / name if name else None
+
     log: list[Request] = []
-    requests = spider.seed_requests(spider.start_urls)
-    items = asyncio.run(_run(spider, requests, meta, log))
+    items = follow(
+        spider.seed_requests(spider.start_urls),
+        resolve,
+        max_depth=max_depth,
+        missing="404",
+        status=meta.get("status", {}),
+        headers=meta.get("headers", {}),
+        log=log,
+    )
     return items, log, spider
 
 
@@ -216,3 +195,114 @@ def test_fixture_paths_exist() -> None:
         for name in [*meta.get("pages", {}).values(), *meta.get("rendered", {}).values()]:
             assert (CASES_DIR / name).exists(), name
         assert Path(CASES_DIR / f"{case}.expected.json").exists()
+
+
+# --- field-level accuracy against hand-written truth ------------------------------------------
+TRUTH_FIELDS = ("name", "language", "city", "country", "emails", "social_links", "address")
+_POSTCODE_RE = re.compile(
+    r"\d{2}-\d{3}|\d{4}-\d{3}|\d{4}\s?[A-Z]{2}\b|\d{3}\s\d{2}|\d{4,5}|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}"
+)
+
+
+def _field_ok(field: str, got: Any, want: Any) -> bool:
+    """Whether a profile field matches the hand-written truth (see the meta files' ``truth``)."""
+    if field in ("name", "city", "language", "country"):
+        options = want if isinstance(want, list) else [want]
+        return any((got or "").casefold() == (o or "").casefold() for o in options)
+    if field == "emails":
+        return sorted(e.lower() for e in got) == sorted(e.lower() for e in want)
+    if field == "social_links":
+        return {k: v.casefold() for k, v in got.items()} == {
+            k: v.casefold() for k, v in want.items()
+        }
+    # address: the street (first part) and the postcode of the truth appear in the profile's
+    if not got:
+        return not want
+    street = want.split(",")[0].strip()
+    code = _POSTCODE_RE.search(want.split(",", 1)[-1])
+    return street in got and (code is None or code.group(0) in got)
+
+
+def truth_cases() -> list[str]:
+    return [
+        c for c in CASES if "truth" in json.loads((CASES_DIR / f"{c}.meta.json").read_text("utf-8"))
+    ]
+
+
+def accuracy() -> tuple[dict[str, tuple[int, int]], list[str]]:
+    per_field: dict[str, tuple[int, int]] = {f: (0, 0) for f in TRUTH_FIELDS}
+    misses: list[str] = []
+    for case in truth_cases():
+        truth = json.loads((CASES_DIR / f"{case}.meta.json").read_text("utf-8"))["truth"]
+        items, _, _ = crawl_case(case)
+        profile = item_dicts(items)[0]
+        for f in TRUTH_FIELDS:
+            ok = _field_ok(f, profile[f], truth[f])
+            good, total = per_field[f]
+            per_field[f] = (good + ok, total + 1)
+            if not ok:
+                misses.append(f"{case}.{f}: got {profile[f]!r}, want {truth[f]!r}")
+    return per_field, misses
+
+
+def test_field_accuracy_on_hand_written_truth() -> None:
+    per_field, misses = accuracy()
+    good = sum(g for g, _ in per_field.values())
+    total = sum(t for _, t in per_field.values())
+    summary = ", ".join(f"{f} {g}/{t}" for f, (g, t) in per_field.items())
+    print(f"\nfield accuracy {good}/{total} = {good / total:.1%}: {summary}")
+    for miss in misses:
+        print("  miss:", miss)
+    assert len(truth_cases()) >= 12
+    assert good / total >= 0.95, misses
+
+
+# --- crawls that stop early ---------------------------------------------------------------------
+def test_global_budget_finishes_every_site_with_what_it_has() -> None:
+    full, _, _ = crawl_case("en_civictech")
+    items, log, spider = crawl_case("en_civictech", max_pages=5)
+    assert len(items) == 1, "the site still gets its profile"
+    profile = items[0]
+    assert len(log) <= 5 - 2  # max_pages minus the margin kept for robots.txt and redirects
+    assert len(profile.pages) < len(full[0].pages)
+    assert any("page budget of the crawl reached" in w for w in profile.warnings)
+    assert spider.crawler.stats.get_value("dsi/website/global_budget_reached") >= 1
+    assert profile.name == full[0].name  # the home page alone names the organisation
+
+
+def test_partial_profile_when_the_crawl_stops() -> None:
+    # only the home page is answered: the about/imprint requests stay in flight
+    items, log, spider = crawl_case("wp_verein", max_depth=1)
+    assert items == [] and len(log) == 1
+    (state,) = spider.sites.values()
+    assert state.pending > 0 and not state.done
+    (profile,) = spider.finish_unfinished("shutdown")
+    assert profile.pages == ["http://127.0.0.1:8101/"]
+    assert profile.name == "Digitale Nachbarschaft Berlin e.V."
+    assert any(w.startswith("crawl stopped (shutdown)") for w in profile.warnings)
+    assert spider.crawler.stats.get_value("dsi/website/profiles_partial") == 1
+    assert spider.finish_unfinished("shutdown") == []  # once only
+    # a late response for the finished site changes nothing
+    late = follow(
+        [spider._request(state, "http://127.0.0.1:8101/verein/", "about", 1)],
+        {"http://127.0.0.1:8101/verein/": CASES_DIR / "wp_verein--verein.html"},
+    )
+    assert late == []
+
+
+def test_unstarted_site_gets_no_partial_profile() -> None:
+    spider = make_spider(WebsiteSpider, urls=["http://127.0.0.1:8101/"])
+    spider.seed_requests(spider.start_urls)  # requested, never answered
+    assert spider.finish_unfinished("closespider_pagecount") == []
+    assert spider.crawler.stats.get_value("dsi/website/sites_not_crawled") == 1
+
+
+def test_idle_with_unfinished_sites_keeps_the_spider_open() -> None:
+    from scrapy.exceptions import DontCloseSpider
+
+    items, _, spider = crawl_case("wp_verein", max_depth=1)
+    assert items == []
+    with pytest.raises(DontCloseSpider):
+        spider._on_idle()  # no engine in a test crawler: the profile is built and counted
+    assert spider.crawler.stats.get_value("dsi/website/profiles_partial") == 1
+    spider._on_idle()  # nothing unfinished now: the spider may close

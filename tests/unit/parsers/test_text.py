@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
@@ -143,3 +144,34 @@ def test_truncate_custom_ellipsis() -> None:
     assert truncate("The quick brown fox", 13, ellipsis=" [...]") == "The qui [...]"
     assert truncate("The quick brown fox", 16, ellipsis=" [...]") == "The quick [...]"
     assert truncate("The quick brown fox", 13, ellipsis="") == "The quick"
+
+
+# --- tree_to_text: text of an already parsed tree --------------------------------------------
+def _doc(markup: str) -> Any:
+    from lxml import html as lxml_html
+
+    return lxml_html.document_fromstring(markup)
+
+
+def test_tree_to_text_leaves_the_tree_unchanged() -> None:
+    from lxml import etree
+
+    from spiders.parsers.text import tree_to_text
+
+    root = _doc(
+        "<html><head><title>T</title></head><body><h1>Title</h1><p>One<br>two "
+        "<script>var x=1</script>after</p><div hidden>secret</div>tail<table><tr><td>a</td>"
+        "<td>b</td></tr></table></body></html>"
+    )
+    before = etree.tostring(root)
+    assert tree_to_text(root.find("body")) == "Title\nOne\ntwo after\ntail\na b"
+    assert etree.tostring(root) == before  # structured data, links, trafilatura read it after
+    assert tree_to_text(root.find("body")) == html_to_text(etree.tostring(root).decode())
+
+
+def test_tree_to_text_deep_nesting_and_odd_input() -> None:
+    from spiders.parsers.text import tree_to_text
+
+    deep = "<div>" * 250 + "deep" + "</div>" * 250
+    assert tree_to_text(_doc(f"<html><body>{deep}</body></html>")) == "deep"
+    assert tree_to_text(None) == ""  # type: ignore[arg-type]

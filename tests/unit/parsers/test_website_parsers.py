@@ -268,3 +268,128 @@ def test_js_shell_is_detected() -> None:
         "<script src='/a.js'></script></body></html>"
     )
     assert not extract_page(page, "http://127.0.0.1:8001/").needs_js
+
+
+# --- social links in the forms real sites use ------------------------------------------------
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://twitter.com/intent/follow?screen_name=CodeCommun75",
+            "https://x.com/codecommun75",
+        ),
+        ("https://x.com/intent/user?screen_name=@okfn", "https://x.com/okfn"),
+        ("https://twitter.com/intent/follow?original_referer=x", None),
+        ("https://twitter.com/intent/tweet?screen_name=okfn", None),
+        (
+            "https://www.facebook.com/profile.php?id=1000641",
+            "https://www.facebook.com/profile.php?id=1000641",
+        ),
+        ("https://www.facebook.com/sharer/sharer.php?u=x", None),
+        ("https://www.youtube.com/c/OpenStreets", "https://www.youtube.com/c/OpenStreets"),
+        ("https://www.youtube.com/channel/UCx1y2", "https://www.youtube.com/channel/UCx1y2"),
+        ("https://www.youtube.com/watch?v=a1B2c3", None),
+        ("https://www.instagram.com/p/CxYz123AbC/", None),
+        ("https://bsky.app/intent/compose?text=x", None),
+        ("https://chaos.social/@verein/112233445566", None),
+    ],
+)
+def test_follow_buttons_are_profiles_share_buttons_are_not(url: str, expected: str | None) -> None:
+    link = classify_social(url)
+    assert (link.url if link else None) == expected
+
+
+def test_fediverse_handles_in_text() -> None:
+    from spiders.parsers.social import mastodon_handles_in_text
+
+    text = "Mastodon: @FreieNetze@wien.rocks · mail: info@verein.example.at · @x@twitter.com"
+    assert [s.url for s in mastodon_handles_in_text(text)] == ["https://wien.rocks/@freienetze"]
+    assert emails_from_text(text) == ["info@verein.example.at"]  # the handle is no address
+    assert mastodon_handles_in_text("write to info@verein.example.at") == []
+
+
+def test_linkedin_member_profiles_never_stand_for_the_organisation() -> None:
+    person = classify_social("https://www.linkedin.com/in/giulia-rossi/")
+    company = classify_social("https://www.linkedin.com/company/rete-civica/")
+    assert person is not None and company is not None
+    assert pick_social_links([person, person, company]) == {"linkedin": company.url}
+    assert pick_social_links([person]) == {}
+
+
+# --- addresses in each country's own format --------------------------------------------------
+@pytest.mark.parametrize(
+    ("lines", "text", "code"),
+    [
+        (
+            ["Anschrift: Invalidenstraße 117, D-10115 Berlin"],
+            "Invalidenstraße 117, D-10115 Berlin",
+            "10115",
+        ),
+        (
+            ["Drottninggatan 71", "SE-111 22 Stockholm"],
+            "Drottninggatan 71, SE-111 22 Stockholm",
+            "111 22",
+        ),
+        (["Vodičkova 681/18, 111 21 Praha 1"], "Vodičkova 681/18, 111 21 Praha 1", "111 21"),
+        (
+            ["Verein X · Neubaugasse 12/3 · 1070 Wien · ZVR-Zahl 123"],
+            "Neubaugasse 12/3, 1070 Wien",
+            "1070",
+        ),
+        (
+            ["ul. Ząbkowska 27/31", "03-736 Warszawa"],
+            "ul. Ząbkowska 27/31, 03-736 Warszawa",
+            "03-736",
+        ),
+        (
+            ["Siège social : 27 rue Saint-Maur", "75011 Paris", "France"],
+            "27 rue Saint-Maur, 75011 Paris, France",
+            "75011",
+        ),
+    ],
+)
+def test_addresses_in_national_formats(lines: list[str], text: str, code: str) -> None:
+    found = address_from_lines(lines)
+    assert found is not None and found.text == text and found.postal_code == code
+
+
+def test_schema_address_string_split_by_lines() -> None:
+    html = (
+        '<html><head><script type="application/ld+json">{"@type":"Organization","name":"F",'
+        '"address":"Calle de Alcalá 48\\nMadrid, 28014\\nEspaña"}</script></head>'
+        "<body><p>x</p></body></html>"
+    )
+    facts = extract_page(html, "http://127.0.0.1:8001/")
+    assert facts.schema_address is not None
+    assert facts.schema_address.text == "Calle de Alcalá 48, Madrid, 28014, España"
+    assert facts.schema_address.postal_code is None  # unsplittable: an imprint address wins
+
+
+# --- JavaScript state read without a browser --------------------------------------------------
+def test_next_data_text_without_browser() -> None:
+    body = "Wir bauen offene Werkzeuge für Nachbarschaften und Vereine in der ganzen Stadt. " * 4
+    html = (
+        '<html lang="de"><head><title>X</title></head><body><div id="__next"></div>'
+        '<script id="__NEXT_DATA__" type="application/json">'
+        f'{{"props":{{"pageProps":{{"body":"{body}","updatedAt":"2025-05-06T08:30:00.000Z",'
+        '"links":[{"href":"/impressum"}],"mail":"mailto:a@verein.example.de"}}}</script>'
+        "</body></html>"
+    )
+    facts = extract_page(html, "http://127.0.0.1:8001/", want_text=True, now=datetime(2025, 6, 1))
+    assert facts.needs_js and facts.state_text
+    assert facts.text_source == "state:__NEXT_DATA__"
+    assert "offene Werkzeuge" in facts.main_text and facts.language == "de"
+    assert facts.dates == [date(2025, 5, 6)]
+    assert facts.emails == ["a@verein.example.de"]
+    assert [(link.url, link.kind) for link in facts.links] == [
+        ("http://127.0.0.1:8001/impressum", "imprint")
+    ]
+
+
+def test_thin_state_still_needs_the_browser() -> None:
+    html = (
+        '<html><body><div id="root"></div><script>window.__INITIAL_STATE__ = '
+        '{"title": "Kurz und knapp hier"};</script></body></html>'
+    )
+    facts = extract_page(html, "http://127.0.0.1:8001/", want_text=True)
+    assert facts.needs_js and not facts.state_text
