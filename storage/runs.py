@@ -49,3 +49,17 @@ def last_successful_run(session: Session, source: str) -> CrawlRun | None:
 def recent_runs(session: Session, limit: int = 20) -> list[CrawlRun]:
     stmt = select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)
     return list(session.scalars(stmt))
+
+
+def running_runs(session: Session, source: str) -> list[CrawlRun]:
+    stmt = select(CrawlRun).where(CrawlRun.source == source, CrawlRun.status == "running")
+    return list(session.scalars(stmt))
+
+
+def mark_interrupted(session: Session, run_id: int, reason: str) -> None:
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise LookupError(f"no crawl run with id {run_id}")
+    run.status = "interrupted"
+    run.finish_reason = reason
+    run.error = reason

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 from datetime import datetime
 from typing import Any
 
@@ -11,13 +13,30 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from storage.runs import finish_run, start_run
+from storage.runs import finish_run, mark_interrupted, running_runs, start_run
 from storage.session import StorageUnavailable, session_scope
 
 logger = logging.getLogger(__name__)
 
 #: finish reasons that mean the run completed its job
 _FINISHED = {"finished", "closespider_pagecount", "closespider_itemcount"}
+
+
+def process_alive(pid: int) -> bool:
+    """True when a process with this pid exists on this host."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def owner() -> dict[str, Any]:
+    return {"host": socket.gethostname(), "pid": os.getpid()}
 
 
 def jsonable_stats(stats: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +74,9 @@ class RunRecorder:
         source = getattr(getattr(spider, "dsi_source", None), "name", spider.name)
         try:
             with session_scope(self.url) as session:
+                self._close_dead_runs(session, source)
                 run = start_run(session, source=source, spider=spider.name)
+                run.stats = {"dsi/owner": owner()}
                 self.run_id = run.id
         except StorageUnavailable as exc:
             logger.error("cannot record the run start: %s", exc)
@@ -63,6 +84,19 @@ class RunRecorder:
         assert self.crawler.stats is not None
         self.crawler.stats.set_value("dsi/run_id", self.run_id)
         spider.dsi_run_id = self.run_id  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _close_dead_runs(session: Any, source: str) -> None:
+        """Runs of this source left ``running`` by a process that died (``kill -9``, a crash)
+        on this host become ``interrupted``; runs owned by another host are left alone."""
+        me = owner()
+        for run in running_runs(session, source):
+            who = (run.stats or {}).get("dsi/owner") or {}
+            if who.get("host") == me["host"] and not process_alive(int(who.get("pid", 0))):
+                mark_interrupted(session, run.id, f"process {who.get('pid')} died")
+                logger.warning(
+                    "run %s of %s was left running by a dead process: interrupted", run.id, source
+                )
 
     def spider_error(self, failure: Any, response: Any, spider: Spider) -> None:
         self.errors += 1
