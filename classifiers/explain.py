@@ -5,6 +5,11 @@ Every model is a linear model over TF-IDF features, so a feature's contribution 
 credited to the words of the text that contain them, so a curator reads "crowdfunding" rather
 than "wdfu". Platt scaling is monotonic, so the ranking of contributions holds for the
 calibrated probability too.
+
+What a curator is shown: words and word bigrams of the item's own text, never a raw char n-gram,
+never a function word of any of our languages (``classifiers.stopwords``), a number or a token
+with fewer than three letters. ``sign=-1`` gives the evidence *against* (for relevance: "looks
+ordinary because: bank, customers, sales").
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from scipy import sparse
 from sklearn.pipeline import Pipeline
 
 from classifiers.features import TOKEN_PATTERN
+from classifiers.stopwords import is_uninformative
 
 _WORD_RE = re.compile(TOKEN_PATTERN)
 #: smooth idf below this = the word occurs in more than about 40 % of the training texts
@@ -68,43 +74,64 @@ class Explainer:
         return cls(features=features, names=names, weights=np.column_stack(cols), idf=idf)
 
     def _common(self, term: str) -> bool:
+        if is_uninformative(term):
+            return True
         words = term.split()
-        return all(len(w) < 3 or self.idf.get(_fold(w), MAX_IDF) < COMMON_IDF for w in words)
+        return all(self.idf.get(_fold(w), MAX_IDF) < COMMON_IDF for w in words)
 
-    def top_terms(
+    def term_scores(
         self,
         X: sparse.csr_matrix,
         words: list[tuple[str, str]],
         row: int,
         output: int,
-        k: int = 5,
-    ) -> list[str]:
-        """The ``k`` words/phrases of row ``row`` contributing most to ``output``.
+        n: int = 60,
+        cache: dict[str, list[str]] | None = None,
+    ) -> dict[str, float]:
+        """Net contribution per readable term, from the ``n`` strongest features of the row.
 
-        ``words`` are the row's distinct words with their folded forms (:func:`text_words`).
+        Word n-grams count as written in the text; char n-grams are shared among the row's
+        informative words that contain them. A word can get both signs (its char n-grams push
+        both ways), so only the net sum decides whether it is evidence for or against.
+        ``cache`` (char n-gram -> words containing it) may be shared by calls for the same row.
         """
         start, end = X.indptr[row], X.indptr[row + 1]
         idx = X.indices[start:end]
         contrib = X.data[start:end] * self.weights[idx, output]
-        top = np.argpartition(-contrib, min(40, len(contrib) - 1))[:40] if len(contrib) else idx
-        order = top[np.argsort(-contrib[top])] if len(contrib) else top
+        if not len(contrib):
+            return {}
+        top = np.argpartition(-np.abs(contrib), min(n, len(contrib) - 1))[:n]
         scores: dict[str, float] = defaultdict(float)
-        for o in order:
+        originals = {folded: w.lower() for w, folded in reversed(words)}
+        informative = [(w, folded) for w, folded in words if not is_uninformative(w)]
+        for o in top:
             c = float(contrib[o])
-            if c <= 0:
-                break
             name = str(self.names[idx[o]])
             kind, _, gram = name.partition("__")
             if kind == "word":
-                scores[gram] += c
+                # shown as written in the text (the vocabulary is accent-folded)
+                scores[" ".join(originals.get(g, g) for g in gram.split())] += c
             elif kind == "char":
                 gram = gram.strip()
                 if len(gram) < 3:
                     continue
-                hits = [w for w, folded in words if gram in folded]
+                if cache is None or gram not in cache:
+                    found = [w for w, folded in informative if gram in folded]
+                    if cache is None:
+                        hits = found
+                    else:
+                        hits = cache[gram] = found
+                else:
+                    hits = cache[gram]
                 for w in hits:
                     scores[w.lower()] += c / len(hits)
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        return scores
+
+    def pick(self, scores: dict[str, float], k: int = 5, sign: int = 1) -> list[str]:
+        """The ``k`` terms with the largest ``sign * score`` > 0, readable ones only."""
+        ranked = sorted(
+            ((t, sign * v) for t, v in scores.items() if sign * v > 0), key=lambda kv: -kv[1]
+        )
         out: list[str] = []
         for term, _ in ranked:
             # skip common words and a word already shown inside a phrase (or the reverse)
@@ -115,8 +142,25 @@ class Explainer:
                 break
         return out
 
+    def top_terms(
+        self,
+        X: sparse.csr_matrix,
+        words: list[tuple[str, str]],
+        row: int,
+        output: int,
+        k: int = 5,
+        sign: int = 1,
+        cache: dict[str, list[str]] | None = None,
+    ) -> list[str]:
+        """The ``k`` words/phrases of row ``row`` contributing most to ``output`` (``sign=1``)
+        or most against it (``sign=-1``).
 
-def text_words(text: str, limit: int = 2000) -> list[tuple[str, str]]:
+        ``words`` are the row's distinct words with their folded forms (:func:`text_words`).
+        """
+        return self.pick(self.term_scores(X, words, row, output, 40, cache), k, sign)
+
+
+def text_words(text: str, limit: int = 1000) -> list[tuple[str, str]]:
     """Distinct words of a text (the first ``limit``) with their folded forms."""
     seen = dict.fromkeys(m.group(0) for m in _WORD_RE.finditer(text))
     return [(w, _fold(w)) for w in list(seen)[:limit]]

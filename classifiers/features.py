@@ -5,7 +5,11 @@
 * Character n-grams inside word boundaries (``char_wb``, 2-5) carry morphology across languages
   and survive the lost accents and "?" substitutions of the export; word uni/bi-grams carry
   phrases a curator can read. Accents are folded (``strip_accents="unicode"``) so "educación"
-  and the export's "educacin" share most n-grams. No stop-word list: it would assume a language.
+  and the export's "educacin" share most n-grams.
+* Function words of twelve languages (``classifiers.stopwords``, hand-written) are dropped from
+  the word n-grams, and -- with ``strip_stop_words=True`` (relevance) -- blanked before the char
+  n-grams too, so "the", "für", "de" cannot drive a score or appear in an explanation.
+  ``max_df`` drops terms in more than that share of the training texts.
 """
 
 from __future__ import annotations
@@ -21,7 +25,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
+from classifiers.stopwords import fold, stop_word_list, strip_stop_words
+
 DEFAULT_MAX_CHARS = 20_000
+#: relevance reads the head of a text (title, summary, first paragraphs), in training and scoring
+RELEVANCE_CHARS = 2000
+#: label tasks read at most this much at scoring time (DSI4EU texts are far shorter)
+LABEL_CHARS = 6000
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 _URL_RE = re.compile(r"https?://\S+|www\.\S+")
 #: word tokens: letters (any script) and digits, 2+ characters, apostrophes inside words
@@ -65,14 +75,23 @@ def clean_texts(texts: Iterable[Any], max_chars: int = DEFAULT_MAX_CHARS) -> lis
     return [clean_text(t, max_chars) for t in arr.ravel()]
 
 
+def fold_without_stop_words(text: str) -> str:
+    """Preprocessor of the relevance char n-grams: folded, function words and numbers blanked."""
+    return strip_stop_words(fold(text))
+
+
 def text_features(
     *,
     char_ngrams: tuple[int, int] = (2, 5),
     word_ngrams: tuple[int, int] = (1, 2),
     min_df: int = 2,
+    max_df: float = 1.0,
     max_features: int | None = 200_000,
+    stop_words: bool = True,
+    strip_stop_words: bool = False,
 ) -> Pipeline:
     """Cleaner + union of word and char TF-IDF."""
+    char_pre: Any = fold_without_stop_words if strip_stop_words else None
     parts: list[tuple[str, Any]] = [
         (
             "word",
@@ -81,6 +100,8 @@ def text_features(
                 token_pattern=TOKEN_PATTERN,
                 ngram_range=word_ngrams,
                 min_df=min_df,
+                max_df=max_df,
+                stop_words=stop_word_list() if stop_words else None,
                 sublinear_tf=True,
                 strip_accents="unicode",
                 lowercase=True,
@@ -94,6 +115,8 @@ def text_features(
                 analyzer="char_wb",
                 ngram_range=char_ngrams,
                 min_df=min_df,
+                max_df=max_df,
+                preprocessor=char_pre,
                 sublinear_tf=True,
                 strip_accents="unicode",
                 lowercase=True,

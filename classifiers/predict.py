@@ -4,12 +4,15 @@ Bad input never raises here: empty or binary-looking text gets relevance 0, no l
 uncertainty 0 (no evidence, nothing for a curator to teach) and is flagged; very long text is
 cut (``features.DEFAULT_MAX_CHARS``) and flagged; text in a language the training data did not
 contain is flagged. Flags go in ``warnings`` and in the explanation, so a curator sees why a
-score is weak. Label explanations are written for relevant items only (the relevance explanation
-for every item with text).
+score is weak. Labels and their explanations are given for relevant items only (thresholds per
+label, else the top label); the relevance explanation (evidence for, and ``relevance_against``)
+for every item with text. Relevance reads the first ``RELEVANCE_CHARS`` characters, labels the
+first ``LABEL_CHARS``; items with relevance below ``LABEL_MIN_RELEVANCE`` skip label work.
 
 Uncertainty (for the active-learning review queue) is ``0.7 * u_rel + 0.3 * u_labels``, where
 ``u_rel = 1 - |2 p - 1|`` for the relevance probability and ``u_labels`` is the mean over learnable
-labels of ``1 - |p - t| / max(t, 1 - t)`` (closeness to each label's threshold). Items near the
+labels of ``1 - |p - t| / max(t, 1 - t)`` (closeness to each label's threshold; 0 for items that
+skip label work). Items near the
 accept/reject boundary, whose curator decision teaches the model most, come first.
 """
 
@@ -23,7 +26,13 @@ from typing import Any
 import numpy as np
 
 from classifiers.explain import Explainer, text_words
-from classifiers.features import DEFAULT_MAX_CHARS, clean_text, is_binaryish
+from classifiers.features import (
+    DEFAULT_MAX_CHARS,
+    LABEL_CHARS,
+    RELEVANCE_CHARS,
+    clean_text,
+    is_binaryish,
+)
 from classifiers.models import DSIModel
 
 logger = logging.getLogger(__name__)
@@ -31,6 +40,8 @@ logger = logging.getLogger(__name__)
 #: ScoreRow field -> task name in the model
 TASK_FIELDS = {"technologies": "technology", "areas": "area", "focus": "dsi_focus"}
 MIN_LANGUAGE_CHARS = 40
+#: below this relevance no label probabilities are computed (uncertainty uses relevance only)
+LABEL_MIN_RELEVANCE = 0.1
 
 
 @dataclass(slots=True, kw_only=True)
@@ -102,65 +113,83 @@ class Predictor:
                 langs[i] = _detect(t)
             if langs[i] and known and langs[i] not in known:
                 warnings[i].append(f"language {langs[i]!r} not in the training data")
-        empty = [not t.strip() for t in cleaned]
+        empty = np.asarray([not t.strip() for t in cleaned], dtype=bool)
         X = np.asarray(cleaned, dtype=object)
-        rel_X = self._relevance.features.transform(X)
+        # texts are cleaned once above: go straight to each pipeline's vectorizers
+        rel_X = self._relevance.features.named_steps["union"].transform(
+            np.asarray([t[:RELEVANCE_CHARS] for t in cleaned], dtype=object)
+        )
         rel = self.model.relevance.named_steps["clf"].predict_proba(rel_X)[:, 1]
+        rel[empty] = 0.0
+        threshold = self.model.relevance_threshold
+        relevant = (rel >= threshold) & ~empty
+        # label work only where it can matter: relevant items get labels; items near the
+        # threshold need label probabilities for their uncertainty; clearly irrelevant ones skip
+        scored = np.flatnonzero((rel >= min(LABEL_MIN_RELEVANCE, threshold)) & ~empty)
+        X_lab = np.asarray([t[:LABEL_CHARS] for t in X[scored]], dtype=object)
         task_probs: dict[str, np.ndarray] = {}
         task_pred: dict[str, np.ndarray] = {}
         task_X: dict[str, Any] = {}
         for name, tm in self.model.tasks.items():
             P = np.zeros((len(X), len(tm.labels)))
-            if tm.pipeline is not None:
-                Xf = self._tasks[name].features.transform(X)
+            if tm.pipeline is not None and len(scored):
+                Xf = self._tasks[name].features.named_steps["union"].transform(X_lab)
                 task_X[name] = Xf
                 cols = np.flatnonzero(tm.learnable)
-                P[:, cols] = tm.pipeline.named_steps["clf"].predict_proba(Xf)
+                P[np.ix_(scored, cols)] = tm.pipeline.named_steps["clf"].predict_proba(Xf)
             task_probs[name] = P
+            # labels (thresholds, top-1 fallback) only for items that are about DSI at all
             pred_labels = tm.decide(P)
-            # the forced top label only makes sense for texts that are about DSI at all
-            forced = pred_labels & ~((np.asarray(tm.thresholds) <= P) & np.asarray(tm.learnable))
-            pred_labels[rel < self.model.relevance_threshold] &= ~forced[
-                rel < self.model.relevance_threshold
-            ]
-            pred_labels[np.asarray(empty)] = False
+            pred_labels[~relevant] = False
             task_pred[name] = pred_labels
+        row_of = {int(i): r for r, i in enumerate(scored)}
+        priors = {name: tm.priors() for name, tm in self.model.tasks.items()}
         out = []
         for i in range(len(X)):
             # no usable text: no evidence either way, so not relevant and nothing to learn
-            p = 0.0 if empty[i] else float(rel[i])
+            p = float(rel[i])
             pred = Prediction(relevance=round(p, 4), language=langs[i], warnings=warnings[i])
             u_labels = []
             explanation: dict[str, Any] = {
-                "relevant": p >= self.model.relevance_threshold,
-                "relevance_threshold": self.model.relevance_threshold,
+                "relevant": bool(relevant[i]),
+                "relevance_threshold": threshold,
             }
             words = text_words(cleaned[i]) if explain and cleaned[i] else []
             if explain and cleaned[i]:
-                explanation["relevance"] = self._relevance.top_terms(rel_X, words, i, 0, top_terms)
+                scores = self._relevance.term_scores(rel_X, words, i, 0)
+                explanation["relevance"] = self._relevance.pick(scores, top_terms)
+                explanation["relevance_against"] = self._relevance.pick(scores, top_terms, -1)
             for attr, name in TASK_FIELDS.items():
                 task = self.model.tasks.get(name)
                 if task is None:
                     continue
                 row = task_probs[name][i]
-                chosen = {
-                    task.labels[j]: round(float(row[j]), 4)
-                    for j in np.flatnonzero(task_pred[name][i])
-                }
+                # most distinctive first: probability above the label's prior, so that frequent
+                # labels (predicted for most items) do not always head the list
+                picked = sorted(
+                    np.flatnonzero(task_pred[name][i]), key=lambda j: -(row[j] - priors[name][j])
+                )
+                chosen = {task.labels[j]: round(float(row[j]), 4) for j in picked}
                 setattr(pred, attr, chosen)
-                for j in np.flatnonzero(task.learnable):
-                    thr = float(task.thresholds[j])
-                    u_labels.append(1 - abs(float(row[j]) - thr) / max(thr, 1 - thr))
-                if explain and cleaned[i] and chosen and explanation["relevant"]:
+                if chosen:
+                    # a list keeps the order where JSON objects may not (PostgreSQL JSONB)
+                    explanation.setdefault("label_order", {})[name] = list(chosen)
+                if i in row_of:
+                    for j in np.flatnonzero(task.learnable):
+                        thr = float(task.thresholds[j])
+                        u_labels.append(1 - abs(float(row[j]) - thr) / max(thr, 1 - thr))
+                if explain and cleaned[i] and chosen:
                     ex = self._tasks[name]
                     learn_cols = [int(c) for c in np.flatnonzero(task.learnable)]
+                    cache: dict[str, list[str]] = {}
                     explanation[name] = {
                         label: ex.top_terms(
                             task_X[name],
                             words,
-                            i,
+                            row_of[i],
                             learn_cols.index(task.labels.index(label)),
                             top_terms,
+                            cache=cache,
                         )
                         for label in chosen
                     }
@@ -168,7 +197,7 @@ class Predictor:
                 explanation["warnings"] = pred.warnings
             pred.explanation = explanation
             u_rel = 1 - abs(2 * p - 1)
-            u_lab = float(np.mean(u_labels)) if u_labels and not empty[i] else 0.0
+            u_lab = float(np.mean(u_labels)) if u_labels else 0.0
             pred.uncertainty = round(0.7 * u_rel + 0.3 * u_lab, 4)
             out.append(pred)
         return out

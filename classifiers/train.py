@@ -9,8 +9,15 @@ Relevance (``P(about digital social innovation)``) is trained on:
 
 * positives: DSI4EU projects and organisations with text beyond a name, spam excluded, plus the
   same texts framed as job adverts / websites / dataset descriptions (``classifiers.synthetic``);
-* negatives: the spam/test records of ``quality.json`` and synthetic ordinary job adverts,
-  organisation websites and dataset descriptions in seven languages (as many as the positives);
+* multilingual synthetic positives (``synthetic.multilingual_positives``, 0.4 times as many as
+  the real ones) so that "not English" is not learned as "not DSI";
+* negatives: the spam/test records of ``quality.json``; synthetic ordinary job adverts,
+  organisation websites and dataset descriptions (``synthetic.negatives``, seven languages) and
+  harder ones (``synthetic.hard_negatives``, ten languages: banks, retail, logistics, hospitals'
+  administration, hotels, factories, commercial software/web/marketing agencies, corporate sites
+  that talk about "digital", "data", "platform", "community", budgets and statistics) -- as many
+  as all positives, half of each kind, 60 % English (about the English share of the positives, so
+  that the language is no evidence);
 * curator decisions (``--decisions``): accept/relabel -> positive, reject -> negative, each
   repeated ``decision_weight`` times.
 
@@ -40,6 +47,7 @@ from classifiers.evaluate import (
     iterative_stratified_folds,
     multilabel_report,
 )
+from classifiers.features import RELEVANCE_CHARS
 from classifiers.models import (
     DSIModel,
     ModelParams,
@@ -48,12 +56,35 @@ from classifiers.models import (
     label_pipeline,
     relevance_pipeline,
 )
-from classifiers.synthetic import negatives, wrap_positive
+from classifiers.synthetic import (
+    hard_negatives,
+    load_hardbank,
+    load_phrasebank,
+    multilingual_positives,
+    negatives,
+    wrap_positive,
+)
 from classifiers.taxonomy import LABEL_TASKS, Taxonomy, load_taxonomy
 
 logger = logging.getLogger(__name__)
 
-RELEVANCE_TRAIN_CHARS = 1500
+RELEVANCE_TRAIN_CHARS = RELEVANCE_CHARS
+#: multilingual synthetic positives per real positive
+SYNTHETIC_POSITIVE_SHARE = 0.4
+#: share of English among the synthetic negatives: about the share of English among all
+#: positives, so that the language itself is no evidence either way
+NEGATIVE_ENGLISH_SHARE = 0.6
+
+
+def language_cycle(languages: Sequence[str], english_share: float) -> list[str]:
+    """A cycle of language codes in which English has ``english_share`` of the places."""
+    others = [lang for lang in languages if lang != "en"]
+    if "en" not in languages or not others:
+        return list(languages)
+    n_en = max(1, round(len(others) * english_share / (1 - english_share)))
+    return ["en"] * n_en + others
+
+
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
 #: decision fields -> task names
 DECISION_TASKS = {"technologies": "technology", "areas": "area"}
@@ -137,14 +168,14 @@ def fit_task(
     thresholds = [1.0] * len(labels)
     if folds >= 2:
         P[:, cols] = _oof_proba(
-            lambda: label_pipeline(params), texts, Yl, folds, params.random_state
+            lambda: label_pipeline(params, task), texts, Yl, folds, params.random_state
         )
         for j, t in zip(cols, best_thresholds(Yl, P[:, cols]), strict=True):
             thresholds[j] = t
     else:
         for j in cols:
             thresholds[j] = 0.5
-    pipeline = label_pipeline(params).fit(np.asarray(texts, dtype=object), Yl)
+    pipeline = label_pipeline(params, task).fit(np.asarray(texts, dtype=object), Yl)
     model = TaskModel(
         task=task,
         labels=list(labels),
@@ -153,6 +184,7 @@ def fit_task(
         thresholds=thresholds,
         pipeline=pipeline,
         at_least_one=params.at_least_one,
+        train_size=len(texts),
     )
     oof = multilabel_report(Y, P, labels, thresholds, learn, train_counts=counts)
     oof["note"] = "out-of-fold on the training data, used to choose the thresholds"
@@ -226,7 +258,22 @@ def relevance_data(
             ys.append(True)
             groups.append(f"{r.kind}:{r.id}")
             n_pos += 1
-    synth = negatives(max(n_pos, 30), seed=params.random_state)
+    multi = multilingual_positives(
+        max(int(n_pos * SYNTHETIC_POSITIVE_SHARE), 10), seed=params.random_state
+    )
+    texts.extend(multi)
+    ys.extend([True] * len(multi))
+    groups.extend(f"synthetic-positive:{i}" for i in range(len(multi)))
+    n_neg = max(n_pos + len(multi), 30)
+    synth = negatives(
+        n_neg // 2,
+        seed=params.random_state,
+        languages=language_cycle(list(load_phrasebank()), NEGATIVE_ENGLISH_SHARE),
+    ) + hard_negatives(
+        n_neg - n_neg // 2,
+        seed=params.random_state,
+        languages=language_cycle(list(load_hardbank()), NEGATIVE_ENGLISH_SHARE),
+    )
     texts.extend(synth)
     ys.extend([False] * len(synth))
     groups.extend(f"synthetic:{i}" for i in range(len(synth)))

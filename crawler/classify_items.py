@@ -10,7 +10,9 @@ Candidate identity, per item type:
 * open-data datasets are scored but make no candidate.
 
 Hosts stand in for registrable domains (no public-suffix list is shipped), so ``a.example.org``
-and ``b.example.org`` are two candidates.
+and ``b.example.org`` are two candidates; a non-default port is part of the key (two sites on one
+host are two origins). An employer URL on a shared platform (LinkedIn, Facebook, GitHub, a job
+board...) says nothing about which organisation it is, so such adverts fall back to the name key.
 """
 
 from __future__ import annotations
@@ -58,18 +60,54 @@ def normalise_name(name: str) -> str:
     return " ".join(text.split())
 
 
+#: hosts shared by many organisations: never an organisation's identity
+SHARED_HOSTS = frozenset(
+    {
+        "linkedin.com",
+        "facebook.com",
+        "twitter.com",
+        "x.com",
+        "instagram.com",
+        "youtube.com",
+        "github.com",
+        "gitlab.com",
+        "xing.com",
+        "medium.com",
+        "google.com",
+        "sites.google.com",
+        "indeed.com",
+        "stepstone.de",
+        "glassdoor.com",
+    }
+)
+
+
 def host_of(url: str | None) -> str | None:
+    """``host[:port]`` of a URL, lower-case, without ``www.``; None if there is none."""
     if not url:
         return None
     if "//" not in url:
         url = "http://" + url
     try:
-        host = urlsplit(url.strip()).hostname
+        parts = urlsplit(url.strip())
+        host, port = parts.hostname, parts.port
     except ValueError:
         return None
     if not host or "." not in host:
         return None
-    return host.lower().removeprefix("www.")
+    host = host.lower().removeprefix("www.")
+    return f"{host}:{port}" if port and port not in (80, 443) else host
+
+
+def organisation_host(url: str | None) -> str | None:
+    """:func:`host_of`, but None for shared platforms (:data:`SHARED_HOSTS`)."""
+    host = host_of(url)
+    if host is None:
+        return None
+    bare = host.split(":")[0]
+    if any(bare == h or bare.endswith("." + h) for h in SHARED_HOSTS):
+        return None
+    return host
 
 
 def item_text(spider: str, data: dict[str, Any]) -> str:
@@ -107,7 +145,7 @@ def candidate_refs(item: Item) -> list[CandidateRef]:
         ]
     if item.spider == "jobs":
         org = (f.get("hiring_organization") or "").strip()
-        host = host_of(f.get("hiring_organization_url"))
+        host = organisation_host(f.get("hiring_organization_url"))
         if not org and not host:
             return []
         key = host or f"name:{normalise_name(org)}"
@@ -127,7 +165,7 @@ def candidate_refs(item: Item) -> list[CandidateRef]:
     if item.spider == "opendata":
         title = (f.get("title") or "").strip()
         if f.get("kind") == "showcase":
-            host = host_of(f.get("showcase_url"))
+            host = organisation_host(f.get("showcase_url"))
             key = host or (f"name:{normalise_name(title)}" if normalise_name(title) else "")
             if not key:
                 return []
@@ -163,6 +201,8 @@ class TopCandidate:
     technologies: list[str]
     areas: list[str]
     explanation: list[str]
+    #: words that pulled the relevance down ("looks ordinary because")
+    against: list[str] = field(default_factory=list)
     website: str | None = None
 
 
@@ -254,6 +294,13 @@ def classify_stored_items(
     return summary
 
 
+def _label_list(explanation: Any, task: str, labels: Any) -> list[str]:
+    """A candidate's labels, most distinctive first (``label_order``; JSONB loses key order)."""
+    order = [str(x) for x in ((explanation or {}).get("label_order") or {}).get(task) or []]
+    labels = dict(labels or {})
+    return [x for x in order if x in labels] + [x for x in labels if x not in order]
+
+
 def top_candidates(database_url: str, limit: int = 10) -> list[TopCandidate]:
     with session_scope(database_url) as session:
         return [
@@ -262,9 +309,10 @@ def top_candidates(database_url: str, limit: int = 10) -> list[TopCandidate]:
                 name=c.name,
                 kind=c.kind,
                 relevance=float(c.relevance or 0),
-                technologies=list(c.technologies or {}),
-                areas=list(c.areas or {}),
+                technologies=_label_list(c.explanation, "technology", c.technologies),
+                areas=_label_list(c.explanation, "area", c.areas),
                 explanation=list((c.explanation or {}).get("relevance", [])),
+                against=list((c.explanation or {}).get("relevance_against", [])),
                 website=c.website,
             )
             for c in review_queue(session, "relevance", limit=limit)

@@ -3,8 +3,10 @@
 A candidate's relevance is the **maximum** of its evidence items' relevance for the model version
 (one strong piece of evidence is enough; a noisy-or would let twenty weak job adverts of one
 ordinary employer add up to a confident "DSI"). Its labels are, per label, the maximum
-probability over the items that carry the label; its explanation and uncertainty are those of the
-most relevant item. Re-running with the same scores writes the same values (idempotent).
+probability over the items that carry the label, listed in the most relevant item's order (most
+distinctive first, see ``classifiers.predict``), then the others by probability; its explanation
+and uncertainty are those of the most relevant item. Re-running with the same scores writes the
+same values (idempotent).
 """
 
 from __future__ import annotations
@@ -105,8 +107,9 @@ def refresh_candidates(session: Session, candidate_ids: Sequence[int], model_ver
         explanation["evidence_items"] = len(scores)
         explanation["best_item_id"] = best.item_id
         candidate.relevance = float(best.relevance)
-        candidate.technologies = dict(sorted(techs.items(), key=lambda kv: -kv[1]))
-        candidate.areas = dict(sorted(areas.items(), key=lambda kv: -kv[1]))
+        order = (best.explanation or {}).get("label_order") or {}
+        candidate.technologies = _ordered(order.get("technology") or [], techs)
+        candidate.areas = _ordered(order.get("area") or [], areas)
         candidate.explanation = explanation
         candidate.uncertainty = float(best.uncertainty)
         candidate.model_version = model_version
@@ -114,6 +117,15 @@ def refresh_candidates(session: Session, candidate_ids: Sequence[int], model_ver
         updated += 1
     session.flush()
     return updated
+
+
+def _ordered(best: list[str], labels: dict[str, float]) -> dict[str, float]:
+    """The best item's labels in its order (most distinctive first), then the others by
+    probability (a JSON object's key order is not kept by JSONB, so readers that need the
+    order use ``explanation["label_order"]``)."""
+    first = [label for label in best if label in labels]
+    rest = sorted((kv for kv in labels.items() if kv[0] not in best), key=lambda kv: -kv[1])
+    return {**{label: labels[label] for label in first}, **dict(rest)}
 
 
 def review_queue(

@@ -284,6 +284,7 @@ def classify(
             f"  {c.relevance:.3f} {c.kind:12s} {c.name[:50]:50s} "
             f"{', '.join(c.technologies[:3])} | {', '.join(c.areas[:3])} "
             f"[{', '.join(c.explanation[:5])}]"
+            + (f" against: [{', '.join(c.against[:3])}]" if c.against else "")
         )
 
 

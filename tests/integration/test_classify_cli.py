@@ -197,3 +197,21 @@ def test_evaluate_without_model_is_a_clear_error(env):
     result = runner.invoke(app, ["evaluate", "--on", str(env)])
     assert result.exit_code != 0
     assert "no active model" in str(result.exception)
+
+
+@pytest.mark.parametrize(
+    ("url", "host", "org_host"),
+    [
+        ("https://www.example.org/jobs", "example.org", "example.org"),
+        ("http://127.0.0.1:8781/", "127.0.0.1:8781", "127.0.0.1:8781"),
+        ("https://example.org:443/", "example.org", "example.org"),
+        ("https://www.linkedin.com/company/acme", "linkedin.com", None),
+        ("https://github.com/acme", "github.com", None),
+        ("not a url", None, None),
+    ],
+)
+def test_candidate_hosts(url, host, org_host):
+    from crawler.classify_items import host_of, organisation_host
+
+    assert host_of(url) == host
+    assert organisation_host(url) == org_host

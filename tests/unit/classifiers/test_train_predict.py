@@ -89,3 +89,35 @@ def test_organisations_only_export_cannot_train_labels():
     orgs = [{"organisation_id": 1, "organisation_name": "A", "short_description": "x"}]
     with pytest.raises(TrainingError, match="labelled for technology"):
         train(parse_records(orgs, source="orgs.json"), tasks=("technology",))
+
+
+def test_explanations_are_readable_words_for_and_against(tiny_trained):
+    from classifiers.stopwords import is_uninformative
+
+    texts = [
+        "The citizens of the town crowdmap reports and sign petitions for a vote in 2024",
+        "Accountant wanted: you will process invoices and reconcile accounts for the bank",
+    ]
+    preds = Predictor(tiny_trained.model).predict(texts, detect_language=False)
+    for pred in preds:
+        terms = pred.explanation["relevance"] + pred.explanation["relevance_against"]
+        assert terms
+        assert not [t for t in terms if is_uninformative(t)]
+        assert all(" " in t or t.isalpha() for t in terms)
+    assert set(preds[0].explanation["relevance"]) & {"citizens", "crowdmap", "petitions", "vote"}
+
+
+def test_labels_only_for_relevant_items(tiny_trained):
+    model = tiny_trained.model
+    texts = [
+        *negatives(30, seed=5),
+        "citizens crowdmap reports petitions participation crowdfunding campaign vote",
+    ]
+    preds = Predictor(model).predict(texts, detect_language=False)
+    assert preds[-1].is_relevant and preds[-1].technologies
+    for pred in preds:
+        if not pred.is_relevant:
+            assert not pred.technologies and not pred.areas
+            assert "technology" not in pred.explanation
+        else:
+            assert pred.technologies and pred.areas
