@@ -16,9 +16,17 @@ CKAN (``spiders.parsers.ckan``):
   lag), minus ``since_margin`` seconds (default 600), is asked for, and deletions are found
   by comparing the stored datasets with a full id listing (``fl=id,name``); those missing are
   marked deleted in the database (in a thread) once the listing is complete and consistent.
-DCAT (``spiders.parsers.dcat``): the catalogue in any RDF syntax, Hydra pages followed; large
-  documents are parsed in a thread.
-Socrata (``spiders.parsers.socrata``): the discovery API, paged with limit/offset.
+DCAT (``spiders.parsers.dcat``): the catalogue in any RDF syntax, recognised by its content
+  whatever the extension or content type; an HTML home page is followed to the catalogue it
+  links to. Hydra pages (``hydra:next``, ``hydra:nextPage``) are followed on the server that
+  answered, even when the catalogue names itself by another host; a dataset repeated on a
+  later page (same id or URL) is emitted once. Large documents are parsed in a thread.
+Socrata (``spiders.parsers.socrata``): the discovery API, paged with limit/offset; a portal
+  home URL asks for ``domains=<host>`` and, when that answer is empty (a portal on a bare
+  address), once more without the filter. The discovery API cannot filter by date, so every
+  page is read; incremental runs emit only datasets whose ``updatedAt`` (or data/metadata
+  update) is not older than the bound above, and a complete listing marks vanished datasets
+  deleted.
 
 Bad answers (``success: false``, HTML instead of JSON, invalid RDF, timeouts, responses over
 ``DOWNLOAD_MAXSIZE``) are logged, counted as ``dsi/parse/opendata/<problem>`` and make the run
@@ -35,7 +43,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
-from urllib.parse import urljoin
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy import Request, signals
@@ -70,12 +78,6 @@ SOCRATA_LIMIT = 100
 #: DCAT documents larger than this are parsed in a thread, off the reactor.
 THREAD_PARSE_BYTES = 256 * 1024
 SORT = "metadata_modified asc,id asc"
-_RDF_LINK_RE = re.compile(
-    r"<link\b[^>]*\btype=[\"'](?:text/turtle|application/rdf\+xml|application/ld\+json)[\"']"
-    r"[^>]*>",
-    re.I,
-)
-_HREF_RE = re.compile(r"\bhref=[\"']([^\"']+)[\"']", re.I)
 
 
 @dataclass
@@ -111,9 +113,12 @@ class _Portal:
     publisher_keys: set[str] = field(default_factory=set)
     # DCAT / Socrata
     visited: set[str] = field(default_factory=set)
+    dcat_memory: dcat.CatalogMemory = field(default_factory=dcat.CatalogMemory)
     pages_pending: set[int] = field(default_factory=set)
     total: int | None = None
     deletions_done: bool = False
+    #: Socrata: ask with ``domains=<host>`` (dropped after an empty answer)
+    socrata_domains: bool = True
     #: ``(start, rows) -> problem`` of search pages that failed (asked once more at the end)
     failed_pages: dict[tuple[int, int], str] = field(default_factory=dict)
     second_chance: bool = False
@@ -285,9 +290,12 @@ class OpendataSpider(DSISpider):
         path = url.split("?", 1)[0].lower()
         if "/api/3/action" in path or "/api/action" in path:
             return "ckan"
-        if "/api/catalog/v1" in path:
+        if "/api/catalog/v1" in path or socrata.VIEWS_METADATA_PATH in path:
             return "socrata"
         if path.endswith((".ttl", ".rdf", ".jsonld", ".n3", ".nt", ".owl")):
+            return "dcat"
+        query = url.split("?", 1)[1].lower() if "?" in url else ""
+        if re.search(r"(?:^|&)format=(?:ttl|turtle|rdf|xml|jsonld|json-ld|n3|nt)(?:&|$)", query):
             return "dcat"
         return None
 
@@ -328,17 +336,15 @@ class OpendataSpider(DSISpider):
                 self._detected(portal, "socrata")
                 yield self._socrata_request(portal, 0)
                 return
-        if "html" in ctype or body.lstrip()[:1] == b"<":
-            text = body[:200000].decode("utf-8", "replace")
-            for link in _RDF_LINK_RE.findall(text):
-                href = _HREF_RE.search(link)
-                if href:
-                    self._detected(portal, "dcat")
-                    portal.url = urljoin(response.url, href.group(1))
-                    yield self._request(portal.url, self.parse_dcat, portal, "dcat")
-                    return
+        if response.status < 400 and ("html" in ctype or body.lstrip()[:1] == b"<"):
+            links = dcat.catalogue_links(body[:500000].decode("utf-8", "replace"), response.url)
+            if links:
+                self._detected(portal, "dcat")
+                portal.url = links[0]
+                yield self._request(portal.url, self.parse_dcat, portal, "dcat")
+                return
         yield self._request(
-            socrata.catalog_url(portal.url, limit=1, offset=0),
+            socrata.catalog_url(self._socrata_base(portal), limit=1, offset=0),
             self.parse_probe_socrata,
             portal,
             "probe",
@@ -805,8 +811,25 @@ class OpendataSpider(DSISpider):
             else:
                 page = dcat.parse_catalog(response.body, url=response.url, content_type=ctype)
         except dcat.DcatError as exc:
+            links = [
+                u
+                for u in dcat.catalogue_links(
+                    response.body[:500000].decode("utf-8", "replace"), response.url
+                )
+                if u not in portal.visited
+            ]
+            if exc.problem == "not_rdf" and links and len(portal.visited) == 1:
+                # the source is the portal's home page: read the catalogue it points to
+                self.logger.info("%s: HTML page; reading its catalogue %s", response.url, links[0])
+                self.stat("opendata/catalogue_link_followed")
+                yield self._request(links[0], self.parse_dcat, portal, "dcat")
+                return
             self.problem(portal, exc.problem, "DCAT catalogue %s: %s", response.url, exc)
             return
+        remote = [w for w in page.warnings if w.startswith("remote JSON-LD context")]
+        if remote:  # read with the usual DCAT prefixes instead; never fetched
+            self.logger.info("DCAT catalogue %s: %s", response.url, "; ".join(remote))
+            self.stat("parse/opendata/remote_context_skipped", len(remote))
         if page.salvaged:
             self.problem(
                 portal,
@@ -822,13 +845,15 @@ class OpendataSpider(DSISpider):
             country=self.country,
             language=self.language,
             seen_publishers=portal.publisher_keys,
+            memory=portal.dcat_memory,
         )
         if not records:
             self.logger.warning("DCAT catalogue %s: no dcat:Dataset found", response.url)
             self.stat("parse/opendata/no_datasets")
         for item in records:
             if item.kind == "dataset":
-                if item.dataset_id in portal.seen:
+                # ids are the identity; a dataset repeated without its identifier is its URL
+                if item.dataset_id in portal.seen or item.url in portal.listed_urls:
                     self.stat("opendata/duplicates_skipped")
                     continue
                 portal.seen[item.dataset_id] = item.modified or ""
@@ -836,6 +861,12 @@ class OpendataSpider(DSISpider):
         if page.total_items is not None:
             portal.total = page.total_items
         nxt = page.next_url
+        if nxt and urlsplit(nxt).netloc != urlsplit(response.url).netloc:
+            # a catalogue that names itself by another host (its configured site URL, a proxy):
+            # the next page is on the server that answered
+            here = urlsplit(response.url)
+            nxt = urlunsplit(urlsplit(nxt)._replace(scheme=here.scheme, netloc=here.netloc))
+            self.stat("opendata/next_link_rebased")
         if nxt and nxt not in portal.visited:
             if len(portal.visited) >= self.max_catalog_pages:
                 self.problem(
@@ -862,8 +893,19 @@ class OpendataSpider(DSISpider):
     # --- Socrata -------------------------------------------------------------------------------
     def _socrata_request(self, portal: _Portal, offset: int) -> Request:
         portal.pages_pending.add(offset)
-        url = socrata.catalog_url(portal.url, limit=SOCRATA_LIMIT, offset=offset)
+        url = socrata.catalog_url(
+            self._socrata_base(portal),
+            limit=SOCRATA_LIMIT,
+            offset=offset,
+            domain_filter=portal.socrata_domains,
+        )
         return self._request(url, self.parse_socrata, portal, "socrata", offset=offset)
+
+    @staticmethod
+    def _socrata_base(portal: _Portal) -> str:
+        """An API URL keeps its own query (``domains=...``); a page of the portal (a dataset
+        link, ``/browse``) means the portal's home."""
+        return portal.url if "/api/" in urlsplit(portal.url).path else portal.portal_url
 
     async def parse_socrata(self, response: Response) -> AsyncIterator[Any]:
         portal = self._portal(response)
@@ -875,6 +917,21 @@ class OpendataSpider(DSISpider):
             )
         except socrata.SocrataError as exc:
             self.problem(portal, exc.problem, "Socrata catalog %s: %s", response.url, exc)
+            return
+        if (
+            offset == 0
+            and not results
+            and portal.socrata_domains
+            and socrata.filters_own_domain(response.url)
+        ):
+            self.logger.info(
+                "%s: nothing listed for domains=%s: asking without the domain filter",
+                portal.portal_url,
+                urlsplit(response.url).hostname,
+            )
+            self.stat("opendata/socrata_domain_retry")
+            portal.socrata_domains = False
+            yield self._socrata_request(portal, 0)
             return
         if offset == 0:
             portal.total = size
@@ -905,6 +962,14 @@ class OpendataSpider(DSISpider):
                 self.stat("opendata/duplicates_skipped")
                 continue
             portal.seen[item.dataset_id] = item.modified or ""
+            stamp = _parse_stamp(item.modified)
+            if stamp is not None and (portal.watermark is None or stamp > portal.watermark):
+                portal.watermark = stamp
+            if portal.since is not None and stamp is not None and stamp < portal.since:
+                # incremental run: unchanged since the last complete run; still listed
+                portal.listed_urls.add(item.url)
+                self.stat("opendata/unchanged_skipped")
+                continue
             yield self._emit(portal, item)
         if (
             not portal.pages_pending

@@ -1,10 +1,14 @@
 """CKAN action API payloads -> :class:`~crawler.items.OpenDataRecord` (pure functions).
 
-Covers CKAN 2.2 to 2.11 answers: the ``{"help", "success", "result"}`` envelope, ``success:
-false`` errors, HTML where JSON was expected, ``organization: null``, tags as dicts or strings,
-extras as a list of ``{"key", "value"}`` or a dict, ``metadata_modified`` without a timezone
-(UTC), ``num_resources`` without ``resources``, ckanext-scheming top-level fields and
-ckanext-fluent translated titles, and ckanext-showcase showcases.
+Covers CKAN 2.2 to 2.11 answers: the ``{"help", "success", "result"}`` envelope (also as
+JSONP or ``text/plain``), ``success: false`` errors, HTML where JSON was expected,
+``organization: null``, tags as dicts or strings, extras as a list of ``{"key", "value"}`` or a
+dict, ``metadata_modified`` without a timezone (UTC) or with microseconds, ``num_resources``
+without ``resources``, ckanext-scheming top-level fields (``theme``, ``publisher_name``,
+repeating ``publisher`` subfields), ckanext-dcat extras (``dcat_issued``, ``language``,
+``spatial_uri``), ckanext-fluent translations (``title_translated``, ``notes_translated``, tags
+as ``{lang: [tags]}``), resources whose format is only a mimetype or a URL extension, and
+ckanext-showcase showcases.
 """
 
 from __future__ import annotations
@@ -21,26 +25,44 @@ from spiders.parsers.opendata_fields import (
     country_of,
     dedupe,
     first_language,
+    format_from_url,
     http_url,
     iso_datetime,
     iso_day,
     json_list,
+    language_code,
+    license_label,
     normalise_formats,
     plain_text,
     short_text,
     theme_label,
+    unwrap_jsonp,
 )
 
 #: CKAN dataset types that are not datasets (showcases come from ckanext-showcase actions).
 NON_DATASET_TYPES = frozenset({"showcase", "harvest"})
 #: Path segments of CKAN's web UI: the portal root is what comes before them.
-_UI_SEGMENTS = ("dataset", "organization", "group", "showcase", "catalog", "harvest", "ckan-admin")
+#: ``dcat``/``export`` folders hold catalogue files (``/data/dcat/catalog.ttl``), not portals;
+#: ``d``, ``browse``, ``stories``, ``views`` are Socrata's pages.
+_UI_SEGMENTS = (
+    "d",
+    "browse",
+    "stories",
+    "views",
+    "dataset",
+    "organization",
+    "group",
+    "showcase",
+    "catalog",
+    "harvest",
+    "ckan-admin",
+    "dcat",
+    "export",
+)
 _API_RE = re.compile(r"^(?P<root>.*?/)api/(?:(?P<version>\d+)/)?(?:action/|util/|rest/|search/)?")
 _TITLE_RE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
-# CKAN notes are Markdown: links, emphasis and headings become their text.
-_MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)\s]+(?:\s+\"[^\"]*\")?\)")
-_MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_MD_HEADING_RE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.M)
+#: A Socrata asset id ("four-by-four"), last in its link ``/<category>/<name>/<id>``.
+_FOUR_BY_FOUR_RE = re.compile(r"^[a-z0-9]{4}-[a-z0-9]{4}$")
 _COUNTRY_KEYS = (
     "country",
     "spatial_text",
@@ -65,7 +87,8 @@ def portal_root(url: str) -> str:
     """The portal's root URL with a trailing slash, from any URL of the portal.
 
     ``https://h/data/api/3/action/package_search?q=x`` -> ``https://h/data/``;
-    ``https://h/data/dataset/abc`` -> ``https://h/data/``; ``https://h/data`` -> ``https://h/data/``.
+    ``https://h/data/dataset/abc`` -> ``https://h/data/``; ``https://h/data`` -> ``https://h/data/``;
+    a Socrata link ``https://h/Transport/Bike-lanes/ab12-cd34`` -> ``https://h/``.
     """
     parts = urlsplit(url.strip())
     path = parts.path or "/"
@@ -78,6 +101,9 @@ def portal_root(url: str) -> str:
             if segment in _UI_SEGMENTS or segment.endswith((".ttl", ".rdf", ".jsonld", ".xml")):
                 segments = segments[:i]
                 break
+        else:
+            if segments and _FOUR_BY_FOUR_RE.match(segments[-1]):
+                segments = segments[: max(0, len(segments) - 3)]
         path = "/" + "/".join(segments)
     if not path.endswith("/"):
         path += "/"
@@ -122,10 +148,12 @@ def _html_title(body: bytes) -> str:
 
 def read_result(body: bytes, *, content_type: str = "", status: int = 200) -> Any:
     """The ``result`` of a CKAN action answer; raises :class:`CkanError` when unusable."""
-    stripped = body.lstrip()
+    stripped = body.lstrip().removeprefix(b"\xef\xbb\xbf")
     if not stripped:
         raise CkanError("empty", f"empty answer (HTTP {status})")
-    if "html" in content_type.lower() or stripped[:1] == b"<":
+    stripped = unwrap_jsonp(stripped)  # ``callback({...});`` from a JSONP-enabled API
+    # JSON is read whatever the content type says (some servers label it text/html)
+    if stripped[:1] == b"<" or ("html" in content_type.lower() and stripped[:1] not in b"{["):
         title = _html_title(stripped)
         ctype = content_type or "no content type"
         where = f", page title {title!r}" if title else ""
@@ -221,18 +249,31 @@ def _field(record: dict[str, Any], extras: dict[str, Any], *names: str) -> Any:
 
 def _translated(value: Any, prefer: str | None) -> str:
     """A ckanext-fluent ``{"en": ..., "de": ...}`` value in the preferred language."""
+    return _translated_in(value, prefer)[0]
+
+
+def _translated_in(value: Any, prefer: str | None) -> tuple[str, str | None]:
+    """``(text, language)``: a fluent value in the preferred language (then English, then the
+    first language that has text); a plain string has no known language."""
     if isinstance(value, dict):
         for lang in (prefer, "en"):
             if lang and isinstance(value.get(lang), str) and value[lang].strip():
-                return str(value[lang])
-        for _lang, text in sorted(value.items()):
+                return str(value[lang]), lang
+        for lang, text in sorted(value.items()):
             if isinstance(text, str) and text.strip():
-                return text
-        return ""
-    return value if isinstance(value, str) else ""
+                return text, str(lang)
+        return "", None
+    return (value if isinstance(value, str) else ""), None
 
 
-def _tag_names(tags: Any) -> list[str]:
+def _tag_names(tags: Any, prefer: str | None = None) -> list[str]:
+    """Tag names from dicts, strings, or ckanext-fluent ``{lang: [tags]}`` (one language)."""
+    if isinstance(tags, dict):
+        lists = {k: v for k, v in tags.items() if isinstance(v, list) and v}
+        lang = next((x for x in (prefer, "en") if x and x in lists), None)
+        if lang is None and lists:
+            lang = sorted(lists)[0]
+        tags = lists.get(lang, []) if lang else []
     names: list[str] = []
     for tag in tags if isinstance(tags, list) else json_list(tags):
         if isinstance(tag, dict):
@@ -266,9 +307,13 @@ def _publisher(record: dict[str, Any], extras: dict[str, Any]) -> str | None:
         if name:
             return name
     for value in (_field(record, extras, "publisher_name", "publisher"), record.get("author")):
-        text = short_text(value) if isinstance(value, str) else ""
-        if text and not text.startswith(("{", "[")):
-            return text
+        # ckanext-dcat scheming: ``publisher: [{"name", "uri", ...}]`` (repeating subfields)
+        for entry in json_list(value) if isinstance(value, list | str) else [value]:
+            if isinstance(entry, dict):
+                entry = _translated(entry.get("name"), None) or entry.get("name")
+            text = short_text(entry) if isinstance(entry, str) else ""
+            if text and not text.startswith(("{", "[")):
+                return text
     return None
 
 
@@ -280,7 +325,9 @@ def _resources(record: dict[str, Any], warnings: list[str]) -> tuple[int, list[s
         count = len(resources)
         for res in resources:
             if isinstance(res, dict):
-                formats.append(res.get("format") or res.get("mimetype"))
+                formats.append(
+                    res.get("format") or res.get("mimetype") or format_from_url(res.get("url"))
+                )
         if isinstance(declared, int) and declared != count:
             warnings.append(f"num_resources is {declared} but {count} resources are listed")
     elif isinstance(declared, int) and not isinstance(declared, bool) and declared >= 0:
@@ -291,12 +338,17 @@ def _resources(record: dict[str, Any], warnings: list[str]) -> tuple[int, list[s
 
 
 def _language(
-    record: dict[str, Any], extras: dict[str, Any], text: str, hint: str | None
+    record: dict[str, Any],
+    extras: dict[str, Any],
+    text: str,
+    hint: str | None,
+    text_language: str | None = None,
 ) -> str | None:
+    """The declared language, else that of the translation chosen, else the text's."""
     declared = first_language(
         v for v in (_field(record, extras, name) for name in _LANGUAGE_KEYS) if v is not None
     )
-    return declared or detect_language(text, hint=hint)
+    return declared or language_code(text_language) or detect_language(text, hint=hint)
 
 
 def _country(record: dict[str, Any], extras: dict[str, Any], option: str | None) -> str | None:
@@ -316,15 +368,6 @@ def page_url(portal_url: str, kind: str, record: dict[str, Any]) -> str:
     name = record.get("name") if isinstance(record.get("name"), str) and record["name"] else None
     ident = name or str(record.get("id") or "")
     return f"{portal_url}{kind}/{quote(ident, safe='-_.~')}"
-
-
-def markdown_to_text(value: Any) -> Any:
-    """CKAN's Markdown notes with links, strong emphasis and heading marks reduced to text."""
-    if not isinstance(value, str):
-        return value
-    text = _MD_LINK_RE.sub(r"\1", value)
-    text = _MD_EMPHASIS_RE.sub(r"\2", text)
-    return _MD_HEADING_RE.sub("", text)
 
 
 def is_dataset(record: dict[str, Any]) -> bool:
@@ -356,29 +399,27 @@ def _common(
         title = short_text(record.get("name"))
         if title:
             warnings.append("no title: the name is used")
-    description = plain_text(
-        markdown_to_text(
-            _translated(record.get("notes"), language)
-            or _translated(record.get("notes_translated"), language)
-            or record.get("description")
-        )
-    )
+    text_language: str | None = None
+    for key in ("notes", "notes_translated", "description", "description_translated"):
+        chosen, text_language = _translated_in(record.get(key), language)
+        if chosen.strip():
+            break
+    description = plain_text(chosen)
     modified_raw = record.get("metadata_modified")
     modified = iso_datetime(modified_raw)
     if modified_raw and not modified:
         warnings.append(f"unreadable metadata_modified {str(modified_raw)[:40]!r}")
-    issued = iso_day(_field(record, extras, "issued")) or iso_day(
+    issued = iso_day(_field(record, extras, "issued", "dcat_issued")) or iso_day(
         record.get("metadata_created") or record.get("created")
     )
     themes = _group_labels(record.get("groups"))
     theme_extra = _field(record, extras, "theme", "themes", "dcat_theme")
     themes += [t for t in (theme_label(v) for v in json_list(theme_extra)) if t]
     count, formats = _resources(record, warnings)
-    license_value = (
-        short_text(
-            record.get("license_title") or record.get("license_id") or record.get("license_url")
-        )
-        or None
+    license_value = license_label(
+        _translated(record.get("license_title"), language)
+        or record.get("license_id")
+        or record.get("license_url")
     )
     return OpenDataRecord(
         source=source,
@@ -389,7 +430,8 @@ def _common(
         title=title,
         description=description,
         publisher=_publisher(record, extras),
-        tags=_tag_names(record.get("tags")),
+        tags=_tag_names(record.get("tags"), language)
+        or _tag_names(_field(record, extras, "tags_translated", "keywords"), language),
         themes=dedupe(themes),
         license=license_value,
         issued=issued,
@@ -397,7 +439,7 @@ def _common(
         resources_count=count,
         formats=formats,
         country=_country(record, extras, country),
-        language=_language(record, extras, f"{title}\n{description}", language),
+        language=_language(record, extras, f"{title}\n{description}", language, text_language),
         deleted=record.get("state") == "deleted",
         warnings=warnings,
         raw=record,

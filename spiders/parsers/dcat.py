@@ -3,10 +3,16 @@
 Pure functions: :func:`parse_catalog` turns one response body into a :class:`CatalogPage`
 (graph, Hydra paging links, problems met); :func:`catalog_records` reads the datasets and their
 publishers from it. Language-tagged literals are chosen by preference (the source's language,
-the catalogue's, untagged, English); publishers may be blank nodes; themes that are EU
-data-theme URIs get their labels. Remote JSON-LD contexts are never fetched: they are replaced
-by the usual DCAT prefixes. Broken Turtle and RDF/XML are salvaged block by block (or by lxml's
-recovering parser) and the datasets read that way carry a warning.
+the catalogue's, untagged, English); publishers may be blank nodes, ``foaf:Agent`` with
+``foaf:name``/``skos:prefLabel`` or ``vcard:Organization``; themes that are EU data-theme URIs
+get their labels, local SKOS concepts their ``skos:prefLabel``; EU language, country and
+file-type URIs become codes; licence URIs SPDX-style names. A ``dcat:CatalogRecord``
+(``foaf:primaryTopic``) supplies ``issued``/``modified`` a dataset lacks, and the catalogue's
+``dct:language``/``dct:spatial`` are defaults for its datasets. What one page taught (catalogue
+defaults, publisher names) is kept in a :class:`CatalogMemory` for the next pages. Remote
+JSON-LD contexts are never fetched: they are replaced by the usual DCAT prefixes. Broken Turtle
+and RDF/XML are salvaged block by block (or by lxml's recovering parser) and the datasets read
+that way carry a warning.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from spiders.parsers.opendata_fields import (
     iso_datetime,
     iso_day,
     language_code,
+    license_label,
     normalise_formats,
     plain_text,
     short_text,
@@ -81,6 +88,17 @@ _FORMATS_BY_SUFFIX = (
     (".rdf", "xml"),
     (".xml", "xml"),
     (".owl", "xml"),
+)
+_RDF_LINK_RE = re.compile(
+    r"<link\b[^>]*\btype=[\"'](?:text/turtle|application/rdf\+xml|application/ld\+json)[\"']"
+    r"[^>]*>",
+    re.I,
+)
+_ANCHOR_RE = re.compile(r"<a\b[^>]*>", re.I)
+_HREF_RE = re.compile(r"\bhref=[\"']([^\"']+)[\"']", re.I)
+_RDF_HREF_RE = re.compile(
+    r"(?:\.(?:ttl|rdf|jsonld|n3|nt)(?:\?[^#]*)?|[?&]format=(?:ttl|turtle|rdf|jsonld|json-ld))$",
+    re.I,
 )
 _DIRECTIVE_RE = re.compile(r"^\s*(@prefix|@base|PREFIX|BASE)\b", re.I)
 _BLOCK_SPLIT_RE = re.compile(r"\n[ \t]*\n")
@@ -133,14 +151,42 @@ def guess_format(body: bytes, *, url: str = "", content_type: str = "") -> str |
 
 
 def looks_like_rdf(body: bytes, *, url: str = "", content_type: str = "") -> bool:
-    """True for RDF content types and bodies (used by API detection)."""
+    """True for RDF content types and bodies (used by API detection): the content decides,
+    whatever the URL's extension or a generic content type (``application/json``,
+    ``text/plain``, ``application/octet-stream``) say."""
     ctype = content_type.lower()
     if any(marker in ctype for marker in ("turtle", "rdf+xml", "ld+json", "n-triples", "n3")):
         return True
     head = body.lstrip()[:3000]
     if head.startswith(b"<!") or b"<html" in head.lower():
         return False
-    return b"<rdf:RDF" in head or b"@prefix" in head or b"http://www.w3.org/ns/dcat" in head
+    if head.startswith((b"{", b"[")):  # JSON-LD: a context or graph and DCAT terms
+        return (b'"@context"' in head or b'"@graph"' in head) and (
+            b"dcat" in head.lower() or b'"Dataset"' in head
+        )
+    return (
+        b"<rdf:RDF" in head
+        or b"@prefix" in head
+        or re.search(rb"^\s*PREFIX\s+\w*:", head, re.M) is not None
+        or b"http://www.w3.org/ns/dcat" in head
+    )
+
+
+def catalogue_links(html: str, base_url: str) -> list[str]:
+    """Catalogue URLs an HTML page points to: ``<link rel="alternate">`` with an RDF type
+    first, then links to files with an RDF extension (``catalog.ttl``, ``?format=rdf``)."""
+    found: list[str] = []
+    for pattern, strict in ((_RDF_LINK_RE, False), (_ANCHOR_RE, True)):
+        for tag in pattern.findall(html):
+            href = _HREF_RE.search(tag)
+            if not href:
+                continue
+            url = urljoin(base_url, href.group(1).replace("&amp;", "&").strip())
+            if url.startswith(("http://", "https://")) and (
+                not strict or _RDF_HREF_RE.search(url.split("#", 1)[0])
+            ):
+                found.append(url)
+    return dedupe(found)
 
 
 def _without_remote_contexts(value: Any, warnings: list[str]) -> Any:
@@ -259,7 +305,7 @@ def _read_paging(page: CatalogPage) -> None:
     """Hydra paging: ``hydra:next`` (PartialCollectionView) or ``hydra:nextPage`` (the older
     PagedCollection that ckanext-dcat writes, often with literal URLs)."""
     graph = page.graph
-    for predicate in (HYDRA.next, HYDRA.nextPage):
+    for predicate in (HYDRA.next, HYDRA.nextPage, DCAT.next):
         for value in sorted(graph.objects(None, predicate), key=str):
             if isinstance(value, URIRef | Literal) and str(value).strip():
                 nxt = urljoin(page.url, str(value).strip())
@@ -376,6 +422,16 @@ def _node_key(node: Node) -> str:
 
 
 @dataclass(slots=True)
+class CatalogMemory:
+    """What earlier pages of a paged catalogue said that later pages may leave out."""
+
+    language: str | None = None
+    country: str | None = None
+    #: publisher URI -> name (a later page may only reference an agent described before)
+    publisher_names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class _Publisher:
     key: str
     name: str
@@ -390,23 +446,49 @@ def _datasets(graph: Graph) -> list[Node]:
     return sorted((n for n in nodes if n not in catalogs), key=lambda n: _stable_key(graph, n))
 
 
-def _catalog_language(graph: Graph) -> str | None:
+def _catalog_value(graph: Graph, predicate: URIRef, convert: Any) -> str | None:
+    """The first convertible value of ``predicate`` on the catalogue(s) of the page."""
     for catalog in sorted(graph.subjects(RDF.type, DCAT.Catalog), key=_node_key):
-        for value in graph.objects(catalog, DCTERMS.language):
+        for value in sorted(graph.objects(catalog, predicate), key=_node_key):
             for text in _value_strings(graph, value):
-                code = language_code(text)
+                code = convert(text)
                 if code:
-                    return code
+                    return str(code)
     return None
 
 
+def _catalog_language(graph: Graph) -> str | None:
+    return _catalog_value(graph, DCTERMS.language, language_code)
+
+
+def _catalog_records(graph: Graph) -> dict[Node, Node]:
+    """dataset -> its ``dcat:CatalogRecord`` (``foaf:primaryTopic``)."""
+    records = set(graph.subjects(RDF.type, DCAT.CatalogRecord))
+    records.update(o for o in graph.objects(None, DCAT.record) if not isinstance(o, Literal))
+    out: dict[Node, Node] = {}
+    for record in sorted(records, key=_node_key):
+        for topic in graph.objects(record, FOAF.primaryTopic):
+            out.setdefault(topic, record)
+    return out
+
+
 def _publisher_of(
-    graph: Graph, node: Node, prefer: list[str], page_url: str, portal_url: str
+    graph: Graph,
+    node: Node,
+    prefer: list[str],
+    page_url: str,
+    portal_url: str,
+    names: dict[str, str] | None = None,
 ) -> _Publisher | None:
     for value in sorted(
         graph.objects(node, DCTERMS.publisher), key=lambda n: _stable_key(graph, n)
     ):
         name = _label(graph, value, prefer)
+        if names is not None and isinstance(value, URIRef):
+            if name:
+                names[str(value)] = name
+            else:  # described on an earlier page only
+                name = names.get(str(value), "")
         if not name:
             continue
         uri = http_url(str(value)) if isinstance(value, URIRef) else None
@@ -426,6 +508,9 @@ def _dataset_record(
     country: str | None,
     language: str | None,
     catalog_language: str | None,
+    catalog_country: str | None = None,
+    record: Node | None = None,
+    publisher_names: dict[str, str] | None = None,
 ) -> tuple[OpenDataRecord, _Publisher | None]:
     warnings = list(page.warnings) if page.salvaged else []
     prefer = _prefer(language, catalog_language)
@@ -472,14 +557,17 @@ def _dataset_record(
     licenses: list[str] = []
     for dist in distributions:
         for predicate in (DCTERMS.format, DCAT.mediaType):
-            for value in graph.objects(dist, predicate):
+            for value in sorted(graph.objects(dist, predicate), key=_node_key):
                 formats.extend(_value_strings(graph, value))
-        licenses.extend(_license(graph, v, prefer) for v in graph.objects(dist, DCTERMS.license))
+        licenses.extend(
+            _license(graph, v, prefer)
+            for v in sorted(graph.objects(dist, DCTERMS.license), key=_node_key)
+        )
     own_license = [_license(graph, v, prefer) for v in graph.objects(node, DCTERMS.license)]
     license_value = next((lic for lic in (*sorted(own_license), *licenses) if lic), None)
 
     declared_language = None
-    for value in graph.objects(node, DCTERMS.language):
+    for value in sorted(graph.objects(node, DCTERMS.language), key=_node_key):
         for text in _value_strings(graph, value):
             declared_language = declared_language or language_code(text)
     text_language = (
@@ -496,14 +584,20 @@ def _dataset_record(
         ):
             for text in _value_strings(graph, value):
                 item_country = item_country or country_of(text)
+    item_country = item_country or catalog_country
 
     issued_literal = _best_literal(graph, node, (DCTERMS.issued,), prefer)
     modified_literal = _best_literal(graph, node, (DCTERMS.modified,), prefer)
+    if record is not None:  # the catalogue record's dates stand in for missing ones
+        if issued_literal is None:
+            issued_literal = _best_literal(graph, record, (DCTERMS.issued,), prefer)
+        if modified_literal is None:
+            modified_literal = _best_literal(graph, record, (DCTERMS.modified,), prefer)
     modified = iso_datetime(str(modified_literal)) if modified_literal is not None else None
     if modified_literal is not None and not modified:
         warnings.append(f"unreadable dct:modified {str(modified_literal)[:40]!r}")
 
-    publisher = _publisher_of(graph, node, prefer, page.url, portal_url)
+    publisher = _publisher_of(graph, node, prefer, page.url, portal_url, publisher_names)
     if publisher is None and any(True for _ in graph.objects(node, DCTERMS.publisher)):
         warnings.append("dct:publisher without a name")
     item = OpenDataRecord(
@@ -536,11 +630,17 @@ def _dataset_record(
 
 
 def _license(graph: Graph, node: Node, prefer: list[str]) -> str:
-    if isinstance(node, URIRef):
-        return str(node)
-    if isinstance(node, Literal):
-        return short_text(str(node))
-    return short_text(_text(graph, node, (DCTERMS.title, RDFS.label, DCTERMS.identifier), prefer))
+    """A readable licence: the licence document's title or label, else its URI's name."""
+    label = ""
+    if not isinstance(node, Literal):
+        label = short_text(_text(graph, node, (DCTERMS.title, RDFS.label, SKOS.prefLabel), prefer))
+    if not label and not isinstance(node, URIRef | Literal):
+        label = short_text(_text(graph, node, (DCTERMS.identifier,), prefer))
+    if label:
+        return license_label(label) or label
+    if isinstance(node, URIRef | Literal):
+        return license_label(str(node)) or ""
+    return ""
 
 
 def catalog_records(
@@ -551,11 +651,18 @@ def catalog_records(
     country: str | None = None,
     language: str | None = None,
     seen_publishers: set[str] | None = None,
+    memory: CatalogMemory | None = None,
 ) -> list[OpenDataRecord]:
     """The datasets of one catalogue page, then each publisher not in ``seen_publishers``
-    (updated in place, so publishers repeated on later pages are emitted once)."""
+    (updated in place, so publishers repeated on later pages are emitted once). ``memory``
+    carries catalogue defaults and publisher names from page to page (updated in place)."""
     graph = page.graph
-    catalog_language = _catalog_language(graph)
+    memory = memory if memory is not None else CatalogMemory()
+    memory.language = _catalog_language(graph) or memory.language
+    memory.country = _catalog_value(graph, DCTERMS.spatial, country_of) or memory.country
+    catalog_language = memory.language
+    catalog_country = memory.country
+    records = _catalog_records(graph)
     seen = seen_publishers if seen_publishers is not None else set()
     datasets: list[OpenDataRecord] = []
     publishers: list[OpenDataRecord] = []
@@ -569,6 +676,9 @@ def catalog_records(
             country=country,
             language=language,
             catalog_language=catalog_language,
+            catalog_country=catalog_country,
+            record=records.get(node),
+            publisher_names=memory.publisher_names,
         )
         datasets.append(item)
         if publisher is not None and publisher.key not in seen:
@@ -587,7 +697,7 @@ def catalog_records(
                         _text(graph, publisher.node, (DCTERMS.description, SKOS.definition), prefer)
                     ),
                     publisher=publisher.name,
-                    country=country_of(country) if country else None,
+                    country=country_of(country) if country else catalog_country,
                     language=catalog_language,
                     warnings=[]
                     if isinstance(publisher.node, URIRef)

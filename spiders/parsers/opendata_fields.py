@@ -1,8 +1,9 @@
 """Field normalisers shared by the CKAN, DCAT and Socrata parsers (pure functions).
 
 Formats become short upper-case names (``"CSV"``, ``"GeoJSON"``), EU data-theme URIs become
-readable labels (``"Health"``), languages ISO 639-1 and countries ISO 3166-1 alpha-2 codes,
-timestamps ISO 8601 with an explicit offset (CKAN publishes UTC without one).
+readable labels (``"Health"``), licence URIs SPDX-style names (``"CC-BY-4.0"``), languages
+ISO 639-1 and countries ISO 3166-1 alpha-2 codes, timestamps ISO 8601 with an explicit offset
+(CKAN publishes UTC without one), descriptions plain text (HTML and Markdown reduced).
 """
 
 from __future__ import annotations
@@ -83,8 +84,125 @@ _FORMAT_ALIASES = {
 }
 _FORMAT_JUNK_RE = re.compile(r"^[.\s]+|[\s.]+$")
 _LANG_URI_RE = re.compile(r"/language/([A-Za-z_]{2,8})/?$")
+#: Languages by their own names, as portals write them in free-text language fields.
+_ENDONYMS = {
+    "deutsch": "de",
+    "english": "en",
+    "français": "fr",
+    "francais": "fr",
+    "nederlands": "nl",
+    "español": "es",
+    "espanol": "es",
+    "castellano": "es",
+    "italiano": "it",
+    "polski": "pl",
+    "svenska": "sv",
+    "dansk": "da",
+    "suomi": "fi",
+    "norsk": "no",
+    "português": "pt",
+    "portugues": "pt",
+    "català": "ca",
+    "catala": "ca",
+    "čeština": "cs",
+    "magyar": "hu",
+    "eesti": "et",
+    "latviešu": "lv",
+    "lietuvių": "lt",
+    "slovenčina": "sk",
+    "slovenščina": "sl",
+    "hrvatski": "hr",
+    "română": "ro",
+    "ελληνικά": "el",
+    "български": "bg",
+    "gaeilge": "ga",
+    "euskara": "eu",
+    "galego": "gl",
+    "türkçe": "tr",
+    "lëtzebuergesch": "lb",
+}
 _COUNTRY_URI_RE = re.compile(r"/country/([A-Za-z]{2,3})/?$")
 _NAIVE_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+# Markdown (CKAN notes, some DCAT descriptions): links and images, emphasis, headings, code.
+_MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)\s]+(?:\s+\"[^\"]*\")?\)")
+_MD_STRONG_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_EM_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+_MD_UNDERSCORE_EM_RE = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")
+_MD_CODE_RE = re.compile(r"`([^`\n]+)`")
+_MD_HEADING_RE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$", re.M)
+_MD_RULE_RE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M)
+_JSONP_RE = re.compile(rb"^\s*(?:/\*\*/)?\s*[A-Za-z_$][\w$.]*\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.S)
+_URL_EXT_RE = re.compile(r"\.([A-Za-z0-9]{2,8})$")
+#: Extensions of download URLs that name a format (a resource without ``format``/mimetype).
+_URL_FORMATS = {
+    "csv": "CSV",
+    "tsv": "TSV",
+    "json": "JSON",
+    "geojson": "GeoJSON",
+    "xml": "XML",
+    "xls": "XLS",
+    "xlsx": "XLSX",
+    "ods": "ODS",
+    "pdf": "PDF",
+    "zip": "ZIP",
+    "kml": "KML",
+    "kmz": "KMZ",
+    "gpkg": "GeoPackage",
+    "shp": "SHP",
+    "rdf": "RDF",
+    "ttl": "TTL",
+    "jsonld": "JSON-LD",
+    "parquet": "PARQUET",
+    "txt": "TXT",
+    "gpx": "GPX",
+    "tif": "TIFF",
+    "tiff": "TIFF",
+    "docx": "DOCX",
+    "doc": "DOC",
+    "odt": "ODT",
+    "gml": "GML",
+    "xsd": "XSD",
+}
+#: Licence URIs -> SPDX-style names: ``(pattern over host+path, name template)``.
+_LICENSE_PATTERNS = (
+    (re.compile(r"creativecommons\.org/publicdomain/zero/(\d\.\d)"), "CC0-{0}"),
+    (re.compile(r"creativecommons\.org/publicdomain/mark/"), "PDM"),
+    (re.compile(r"creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)"), "CC-{0}-{1}"),
+    (re.compile(r"dcat-ap\.de/def/licenses/dl-(by|zero)-de/(\d\.\d)"), "DL-DE-{0}-{1}"),
+    (re.compile(r"opendatacommons\.org/licenses/odbl"), "ODbL-1.0"),
+    (re.compile(r"opendatacommons\.org/licenses/by"), "ODC-By-1.0"),
+    (re.compile(r"opendatacommons\.org/licenses/pddl"), "PDDL-1.0"),
+    (
+        re.compile(r"nationalarchives\.gov\.uk/doc/open-government-licence/version/(\d)"),
+        "OGL-UK-{0}.0",
+    ),
+    (re.compile(r"etalab\.gouv\.fr/.*(?:licence-ouverte|lov?)[-_]?v?(2)"), "etalab-2.0"),
+    (re.compile(r"etalab\.gouv\.fr/licence-ouverte"), "Licence Ouverte"),
+    (re.compile(r"data\.norge\.no/nlod/(?:[a-z]+/)?(\d\.\d)"), "NLOD-{0}"),
+    (
+        re.compile(
+            r"opendefinition\.org/licenses/(cc-by-sa|cc-by|cc-zero|odc-odbl|odc-by|odc-pddl)"
+        ),
+        "{0}",
+    ),
+)
+#: EU Publications Office "licence" authority codes -> SPDX-style names.
+_EU_LICENCES = {
+    "CC0": "CC0-1.0",
+    "CC_BY": "CC-BY",
+    "CC_BYSA": "CC-BY-SA",
+    "ODC_BY": "ODC-By-1.0",
+    "ODC_ODBL": "ODbL-1.0",
+    "ODC_PDDL": "PDDL-1.0",
+    "OGL": "OGL-UK-3.0",
+    "DL_DE_BY_2_0": "DL-DE-BY-2.0",
+    "DL_DE_ZERO_2_0": "DL-DE-ZERO-2.0",
+    "ETALAB_2_0": "etalab-2.0",
+    "IODL_2_0": "IODL-2.0",
+    "NLOD_2_0": "NLOD-2.0",
+    "EUPL_1_2": "EUPL-1.2",
+}
+_EU_LICENCE_RE = re.compile(r"^(CC_BY(?:_SA|SA|_NC|_ND|_NC_SA|_NC_ND)?|CC0)_(\d)_(\d)$")
 
 
 def as_list(value: Any) -> list[Any]:
@@ -125,11 +243,70 @@ def dedupe(values: Iterable[str]) -> list[str]:
     return out
 
 
+def markdown_to_text(value: str) -> str:
+    """Markdown reduced to its text: links and images become their text, emphasis, inline
+    code and heading marks go, horizontal rules are dropped (lists and paragraphs stay lines)."""
+    if not any(c in value for c in "[*_`#"):
+        return value
+    text = _MD_LINK_RE.sub(r"\1", value)
+    text = _MD_STRONG_RE.sub(r"\2", text)
+    text = _MD_EM_RE.sub(r"\1", text)
+    text = _MD_UNDERSCORE_EM_RE.sub(r"\1", text)
+    text = _MD_CODE_RE.sub(r"\1", text)
+    text = _MD_RULE_RE.sub("", text)
+    return _MD_HEADING_RE.sub(r"\1", text)
+
+
 def plain_text(value: Any) -> str:
-    """A description as plain text (HTML or Markdown-ish text in, lines out)."""
+    """A description as plain text: HTML (also escaped once) and Markdown in, lines out."""
     if not isinstance(value, str):
         return ""
-    return html_to_text(value).strip()
+    return markdown_to_text(html_to_text(value)).strip()
+
+
+def unwrap_jsonp(body: bytes) -> bytes:
+    """The JSON inside a JSONP answer (``callback({...});``); other bodies unchanged."""
+    head = body.lstrip()[:1]
+    if head in (b"{", b"[", b"") or b"(" not in body[:200]:
+        return body
+    match = _JSONP_RE.match(body)
+    return match.group(1) if match else body
+
+
+def format_from_url(value: Any) -> str | None:
+    """A format named by a download URL's extension (``.../stations.geojson`` -> GeoJSON)."""
+    url = http_url(value)
+    if not url:
+        return None
+    match = _URL_EXT_RE.search(urlsplit(url).path)
+    return _URL_FORMATS.get(match.group(1).lower()) if match else None
+
+
+def license_label(value: Any) -> str | None:
+    """A readable licence: known licence URIs (Creative Commons, EU licence authority,
+    dcat-ap.de, Open Data Commons, OGL, Etalab) become SPDX-style names (``CC-BY-4.0``);
+    other text is kept as it is."""
+    text = short_text(value)
+    if not text:
+        return None
+    if "://" not in text:
+        return text
+    lowered = text.lower()
+    if _EU_AUTHORITY in lowered and "/licence/" in lowered:
+        code = text.rstrip("/").rsplit("/", 1)[-1].upper()
+        if code in _EU_LICENCES:
+            return _EU_LICENCES[code]
+        match = _EU_LICENCE_RE.match(code)
+        if match:
+            kind = match.group(1).replace("_", "-").replace("BYSA", "BY-SA")
+            return f"{kind}-{match.group(2)}.{match.group(3)}"
+        return code.replace("_", "-")
+    for pattern, template in _LICENSE_PATTERNS:
+        found = pattern.search(lowered)
+        if found:
+            groups = [g.upper() if not g[:1].isdigit() else g for g in found.groups()]
+            return template.format(*groups)
+    return text
 
 
 def short_text(value: Any) -> str:
@@ -201,14 +378,23 @@ def theme_label(value: Any, labels: dict[str, str] | None = None) -> str | None:
 
 
 def language_code(value: Any) -> str | None:
-    """ISO 639-1 from a code (``de``, ``deu``, ``ger``, ``en-GB``), an EU language URI
-    (``.../language/DEU``) or an English name (``German``)."""
+    """ISO 639-1 from a code (``de``, ``deu``, ``ger``, ``en-GB``), a language URI (EU
+    authority ``.../language/DEU``, ``id.loc.gov/.../iso639-1/fr``, lexvo ``iso639-3/deu``),
+    an English name (``German``) or the language's own name (``Deutsch``, ``Français``)."""
     text = short_text(value)
     if not text:
         return None
     match = _LANG_URI_RE.search(text)
     if match:
         text = match.group(1)
+    elif "://" in text:
+        segment = urlsplit(text).path.rstrip("/").rsplit("/", 1)[-1]
+        if not (2 <= len(segment) <= 3 and segment.isalpha()):
+            return None
+        text = segment
+    endonym = _ENDONYMS.get(text.casefold())
+    if endonym:
+        return endonym
     code = normalise_language_code(text)
     if code:
         return code

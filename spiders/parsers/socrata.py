@@ -1,9 +1,14 @@
 """Socrata Discovery API (``/api/catalog/v1``) answers -> :class:`OpenDataRecord`.
 
 One answer is ``{"results": [{"resource", "classification", "metadata", "permalink", "link",
-"owner"}], "resultSetSize", "timings"}``; errors are ``{"error": ...}`` or ``{"code",
-"message"}``. Paging is ``limit``/``offset``. Stories, charts and other views that hold no data
-of their own are skipped (counted by the spider).
+"owner", "creator"}], "resultSetSize", "timings"}``; errors are ``{"error": ...}`` or
+``{"code", "message"}``. Paging is ``limit``/``offset``. Stories, charts and other views that
+hold no data of their own are skipped (counted by the spider). A portal home URL becomes
+``<home>/api/catalog/v1?domains=<host>``; the spider asks once more without the ``domains``
+filter when that answer is empty (a portal on a bare address does not know its own name).
+The older per-domain metadata API (``/api/views/metadata/v1``, a JSON list of views) is read
+into the same shape. Publisher: ``attribution``, then the domain's publisher metadata, then
+the owner's display name.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from spiders.parsers.opendata_fields import (
     http_url,
     iso_datetime,
     iso_day,
+    license_label,
     normalise_formats,
     plain_text,
     short_text,
     theme_label,
+    unwrap_jsonp,
 )
 
 #: Asset types that are views or pages built on data, not data (skipped).
@@ -31,6 +38,7 @@ SKIPPED_TYPES = frozenset(
     {"story", "chart", "measure", "form", "calendar", "visualization", "pulse"}
 )
 CATALOG_PATH = "api/catalog/v1"
+VIEWS_METADATA_PATH = "/api/views/metadata/v1"
 _PUBLISHER_KEYS = (
     "Common-Core_Publisher",
     "Dataset-Information_Agency",
@@ -45,11 +53,16 @@ class SocrataError(ValueError):
         self.problem = problem
 
 
-def catalog_url(url: str, *, limit: int, offset: int) -> str:
+def catalog_url(url: str, *, limit: int, offset: int, domain_filter: bool = True) -> str:
     """The discovery URL for one page: the source URL's own query (``domains=...``) is kept;
-    a portal home page gets ``/api/catalog/v1`` and, for a named host, ``domains=<host>``."""
+    a portal home page gets ``/api/catalog/v1`` and ``domains=<host>``. Without
+    ``domain_filter`` the ``domains`` parameter naming the URL's own host is left out.
+    A ``/api/views/metadata/v1`` URL is kept as it is (one answer, no paging)."""
     parts = urlsplit(url)
     path = parts.path
+    if VIEWS_METADATA_PATH in path:
+        return url
+    host = parts.hostname or ""
     params = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
@@ -57,27 +70,35 @@ def catalog_url(url: str, *, limit: int, offset: int) -> str:
     ]
     if "/api/catalog/" not in path:
         path = (path if path.endswith("/") else path + "/") + CATALOG_PATH
-        host = parts.hostname or ""
-        is_named_host = any(c.isalpha() for c in host) and host != "localhost" and ":" not in host
-        if is_named_host and not any(k in ("domains", "search_context") for k, _ in params):
+        if host and not any(k in ("domains", "search_context") for k, _ in params):
             params.append(("domains", host))
+    if not domain_filter:
+        params = [(k, v) for k, v in params if not (k == "domains" and v == host)]
     params += [("limit", str(limit)), ("offset", str(offset))]
     return urlunsplit((parts.scheme, parts.netloc, path, urlencode(params), ""))
+
+
+def filters_own_domain(url: str) -> bool:
+    """True when ``url`` asks the discovery API for its own host only (``domains=<host>``)."""
+    parts = urlsplit(url)
+    return ("domains", parts.hostname or "") in parse_qsl(parts.query)
 
 
 def read_page(
     body: bytes, *, content_type: str = "", status: int = 200
 ) -> tuple[int | None, list[Any]]:
     """``(resultSetSize, results)``; raises :class:`SocrataError` for unusable answers."""
-    stripped = body.lstrip()
+    stripped = unwrap_jsonp(body.lstrip().removeprefix(b"\xef\xbb\xbf"))
     if not stripped:
         raise SocrataError("empty", f"empty answer (HTTP {status})")
-    if "html" in content_type.lower() or stripped[:1] == b"<":
+    if stripped[:1] == b"<" or ("html" in content_type.lower() and stripped[:1] not in b"{["):
         raise SocrataError("not_json", f"HTML instead of JSON (HTTP {status})")
     try:
         data = json.loads(stripped.decode("utf-8", "replace"))
     except ValueError as exc:
         raise SocrataError("bad_json", f"invalid JSON (HTTP {status}): {exc}") from exc
+    if isinstance(data, list) and status < 400:  # /api/views/metadata/v1: a list of views
+        return None, [_from_views_metadata(v) if isinstance(v, dict) else v for v in data]
     if not isinstance(data, dict):
         raise SocrataError("bad_shape", "discovery answer is not a JSON object")
     if "error" in data or ("code" in data and "message" in data) or status >= 400:
@@ -88,6 +109,38 @@ def read_page(
         raise SocrataError("bad_shape", "discovery answer has no 'results' list")
     size = data.get("resultSetSize")
     return (size if isinstance(size, int) and not isinstance(size, bool) else None), results
+
+
+def _from_views_metadata(view: dict[str, Any]) -> dict[str, Any]:
+    """A ``/api/views/metadata/v1`` view in the discovery API's result shape."""
+    if "resource" in view:
+        return view
+    owner = view.get("owner")
+    owner_name = owner.get("displayName") if isinstance(owner, dict) else None
+    tags = view.get("tags")
+    license_value = view.get("license")
+    if isinstance(license_value, dict):
+        license_value = license_value.get("name") or license_value.get("termsLink")
+    return {
+        "resource": {
+            "id": view.get("id"),
+            "name": view.get("name"),
+            "description": view.get("description"),
+            "attribution": view.get("attribution"),
+            "type": str(view.get("assetType") or view.get("displayType") or "dataset").lower(),
+            "createdAt": view.get("createdAt"),
+            "updatedAt": view.get("updatedAt"),
+            "metadata_updated_at": view.get("metadataUpdatedAt"),
+            "data_updated_at": view.get("dataUpdatedAt"),
+        },
+        "classification": {
+            "domain_category": view.get("category"),
+            "domain_tags": tags if isinstance(tags, list) else [],
+        },
+        "metadata": {"domain": view.get("domain"), "license": license_value},
+        "permalink": view.get("webUri"),
+        "owner": {"display_name": owner_name},
+    }
 
 
 def asset_type(entry: dict[str, Any]) -> str:
@@ -127,9 +180,15 @@ def dataset_record(
     for pair in classification.get("domain_metadata") or []:
         if isinstance(pair, dict) and isinstance(pair.get("key"), str):
             domain_meta[pair["key"]] = pair.get("value")
-    publisher = short_text(resource.get("attribution")) or next(
-        (short_text(domain_meta[k]) for k in _PUBLISHER_KEYS if short_text(domain_meta.get(k))),
-        None,
+    owner = entry.get("owner") if isinstance(entry.get("owner"), dict) else {}
+    assert isinstance(owner, dict)
+    publisher = (
+        short_text(resource.get("attribution"))
+        or next(
+            (short_text(domain_meta[k]) for k in _PUBLISHER_KEYS if short_text(domain_meta.get(k))),
+            None,
+        )
+        or short_text(owner.get("display_name"))
     )
     tags = dedupe(
         short_text(t)
@@ -144,7 +203,11 @@ def dataset_record(
     ]
     modified = max((m for m in modified_values if m), default=None)
     blob = resource.get("blob_mime_type")
-    license_value = metadata.get("license") or domain_meta.get("Licensing-Contract_License")
+    license_value = license_label(
+        metadata.get("license")
+        or resource.get("license")
+        or domain_meta.get("Licensing-Contract_License")
+    )
     return OpenDataRecord(
         source=source,
         url=url,
@@ -156,7 +219,7 @@ def dataset_record(
         publisher=publisher or None,
         tags=tags,
         themes=[t for t in theme_names if t and t != "None"],
-        license=short_text(license_value) or None,
+        license=license_value,
         issued=iso_day(resource.get("createdAt") or resource.get("publication_date")),
         modified=modified,
         resources_count=1,

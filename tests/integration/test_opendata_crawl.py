@@ -276,3 +276,65 @@ def test_spider_reads_its_state_before_the_first_request(sqlite_url: str) -> Non
     spider = make_spider(OpendataSpider, name="src", urls=[PORTAL], api="ckan", incremental=False)
     spider._load_state(sqlite_url)
     assert spider.portals[PORTAL].since is None
+
+
+@pytest.mark.slow
+def test_socrata_from_the_portal_home(sandbox: Any, sqlite_url: str) -> None:
+    """``<home>/api/catalog/v1?domains=127.0.0.1`` is empty on a bare address: asked again."""
+    crawl(f"{sandbox.base_url}/socrata/", sqlite_url, "api=socrata")
+    run = last_run(sqlite_url)
+    assert run.status == "finished", run.stats
+    assert run.stats.get("dsi/opendata/socrata_domain_retry") == 1
+    datasets = items(sqlite_url, kind="dataset")
+    assert datasets and len({d["dataset_id"] for d in datasets}) == len(datasets)
+    assert all(d["portal_url"] == f"{sandbox.base_url}/socrata/" for d in datasets)
+
+
+@pytest.mark.slow
+def test_socrata_second_run_marks_deletions_and_skips_unchanged(
+    own_sandbox: Any, sqlite_url: str
+) -> None:
+    """A second run of a complete Socrata source: a stored dataset the listing no longer has is
+    marked deleted; datasets unchanged since the first run are listed but not emitted again."""
+    url = own_sandbox.base_url + "/socrata/api/catalog/v1"
+    first = crawl(url, sqlite_url)
+    run1 = last_run(sqlite_url)
+    assert run1.status == "finished" and run1.stats.get(COMPLETE_STAT) == 1, run1.stats
+    datasets = items(sqlite_url, kind="dataset")
+    assert first["items"] == len(datasets) > 0
+    portal = datasets[0]["portal_url"]
+    with session_scope(sqlite_url) as session:
+        source = session.scalars(select(Item.source).where(Item.spider == "opendata")).first()
+        assert source is not None
+        gone_url = f"{portal}d/gone-0000"
+        fields: dict[str, Any] = {"url": gone_url, "kind": "dataset", "dataset_id": "gone-0000"}
+        fields |= {"portal_url": portal, "title": "Gone", "deleted": False}
+        upsert_items(
+            session,
+            [
+                ItemRow(
+                    source=source,
+                    spider="opendata",
+                    url=gone_url,
+                    fields=fields,
+                    raw={},
+                    warnings=[],
+                    title="Gone",
+                )
+            ],
+        )
+    second = crawl(url, sqlite_url)
+    run2 = last_run(sqlite_url)
+    assert run2.status == "finished" and run2.stats.get(COMPLETE_STAT) == 1, run2.stats
+    assert run2.stats.get("dsi/opendata/deleted") == 1
+    # only what changed within the overlap margin before the newest ``updatedAt`` comes again
+    newest = max(datetime.fromisoformat(d["modified"]) for d in datasets)
+    recent = [
+        d
+        for d in datasets
+        if datetime.fromisoformat(d["modified"]) >= newest - timedelta(seconds=600)
+    ]
+    assert second["items"] == len(recent) < len(datasets)
+    assert run2.stats.get("dsi/opendata/unchanged_skipped") == len(datasets) - len(recent)
+    gone = [d for d in items(sqlite_url, kind="dataset") if d["deleted"]]
+    assert [d["url"] for d in gone] == [f"{portal}d/gone-0000"]

@@ -86,7 +86,11 @@ def test_fixture_case(case: str) -> None:
     spider = spider_for(meta)
     request = Request(meta["url"], meta=meta.get("request_meta", {}))
     response = fixture_response(
-        case_file(case), meta["url"], request=request, status=meta.get("status", 200)
+        case_file(case),
+        meta["url"],
+        request=request,
+        status=meta.get("status", 200),
+        headers=meta.get("headers"),
     )
     responses = {url: CASES_DIR / name for url, name in meta.get("responses", {}).items()}
     first = drain(getattr(spider, meta["callback"])(response))
@@ -326,3 +330,356 @@ def _json_response(url: str, data: Any, meta: dict[str, Any] | None = None) -> A
         request=req,
         headers={"Content-Type": "application/json"},
     )
+
+
+# --- hardening: real-portal variants ------------------------------------------------------------
+def _socrata_body(ids: list[str], size: int | None = None, updated: str = "2024-05-01") -> bytes:
+    results = [
+        {
+            "resource": {
+                "id": ident,
+                "name": f"Dataset {ident}",
+                "type": "dataset",
+                "updatedAt": f"{updated}T00:00:00.000Z",
+            },
+            "classification": {},
+            "metadata": {"domain": "data.example.gov"},
+            "permalink": f"https://data.example.gov/d/{ident}",
+        }
+        for ident in ids
+    ]
+    return json.dumps(
+        {"results": results, "resultSetSize": len(ids) if size is None else size}
+    ).encode()
+
+
+def _text_response(url: str, body: bytes, ctype: str, meta: dict[str, Any] | None = None) -> Any:
+    from scrapy.http import TextResponse
+
+    return TextResponse(
+        url, body=body, request=Request(url, meta=meta or {}), headers={"Content-Type": ctype}
+    )
+
+
+def test_socrata_home_url_retries_without_the_domain_filter() -> None:
+    spider = make_spider(OpendataSpider, urls=["http://127.0.0.1:8305/data/"], api="socrata")
+    first = spider.start_requests_for_source()[0]
+    assert first.url == (
+        "http://127.0.0.1:8305/data/api/catalog/v1?domains=127.0.0.1&limit=100&offset=0"
+    )
+    empty = _text_response(first.url, _socrata_body([]), "application/json", first.meta)
+    out = drain(spider.parse_socrata(empty))
+    assert [r.url for r in out] == ["http://127.0.0.1:8305/data/api/catalog/v1?limit=100&offset=0"]
+    assert spider.crawler.stats.get_value("dsi/opendata/socrata_domain_retry") == 1
+    # an empty answer without the filter is just an empty portal: no endless retries
+    again = _text_response(out[0].url, _socrata_body([]), "application/json", out[0].meta)
+    assert drain(spider.parse_socrata(again)) == []
+    assert spider.portals["http://127.0.0.1:8305/data/"].problems == []
+
+
+def test_socrata_source_with_other_domains_is_not_widened() -> None:
+    url = "http://127.0.0.1:8305/api/catalog/v1?domains=data.example.gov"
+    spider = make_spider(OpendataSpider, urls=[url], api="socrata")
+    first = spider.start_requests_for_source()[0]
+    assert "domains=data.example.gov" in first.url
+    empty = _text_response(first.url, _socrata_body([]), "application/json", first.meta)
+    assert drain(spider.parse_socrata(empty)) == []
+
+
+def test_socrata_incremental_emits_changes_but_lists_everything() -> None:
+    from datetime import UTC, datetime
+
+    spider = make_spider(OpendataSpider, urls=["http://127.0.0.1:8305/"], api="socrata")
+    portal = spider.portals["http://127.0.0.1:8305/"]
+    portal.since = datetime(2024, 4, 1, tzinfo=UTC)
+    url = "http://127.0.0.1:8305/api/catalog/v1?limit=100&offset=0"
+    old = json.loads(_socrata_body(["aaaa-0001"], updated="2023-01-01"))
+    new = json.loads(_socrata_body(["bbbb-0002"], updated="2024-05-01"))
+    body = json.dumps({"results": old["results"] + new["results"], "resultSetSize": 2}).encode()
+    out = drain(spider.parse_socrata(_text_response(url, body, "application/json", {"offset": 0})))
+    assert [o.dataset_id for o in out] == ["bbbb-0002"]
+    assert portal.listed_urls == {
+        "https://data.example.gov/d/aaaa-0001",
+        "https://data.example.gov/d/bbbb-0002",
+    }
+    assert spider.crawler.stats.get_value("dsi/opendata/unchanged_skipped") == 1
+    assert portal.watermark == datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def test_socrata_views_metadata_api_is_read() -> None:
+    from spiders.parsers import socrata
+
+    body = json.dumps(
+        [
+            {
+                "id": "vw12-ab34",
+                "name": "Street lights",
+                "description": "<p>All street lights.</p>",
+                "attribution": "Public Works",
+                "category": "Infrastructure",
+                "tags": ["lighting"],
+                "domain": "data.example.gov",
+                "license": "Public Domain",
+                "createdAt": "2020-01-02T03:04:05.000Z",
+                "dataUpdatedAt": "2024-02-03T04:05:06.000Z",
+                "webUri": "https://data.example.gov/d/vw12-ab34",
+            }
+        ]
+    ).encode()
+    size, results = socrata.read_page(body, content_type="application/json")
+    assert size is None
+    item = socrata.dataset_record(results[0], source="s", portal_url="http://127.0.0.1:1/")
+    assert item is not None
+    assert (item.url, item.title, item.description, item.publisher) == (
+        "https://data.example.gov/d/vw12-ab34",
+        "Street lights",
+        "All street lights.",
+        "Public Works",
+    )
+    assert (item.themes, item.tags, item.license) == (
+        ["Infrastructure"],
+        ["lighting"],
+        "Public Domain",
+    )
+    assert (item.issued, item.modified) == ("2020-01-02", "2024-02-03T04:05:06+00:00")
+    url = "http://127.0.0.1:1/api/views/metadata/v1"
+    assert socrata.catalog_url(url, limit=100, offset=0) == url
+    assert OpendataSpider._api_from_url(url) == "socrata"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "ctype"),
+    [
+        (
+            400,
+            b'{"success": false, "error": {"__type": "Bad request", "message": '
+            b'"Bad request - Action name not known: ckanext_showcase_list"}}',
+            "application/json",
+        ),
+        (404, b"<html><head><title>Not Found</title></head></html>", "text/html"),
+    ],
+)
+def test_missing_showcase_extension_keeps_the_run_complete(
+    status: int, body: bytes, ctype: str
+) -> None:
+    from scrapy.http import TextResponse
+
+    spider = make_spider(OpendataSpider, urls=["http://127.0.0.1:8308/data/"], api="ckan")
+    req = next(r for r in spider.start_requests_for_source() if r.meta["dsi_role"] == "showcases")
+    resp = TextResponse(
+        req.url, body=body, status=status, request=req, headers={"Content-Type": ctype}
+    )
+    assert drain(spider.parse_showcases(resp)) == []
+    spider.on_idle(spider)  # no CloseSpider("incomplete")
+    assert spider.crawler.stats.get_value("dsi/opendata/complete") == 1
+    assert spider.crawler.stats.get_value("dsi/opendata/no_showcases") == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "ctype"),
+    [
+        ("dcat_compact.jsonld", "application/json"),
+        ("dcat_blank.ttl", "text/plain; charset=utf-8"),
+        ("dcat_ap_national.rdf", "application/octet-stream"),
+    ],
+)
+def test_dcat_is_detected_from_the_content(name: str, ctype: str) -> None:
+    url = "http://127.0.0.1:8310/opendata/catalogue"
+    spider = make_spider(OpendataSpider, urls=[url])
+    probe = spider.start_requests_for_source()[0]
+    assert probe.url == url + "/api/3/action/status_show"
+    page_req = next(iter(spider.parse_probe_ckan(_text_response(probe.url, b"", "text/html"))))
+    assert page_req.url == url
+    resp = _text_response(url, (CASES_DIR / name).read_bytes(), ctype, page_req.meta)
+    out = drain(spider.parse_probe_page(resp))
+    datasets = [o for o in out if not isinstance(o, Request) and o.kind == "dataset"]
+    assert len(datasets) == 2
+    assert spider.portals["http://127.0.0.1:8310/opendata/catalogue/"].api == "dcat"
+    assert spider.crawler.stats.get_value("dsi/opendata/detected/dcat") == 1
+
+
+def test_dcat_remote_context_is_never_fetched() -> None:
+    from spiders.parsers import dcat
+
+    doc = {
+        "@context": "https://127.0.0.1:9/unreachable/context.jsonld",
+        "@graph": [
+            {
+                "@id": "http://127.0.0.1:8311/d/1",
+                "@type": "dcat:Dataset",
+                "dct:title": {"@value": "Wasserqualität", "@language": "de"},
+                "dcat:keyword": ["Wasser"],
+            }
+        ],
+    }
+    page = dcat.parse_catalog(
+        json.dumps(doc).encode(), url="http://127.0.0.1:8311/catalog", content_type="text/plain"
+    )
+    assert any("not fetched" in w for w in page.warnings)
+    items = dcat.catalog_records(page, source="s", portal_url="http://127.0.0.1:8311/")
+    assert [(i.title, i.tags, i.language) for i in items] == [("Wasserqualität", ["Wasser"], "de")]
+
+
+def test_ckan_jsonp_and_text_plain_answers_are_read() -> None:
+    from spiders.parsers import ckan
+
+    body = b'cb123({"success": true, "result": {"ckan_version": "2.3"}});'
+    assert ckan.read_result(body, content_type="application/javascript") == {"ckan_version": "2.3"}
+    assert (
+        ckan.read_result(b'\xef\xbb\xbf{"success": true, "result": []}', content_type="text/plain")
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0", "CC-BY-4.0"),
+        ("http://publications.europa.eu/resource/authority/licence/CC_BYSA_4_0", "CC-BY-SA-4.0"),
+        ("http://publications.europa.eu/resource/authority/licence/CC0", "CC0-1.0"),
+        ("https://creativecommons.org/licenses/by-nc/3.0/de/", "CC-BY-NC-3.0"),
+        ("http://dcat-ap.de/def/licenses/dl-zero-de/2.0", "DL-DE-ZERO-2.0"),
+        ("http://opendatacommons.org/licenses/odbl/1-0/", "ODbL-1.0"),
+        (
+            "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+            "OGL-UK-3.0",
+        ),
+        ("https://portal.example/licence/custom", "https://portal.example/licence/custom"),
+        ("Datenlizenz Deutschland", "Datenlizenz Deutschland"),
+    ],
+)
+def test_license_labels(value: str, expected: str) -> None:
+    from spiders.parsers.opendata_fields import license_label
+
+    assert license_label(value) == expected
+
+
+def test_field_normalisers() -> None:
+    from spiders.parsers.opendata_fields import (
+        country_of,
+        format_from_url,
+        language_code,
+        normalise_format,
+        plain_text,
+    )
+
+    assert language_code("http://publications.europa.eu/resource/authority/language/DEU") == "de"
+    assert language_code("http://publications.europa.eu/resource/authority/language/SPA") == "es"
+    assert language_code("http://id.loc.gov/vocabulary/iso639-1/fr") == "fr"
+    assert language_code("Deutsch") == language_code("ger") == "de"
+    assert language_code("https://portal.example/vocab/something") is None
+    assert country_of("http://publications.europa.eu/resource/authority/country/NLD") == "NL"
+    assert country_of("Deutschland") == "DE"
+    assert (
+        normalise_format("http://publications.europa.eu/resource/authority/file-type/CSV") == "CSV"
+    )
+    assert normalise_format("https://www.iana.org/assignments/media-types/text/csv") == "CSV"
+    assert format_from_url("http://127.0.0.1/f/stops.GEOJSON?x=1") == "GeoJSON"
+    assert format_from_url("http://127.0.0.1/download?id=3") is None
+    assert plain_text("# Title\n\nA [link](http://x) and **bold** and `code`.") == (
+        "Title\nA link and bold and code."
+    )
+    assert plain_text("snake_case and 2*3*4 stay") == "snake_case and 2*3*4 stay"
+
+
+def test_dcat_home_page_leads_to_its_catalogue() -> None:
+    home = "http://127.0.0.1:8312/open/"
+    spider = make_spider(OpendataSpider, urls=[home], api="dcat")
+    first = spider.start_requests_for_source()[0]
+    html = (
+        b"<html><body><h1>Open data</h1><a href='/open/about'>About</a>"
+        b"<a href='export/catalog.rdf?page=1'>Catalogue (RDF)</a></body></html>"
+    )
+    from scrapy.http import HtmlResponse
+
+    resp = HtmlResponse(home, body=html, request=first)
+    out = drain(spider.parse_dcat(resp))
+    assert [r.url for r in out] == ["http://127.0.0.1:8312/open/export/catalog.rdf?page=1"]
+    assert spider.crawler.stats.get_value("dsi/opendata/catalogue_link_followed") == 1
+    assert spider.portals[home].problems == []
+    # a page without catalogue links is a problem, counted once
+    spider = make_spider(OpendataSpider, urls=[home], api="dcat")
+    resp = HtmlResponse(home, body=b"<html><body>Nothing</body></html>", request=first)
+    assert drain(spider.parse_dcat(resp)) == []
+    assert spider.crawler.stats.get_value("dsi/parse/opendata/not_rdf") == 1
+
+
+def test_socrata_dataset_link_means_the_portal_home() -> None:
+    url = "http://127.0.0.1:8305/Transportation/Bike-lanes-map/ef56-gh78"
+    spider = make_spider(OpendataSpider, urls=[url], api="socrata")
+    assert list(spider.portals) == ["http://127.0.0.1:8305/"]
+    first = spider.start_requests_for_source()[0]
+    assert first.url == "http://127.0.0.1:8305/api/catalog/v1?domains=127.0.0.1&limit=100&offset=0"
+
+
+def test_socrata_home_is_detected_without_the_api_option() -> None:
+    home = "http://127.0.0.1:8313/"
+    spider = make_spider(OpendataSpider, urls=[home])
+    probe = spider.start_requests_for_source()[0]
+    not_ckan = _text_response(probe.url, b"<html><title>404</title></html>", "text/html")
+    page_req = next(iter(spider.parse_probe_ckan(not_ckan)))
+    home_page = _text_response(home, b"<html><body>Open Data Portal</body></html>", "text/html")
+    socrata_probe = drain(spider.parse_probe_page(home_page))[0]
+    assert socrata_probe.url == f"{home}api/catalog/v1?domains=127.0.0.1&limit=1&offset=0"
+    empty = _text_response(socrata_probe.url, _socrata_body([]), "application/json")
+    first = next(iter(spider.parse_probe_socrata(empty)))
+    assert spider.portals[home].api == "socrata"
+    again = drain(
+        spider.parse_socrata(
+            _text_response(first.url, _socrata_body([]), "application/json", first.meta)
+        )
+    )
+    assert [r.url for r in again] == [f"{home}api/catalog/v1?limit=100&offset=0"]
+    listing = _text_response(
+        again[0].url, _socrata_body(["aaaa-0001", "bbbb-0002"]), "application/json", again[0].meta
+    )
+    assert [i.dataset_id for i in drain(spider.parse_socrata(listing))] == [
+        "aaaa-0001",
+        "bbbb-0002",
+    ]
+    assert page_req.url == home
+
+
+def test_dcat_next_page_on_another_host_is_asked_from_the_answering_server() -> None:
+    url = "http://127.0.0.1:8314/catalog.ttl"
+    spider = make_spider(OpendataSpider, urls=[url], api="dcat")
+    body = (
+        b"@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+        b"@prefix dct: <http://purl.org/dc/terms/> .\n"
+        b"@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n"
+        b"<http://ckan.example.org/catalog.ttl?page=1> a hydra:PagedCollection ;\n"
+        b'  hydra:nextPage "http://ckan.example.org/catalog.ttl?page=2" .\n'
+        b'<http://ckan.example.org/dataset/a> a dcat:Dataset ; dct:title "A" .\n'
+    )
+    req = spider.start_requests_for_source()[0]
+    out = drain(spider.parse_dcat(_text_response(url, body, "text/turtle", req.meta)))
+    assert [o.url for o in out if isinstance(o, Request)] == [
+        "http://127.0.0.1:8314/catalog.ttl?page=2"
+    ]
+    assert spider.crawler.stats.get_value("dsi/opendata/next_link_rebased") == 1
+
+
+def test_dcat_dataset_repeated_without_its_identifier_is_emitted_once() -> None:
+    base = "http://127.0.0.1:8316/catalog.ttl"
+    spider = make_spider(OpendataSpider, urls=[base], api="dcat")
+    prefixes = (
+        b"@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+        b"@prefix dct: <http://purl.org/dc/terms/> .\n"
+        b"@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n"
+    )
+    page1 = prefixes + (
+        b'<http://127.0.0.1:8316/catalog.ttl> hydra:next "catalog.ttl?page=2" .\n'
+        b'<http://127.0.0.1:8316/d/x> a dcat:Dataset ; dct:identifier "x-1" ; dct:title "X" .\n'
+    )
+    page2 = prefixes + (
+        b'<http://127.0.0.1:8316/d/x> a dcat:Dataset ; dct:title "X" .\n'
+        b'<http://127.0.0.1:8316/d/y> a dcat:Dataset ; dct:title "Y" .\n'
+    )
+    req = spider.start_requests_for_source()[0]
+    out = drain(spider.parse_dcat(_text_response(base, page1, "text/turtle", req.meta)))
+    nxt = [o for o in out if isinstance(o, Request)]
+    assert [o.url for o in nxt] == [base + "?page=2"]
+    out2 = drain(spider.parse_dcat(_text_response(nxt[0].url, page2, "text/turtle", nxt[0].meta)))
+    titles = [o.title for o in out + out2 if not isinstance(o, Request)]
+    assert titles == ["X", "Y"]
+    assert spider.crawler.stats.get_value("dsi/opendata/duplicates_skipped") == 1
