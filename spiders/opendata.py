@@ -39,7 +39,7 @@ default 100), ``incremental`` (default true), ``since_margin``, ``showcases``,
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -524,24 +524,8 @@ class OpendataSpider(DSISpider):
             return None
         if previous is not None:
             self.stat("opendata/updated_during_crawl")
-        try:
-            item = ckan.dataset_record(
-                pkg,
-                source=self.source_name,
-                portal_url=portal.portal_url,
-                country=self.country,
-                language=self.language,
-            )
-        except Exception as exc:  # a record we cannot read must not stop the others
-            self.problem(
-                portal,
-                "bad_dataset",
-                "%s: dataset %s unreadable: %s",
-                portal.portal_url,
-                ident,
-                exc,
-                fatal=False,
-            )
+        item = self._build(portal, "dataset", ident, ckan.dataset_record, pkg)
+        if item is None:
             return None
         portal.seen[ident] = modified
         stamp = _parse_stamp(item.modified)
@@ -616,9 +600,22 @@ class OpendataSpider(DSISpider):
             yield from self._publisher(portal, result)
 
     def _publisher(self, portal: _Portal, org: dict[str, Any]) -> Iterator[OpenDataRecord]:
+        item = self._build(portal, "organization", org.get("name"), ckan.publisher_record, org)
+        if item is not None:
+            yield self._emit(portal, item)
+
+    def _build(
+        self,
+        portal: _Portal,
+        what: str,
+        ident: Any,
+        build: Callable[..., OpenDataRecord],
+        *args: Any,
+    ) -> OpenDataRecord | None:
+        """Build one record; a record we cannot read is counted and never stops the others."""
         try:
-            item = ckan.publisher_record(
-                org,
+            return build(
+                *args,
                 source=self.source_name,
                 portal_url=portal.portal_url,
                 country=self.country,
@@ -627,14 +624,15 @@ class OpendataSpider(DSISpider):
         except Exception as exc:
             self.problem(
                 portal,
-                "bad_organization",
-                "%s: organization unreadable: %s",
+                f"bad_{what}",
+                "%s: %s %s unreadable: %s",
                 portal.portal_url,
+                what,
+                ident,
                 exc,
                 fatal=False,
             )
-            return
-        yield self._emit(portal, item)
+            return None
 
     # showcases
     def parse_showcases(self, response: Response) -> Iterator[Any]:
@@ -678,24 +676,10 @@ class OpendataSpider(DSISpider):
         portal = self._portal(response)
         result = self._ckan_result(portal, response, "ckanext_showcase_package_list", fatal=False)
         linked = [entry["id"] for entry in ckan.listed_ids(result)]
-        try:
-            item = ckan.showcase_record(
-                showcase,
-                linked,
-                source=self.source_name,
-                portal_url=portal.portal_url,
-                country=self.country,
-                language=self.language,
-            )
-        except Exception as exc:
-            self.problem(
-                portal,
-                "bad_showcase",
-                "%s: showcase unreadable: %s",
-                portal.portal_url,
-                exc,
-                fatal=False,
-            )
+        item = self._build(
+            portal, "showcase", showcase.get("id"), ckan.showcase_record, showcase, linked
+        )
+        if item is None:
             return
         if result is None:
             item.warnings.append("the linked datasets could not be read")
