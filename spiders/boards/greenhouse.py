@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from spiders.boards import BoardAdapter, load_json
+from spiders.boards import BoardAdapter, load_json, with_query
 from spiders.parsers.jobposting import RawJob
 from spiders.parsers.salary import normalise_salary
 
@@ -31,8 +31,7 @@ class GreenhouseAdapter(BoardAdapter):
             board = parts.path.strip("/").split("/")[0]
             return [f"https://boards-api.greenhouse.io/v1/boards/{board}/jobs?content=true"]
         if "/jobs" in parts.path and "content=" not in parts.query:
-            sep = "&" if parts.query else "?"
-            return [f"{url}{sep}content=true"]
+            return [with_query(url, content="true")]
         return [url]
 
     def records(self, body: bytes, url: str) -> tuple[Sequence[Any], dict[str, Any]]:

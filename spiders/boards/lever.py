@@ -32,8 +32,7 @@ class LeverAdapter(BoardAdapter):
             api = "api.eu.lever.co" if ".eu." in parts.hostname else "api.lever.co"
             return [f"https://{api}/v0/postings/{company}?mode=json"]
         if "mode=json" not in parts.query:
-            sep = "&" if parts.query else "?"
-            return [f"{url}{sep}mode=json"]
+            return [with_query(url, mode="json")]
         return [url]
 
     def records(self, body: bytes, url: str) -> tuple[Sequence[Any], dict[str, Any]]:

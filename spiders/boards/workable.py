@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from spiders.boards import BoardAdapter, load_json
+from spiders.boards import BoardAdapter, load_json, with_query
 from spiders.parsers.jobposting import RawJob
 
 
@@ -25,8 +25,7 @@ class WorkableAdapter(BoardAdapter):
             account = parts.path.strip("/").split("/")[0]
             return [f"https://www.workable.com/api/accounts/{account}?details=true"]
         if "/api/accounts/" in parts.path and "details=" not in parts.query:
-            sep = "&" if parts.query else "?"
-            return [f"{url}{sep}details=true"]
+            return [with_query(url, details="true")]
         return [url]
 
     def records(self, body: bytes, url: str) -> tuple[Sequence[Any], dict[str, Any]]:
