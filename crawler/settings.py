@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 
-from storage.session import default_database_url
-
 BOT_NAME = "dsi-crawler"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -43,7 +41,11 @@ LOG_FORMATTER = "crawler.logformatter.DSILogFormatter"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # --- dsi-crawler ----------------------------------------------------------------------------
-DSI_DATABASE_URL = default_database_url()
+#: SQLAlchemy URL; the default is the same as ``storage.session.default_database_url()`` (settings
+#: read the environment themselves and import no storage code).
+DSI_DATABASE_URL = os.environ.get("DSI_DATABASE_URL") or "sqlite:///" + os.path.join(
+    "var", "dsi.sqlite3"
+)
 #: Items written per database transaction by the store pipeline.
 DSI_STORE_BATCH_SIZE = int(os.environ.get("DSI_STORE_BATCH_SIZE", "100"))
 #: Where items are kept when the database stays unreachable (replayed on the next run).

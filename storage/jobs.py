@@ -1,25 +1,45 @@
 """SQL for the ``jobs`` spider: regrouping near-duplicate adverts, and careers-page seeds.
 
 ``regroup_jobs`` runs after every jobs crawl (the dedupe pipeline calls it in a thread): it
-reads every stored job advert, oldest first sighting first, groups them with
-:class:`crawler.dedupe.DedupeIndex` (same canonical URL, same content, or same employer + near
-identical text) and writes ``items.dedupe_group`` where it changed. Groups span sources and
-runs, so trends can count each job once; a group's id comes from its earliest member.
+reads every stored job advert, oldest first sighting first, adds them to the grouping index it
+is given (the pipeline passes a fresh :class:`crawler.dedupe.DedupeIndex`: same canonical URL,
+same content, or same employer + near identical text) and writes ``items.dedupe_group`` where
+it changed. Groups span sources and runs, so trends can count each job once; a group's id comes
+from its earliest member. Storage knows the index only by the :class:`GroupingIndex` protocol.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from crawler.dedupe import DedupeIndex
 from storage.models import Candidate, Item
 
-__all__ = ["RegroupResult", "organisation_websites", "regroup_jobs"]
+__all__ = ["GroupingIndex", "RegroupResult", "organisation_websites", "regroup_jobs"]
+
+
+class GroupingIndex(Protocol):
+    """Groups adverts as they are added (``crawler.dedupe.DedupeIndex`` is one)."""
+
+    def add(
+        self,
+        key: str,
+        *,
+        url: str,
+        employer: str | None,
+        title: str | None,
+        description: str | None,
+    ) -> str | None:
+        """Add one advert; returns how it joined a group (``url``, ``content``, ``near``)."""
+        ...
+
+    def groups(self) -> dict[str, str]:
+        """Member key -> group id, for every member."""
+        ...
 
 
 @dataclass(slots=True)
@@ -34,10 +54,9 @@ class RegroupResult:
 
 
 def regroup_jobs(
-    session: Session, *, threshold: float = 0.8, spider: str = "jobs", batch_size: int = 1000
+    session: Session, index: GroupingIndex, *, spider: str = "jobs", batch_size: int = 1000
 ) -> RegroupResult:
-    """Recompute ``dedupe_group`` for every item of ``spider``; returns what happened."""
-    index = DedupeIndex(threshold=threshold)
+    """Recompute ``dedupe_group`` for every item of ``spider`` with a fresh ``index``."""
     current: dict[int, str | None] = {}
     result = RegroupResult()
     last: tuple[Any, int] | None = None

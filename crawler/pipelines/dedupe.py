@@ -87,7 +87,7 @@ class DedupePipeline:
 
             try:
                 with session_scope(url) as session:
-                    result = regroup_jobs(session, threshold=threshold)
+                    result = regroup_jobs(session, DedupeIndex(threshold=threshold))
             except StorageUnavailable as exc:
                 logger.error("could not regroup job adverts (database unavailable): %s", exc)
                 self._inc("regroup_failed")

@@ -214,7 +214,7 @@ def test_regroup_jobs_across_sources_and_runs(database_url: str) -> None:
             ],
         )
     with session_scope(database_url) as session:
-        result = regroup_jobs(session)
+        result = regroup_jobs(session, DedupeIndex())
     assert result.items == 4
     assert result.groups == 2
     assert result.changed == 4
@@ -229,7 +229,7 @@ def test_regroup_jobs_across_sources_and_runs(database_url: str) -> None:
     assert groups["https://a.example/jobs/3"] != groups["https://a.example/jobs/1"]
     assert website_group is None
     with session_scope(database_url) as session:  # idempotent
-        assert regroup_jobs(session).changed == 0
+        assert regroup_jobs(session, DedupeIndex()).changed == 0
 
 
 def test_organisation_websites_for_careers_seeding(database_url: str) -> None:
