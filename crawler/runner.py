@@ -11,6 +11,7 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import install_reactor
 
+from crawler.seeds import spider_arguments
 from crawler.sources import Source
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,12 @@ def load_spider_class(settings: Settings, name: str) -> type:
 
 
 def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult]:
-    """Crawl the sources concurrently; returns one result per source when all have finished."""
+    """Crawl the sources concurrently; returns one result per source when all have finished.
+
+    What a spider needs from the database (seeds, the open-data harvest state) is read here,
+    once per source before the crawl starts, and handed to it as spider arguments
+    (:func:`crawler.seeds.spider_arguments`).
+    """
     from storage.migrate import upgrade
 
     checked = [(s, load_spider_class(settings, s.spider)) for s in sources]
@@ -52,7 +58,9 @@ def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult
         check = getattr(spider_cls, "check_source", None)
         if check is not None:
             check(source)
-    upgrade(settings.get("DSI_DATABASE_URL"))
+    database_url = settings.get("DSI_DATABASE_URL")
+    upgrade(database_url)
+    arguments = [spider_arguments(source, database_url) for source in sources]
     install_reactor(settings.get("TWISTED_REACTOR"))
     # Scrapy installs its own root handler at LOG_LEVEL: drop the CLI's to avoid double lines.
     for handler in list(logging.root.handlers):
@@ -60,11 +68,11 @@ def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult
     settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
     process = CrawlerProcess(settings)
     crawlers: list[tuple[Source, Crawler]] = []
-    for source in sources:
+    for source, extra in zip(sources, arguments, strict=True):
         spider_cls = process.spider_loader.load(source.spider)
         crawler = process.create_crawler(spider_cls)
         crawler.settings.set("CLOSESPIDER_PAGECOUNT", source.max_pages, priority="spider")
-        process.crawl(crawler, source=source)
+        process.crawl(crawler, source=source, **extra)
         crawlers.append((source, crawler))
     process.start()
     results = []

@@ -13,7 +13,8 @@ Source options (``sources.toml`` or ``dsi crawl -o key=value``):
     the employer's name, for feeds that do not carry it (Lever).
 ``seed``
     ``candidates`` (organisation websites of candidates) or ``database`` (accepted candidates
-    and crawled organisation websites): read from the database before the crawl starts; each
+    and crawled organisation websites): read from the database by the runner before the crawl
+    starts (:mod:`crawler.seeds`) and handed in as the ``seeds`` argument; each
     site's careers page is looked for (links such as careers, jobs, karriere, emplois, praca,
     vacatures...) and crawled as a listing. ATS links found there are read through the adapters.
 ``sitemap_since``
@@ -30,7 +31,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -62,6 +63,9 @@ from spiders.parsers.jobs_html import (
     state_jobs,
 )
 from spiders.parsers.structured import extract_structured, find_typed, loads_lenient
+
+if TYPE_CHECKING:
+    from crawler.seeds import Seeds
 
 _LANG_RE = re.compile(
     r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.IGNORECASE
@@ -101,7 +105,7 @@ class JobsSpider(DSISpider):
         "breezy_pages": OptionSpec((bool,), None, "Breezy: fetch each advert page"),
     }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, seeds: Seeds | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         options = dict(self.dsi_source.options)
         api = options.get("api")
@@ -123,39 +127,16 @@ class JobsSpider(DSISpider):
         #: Anchors relative dates ("3 days ago"); None = now (tests freeze the clock).
         self.now: datetime | None = None
         self.allowed_netlocs: set[str] = {urlsplit(u).netloc.lower() for u in self.start_urls}
-        self.seed_sites: list[str] = []
+        #: organisation websites read from the database (``seed``), see :mod:`crawler.seeds`
+        self.seeds = seeds
+        self.seed_sites: list[str] = list(seeds.urls) if seeds is not None else []
 
     # --- start -----------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
-        if self.seed:
-            self.seed_sites = await self._read_seed_sites()
+        if self.seeds is not None:
+            self.seeds.record(self.stat)
         for req in self.start_requests_for_source():
             yield req
-
-    async def _read_seed_sites(self) -> list[str]:
-        """Organisation websites from the database, read in a thread before crawling."""
-        from scrapy.utils.defer import maybe_deferred_to_future
-        from twisted.internet.threads import deferToThread
-
-        from storage.jobs import organisation_websites
-        from storage.session import StorageUnavailable, session_scope
-
-        url = self.crawler.settings.get("DSI_DATABASE_URL")
-        kind = self.seed or "candidates"
-
-        def read() -> list[str]:
-            with session_scope(url) as session:
-                return organisation_websites(session, kind=kind, limit=self.dsi_source.max_pages)
-
-        try:
-            sites: list[str] = await maybe_deferred_to_future(deferToThread(read))
-        except StorageUnavailable as exc:
-            self.logger.error("cannot read organisation websites for seeding: %s", exc)
-            self.stat("careers/seed_unavailable")
-            return []
-        self.stat("careers/seed_sites", len(sites))
-        self.logger.info("seeding careers search from %s organisation websites", len(sites))
-        return sites
 
     def start_requests_for_source(self) -> list[scrapy.Request]:
         requests: list[scrapy.Request] = []

@@ -40,7 +40,8 @@ warning "crawl stopped (<reason>) before this site was finished" (stat
 
 Seeds: the source's URLs, plus with ``seed = "showcases"`` the ``showcase_url`` of stored
 open-data showcases, with ``seed = "candidates"`` the websites of candidates (both read from
-the database before the crawl; see :mod:`storage.seeds`).
+the database by the runner before the crawl and handed in as the ``seeds`` argument; see
+:mod:`crawler.seeds`).
 
 Stats: ``dsi/website/*`` (sites, profiles, pages, rendered pages) and
 ``dsi/parse/website/<problem>`` (``redirect_loop``, ``too_large``, ``not_html``,
@@ -56,7 +57,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
@@ -96,8 +97,11 @@ from spiders.parsers.website import (
     trap_reason,
 )
 
+if TYPE_CHECKING:
+    from crawler.seeds import Seeds
+
 #: ``seed`` option values (the same as :data:`storage.seeds.SEED_MODES`; spiders do not import
-#: storage at module level).
+#: storage).
 SEED_MODES = ("showcases", "candidates")
 #: Responses kept in reserve below ``max_pages`` for redirects we cannot foresee.
 BUDGET_MARGIN = 2
@@ -159,8 +163,10 @@ class WebsiteSpider(DSISpider):
         "DEPTH_LIMIT": 0,
     }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, seeds: Seeds | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        #: websites read from the database (``seed``), see :mod:`crawler.seeds`
+        self.seeds = seeds
         self.sites: dict[str, _Site] = {}
         self.pages_per_site = max(1, int(self.dsi_source.option("pages_per_site", 8)))
         self.max_depth = max(0, int(self.dsi_source.option("max_depth", 2)))
@@ -218,26 +224,12 @@ class WebsiteSpider(DSISpider):
 
     # --- seeds -------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
-        seeds = list(self.start_urls)
-        mode = self.dsi_source.option("seed")
-        if mode:
-            try:
-                seeds += await asyncio.to_thread(self._database_seeds, str(mode))
-            except Exception as exc:  # a missing database must not stop the source's own URLs
-                self.logger.error("could not read %s seeds from the database: %s", mode, exc)
-                self.stat("website/seed_errors")
-        for request in self.seed_requests(seeds):
+        urls = list(self.start_urls)
+        if self.seeds is not None:
+            self.seeds.record(self.stat)
+            urls += self.seeds.urls
+        for request in self.seed_requests(urls):
             yield request
-
-    def _database_seeds(self, mode: str) -> list[str]:
-        from storage.seeds import seed_urls
-        from storage.session import session_scope
-
-        limit = int(self.dsi_source.option("seed_limit", 1000))
-        with session_scope(self.settings.get("DSI_DATABASE_URL")) as session:
-            urls = seed_urls(session, mode, limit=limit)
-        self.logger.info("%d %s seeds read from the database", len(urls), mode)
-        return urls
 
     def start_requests_for_source(self) -> list[scrapy.Request]:
         return self.seed_requests(self.start_urls)

@@ -3,7 +3,7 @@
 * :func:`last_complete_run`: when the last successful, complete run of a source started, and
   the newest ``metadata_modified`` it had seen per portal (the lower bound of the next
   incremental run is the earlier of the two, minus a margin: portal clocks may lag ours);
-* :func:`stored_dataset_urls`: the datasets already stored for a source and portal;
+* :func:`stored_datasets`: the datasets already stored for a source, per portal;
 * :func:`mark_deleted`: set ``fields["deleted"] = true`` on datasets a full listing no longer has
   (nothing else changes: not ``last_seen``, not ``times_seen``).
 """
@@ -65,23 +65,36 @@ def last_complete_run_start(session: Session, source: str) -> datetime | None:
     return run.started_at if run is not None else None
 
 
-def stored_dataset_urls(session: Session, source: str, portal_url: str) -> dict[str, str]:
-    """``{url: dataset_id}`` of the stored, not deleted datasets of ``source`` on ``portal_url``."""
+def stored_datasets(
+    session: Session, source: str, portal_url: str | None = None
+) -> dict[str, dict[str, str]]:
+    """``{portal_url: {url: dataset_id}}`` of the stored, not deleted datasets of ``source``
+    (of one portal when ``portal_url`` is given)."""
     kind = Item.fields["kind"].as_string()
     portal = Item.fields["portal_url"].as_string()
     stmt = (
-        select(Item.url, Item.fields["dataset_id"].as_string(), Item.fields["deleted"].as_boolean())
-        .where(
-            Item.spider == SPIDER, Item.source == source, kind == "dataset", portal == portal_url
+        select(
+            portal,
+            Item.url,
+            Item.fields["dataset_id"].as_string(),
+            Item.fields["deleted"].as_boolean(),
         )
+        .where(Item.spider == SPIDER, Item.source == source, kind == "dataset")
         .order_by(Item.id)
     )
-    out: dict[str, str] = {}
-    for url, dataset_id, deleted in session.execute(stmt):
+    if portal_url is not None:
+        stmt = stmt.where(portal == portal_url)
+    out: dict[str, dict[str, str]] = {}
+    for portal_of, url, dataset_id, deleted in session.execute(stmt):
         if deleted:
             continue
-        out[url] = dataset_id or ""
+        out.setdefault(portal_of or "", {})[url] = dataset_id or ""
     return out
+
+
+def stored_dataset_urls(session: Session, source: str, portal_url: str) -> dict[str, str]:
+    """``{url: dataset_id}`` of the stored, not deleted datasets of ``source`` on ``portal_url``."""
+    return stored_datasets(session, source, portal_url).get(portal_url, {})
 
 
 def mark_deleted(session: Session, source: str, urls: Iterable[str]) -> int:

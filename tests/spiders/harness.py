@@ -74,9 +74,11 @@ def make_spider(
     name: str = "test-source",
     urls: list[str] | None = None,
     settings: dict[str, Any] | None = None,
+    spider_args: Mapping[str, Any] | None = None,
     **options: Any,
 ) -> Any:
-    """A spider bound to a test crawler and an ad-hoc source."""
+    """A spider bound to a test crawler and an ad-hoc source (``options`` are the source's;
+    ``spider_args`` are further spider arguments, e.g. ``seeds``)."""
     source = source_from_mapping(
         {
             "name": name,
@@ -87,7 +89,7 @@ def make_spider(
         }
     )
     crawler = get_crawler(spider_cls, settings_dict=settings or {})
-    return spider_cls.from_crawler(crawler, source=source)
+    return spider_cls.from_crawler(crawler, source=source, **(spider_args or {}))
 
 
 def item_dicts(results: Iterable[Any]) -> list[dict[str, Any]]:
