@@ -74,6 +74,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "crawler.extensions.runs.RunRecorder": 100,
+    "crawler.extensions.deletions.DeletionMarker": 200,
 }
 
 # --- Playwright (opt-in per request with meta={"playwright": True}) -------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,9 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from crawler.items import BaseItem
+from crawler.pipelines.retry import RETRY_DELAYS, with_retry
 from storage.items import ItemRow, upsert_items
-from storage.session import StorageUnavailable, session_scope
+from storage.session import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def _row_from_json(data: dict[str, Any]) -> ItemRow:
 
 
 class StorePipeline:
-    retry_delays = (0.5, 2.0, 5.0)
+    retry_delays = RETRY_DELAYS
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
@@ -88,20 +88,17 @@ class StorePipeline:
 
     def _write(self, rows: list[ItemRow]) -> None:
         """Write rows, retrying while the database is unavailable; raises when it stays away."""
-        last: StorageUnavailable | None = None
-        for delay in (0.0, *self.retry_delays):
-            if delay:
-                time.sleep(delay)
-            try:
-                with session_scope(self.url) as session:
-                    upsert_items(session, rows)
-                return
-            except StorageUnavailable as exc:
-                last = exc
-                logger.warning("database unavailable, will retry: %s", exc)
-                self._inc("dsi/store/retries")
-        assert last is not None
-        raise last
+
+        def retrying(exc: StorageUnavailable) -> None:
+            logger.warning("database unavailable, will retry: %s", exc)
+            self._inc("dsi/store/retries")
+
+        with_retry(
+            self.url,
+            lambda session: upsert_items(session, rows),
+            delays=self.retry_delays,
+            on_retry=retrying,
+        )
 
     def _take(self) -> list[ItemRow]:
         """Swap the buffer out (under the buffer lock, never held during I/O)."""

@@ -252,8 +252,10 @@ def test_socrata_discovery(sandbox: Any, sqlite_url: str) -> None:
     assert len({d["dataset_id"] for d in datasets}) == len(datasets)
 
 
-def test_spider_reads_its_state_before_the_first_request(sqlite_url: str) -> None:
-    """The lower bound is the earlier of the last complete start and the portal's watermark."""
+def test_spider_starts_from_the_state_read_before_the_crawl(sqlite_url: str) -> None:
+    """The runner reads the state (``crawler.seeds``); the lower bound is the earlier of the
+    last complete start and the portal's watermark."""
+    from crawler.seeds import HarvestState, spider_arguments
     from spiders.opendata import OpendataSpider
     from tests.spiders.harness import make_spider
 
@@ -266,16 +268,37 @@ def test_spider_reads_its_state_before_the_first_request(sqlite_url: str) -> Non
             status="finished",
             stats={COMPLETE_STAT: 1, WATERMARKS_STAT: {PORTAL: "2024-05-01T00:00:00+00:00"}},
         )
-    spider = make_spider(OpendataSpider, name="src", urls=[PORTAL], api="ckan", since_margin=60)
-    spider._load_state(sqlite_url)
-    portal = spider.portals[PORTAL]
+
+    def spider(**options: Any) -> OpendataSpider:
+        probe: OpendataSpider = make_spider(OpendataSpider, name="src", urls=[PORTAL], **options)
+        args = spider_arguments(probe.dsi_source, sqlite_url)
+        assert isinstance(args["harvest_state"], HarvestState)
+        made: OpendataSpider = make_spider(
+            OpendataSpider, name="src", urls=[PORTAL], spider_args=args, **options
+        )
+        return made
+
+    first = spider(api="ckan", since_margin=60)
+    portal = first.portals[PORTAL]
     assert portal.stored == {f"{PORTAL}dataset/a": "id-a"}
     assert portal.since == datetime(2024, 5, 1, tzinfo=UTC) - timedelta(seconds=60)
-    assert [r for r in spider.start_requests_for_source() if r.meta["dsi_role"] == "listing"]
+    assert [r for r in first.start_requests_for_source() if r.meta["dsi_role"] == "listing"]
 
-    spider = make_spider(OpendataSpider, name="src", urls=[PORTAL], api="ckan", incremental=False)
-    spider._load_state(sqlite_url)
-    assert spider.portals[PORTAL].since is None
+    assert spider(api="ckan", incremental=False).portals[PORTAL].since is None
+
+
+def test_unreadable_state_means_a_full_run(tmp_path: Any) -> None:
+    from crawler.seeds import HarvestState, harvest_state
+    from crawler.sources import source_from_mapping
+
+    source = source_from_mapping({"name": "src", "spider": "opendata", "urls": [PORTAL]})
+    assert harvest_state(source, f"sqlite:///{tmp_path}/empty.sqlite3") == HarvestState()
+
+
+def test_spider_and_storage_agree_on_the_run_stats() -> None:
+    from spiders import opendata
+
+    assert (opendata.COMPLETE_STAT, opendata.WATERMARKS_STAT) == (COMPLETE_STAT, WATERMARKS_STAT)
 
 
 @pytest.mark.slow

@@ -18,6 +18,7 @@ import pytest
 from scrapy import Request
 
 from spiders.opendata import OpendataSpider
+from spiders.portals.detect import api_from_url
 from tests.spiders.harness import (
     FIXTURES,
     compare_with_expected,
@@ -254,7 +255,7 @@ def test_too_large_page_is_split() -> None:
 
     spider = make_spider(OpendataSpider, urls=["https://h.example/"], api="ckan", rows=100)
     portal = spider.portals["https://h.example/"]
-    req = spider._search_request(portal, 200, 100)
+    req = spider.ckan.search_request(portal, 200, 100)
     try:
         raise RuntimeError("Received 11000000 bytes which is larger than download max size")
     except RuntimeError:
@@ -444,7 +445,7 @@ def test_socrata_views_metadata_api_is_read() -> None:
     assert (item.issued, item.modified) == ("2020-01-02", "2024-02-03T04:05:06+00:00")
     url = "http://127.0.0.1:1/api/views/metadata/v1"
     assert socrata.catalog_url(url, limit=100, offset=0) == url
-    assert OpendataSpider._api_from_url(url) == "socrata"
+    assert api_from_url(url) == "socrata"
 
 
 @pytest.mark.parametrize(
