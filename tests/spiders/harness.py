@@ -223,6 +223,29 @@ def follow(
     )
 
 
+def drain(output: Any) -> list[Any]:
+    """The results of one callback or errback (plain, generator, coroutine, async generator),
+    follow-up requests included and not answered."""
+    return asyncio.run(_drain(output))
+
+
+def run_callback(
+    output: Any,
+    responses: Mapping[str, Path] | Resolver,
+    max_depth: int = 10,
+    **follow_options: Any,
+) -> list[Any]:
+    """The results of one callback's ``output`` with its follow-up requests answered by
+    :func:`follow` (same options; ``missing="dns"`` or ``"404"`` runs the errbacks of URLs not
+    in the map), all in one event loop."""
+
+    async def run() -> list[Any]:
+        first = await _drain(output)
+        return await follow_async(first, responses, max_depth, **follow_options)
+
+    return asyncio.run(run())
+
+
 def compare_with_expected(items: list[dict[str, Any]], expected_path: Path) -> None:
     """Assert equality with the expected file (or write it when regenerating on purpose)."""
     normalised = json.loads(json.dumps(items, default=str, ensure_ascii=False))

@@ -2,15 +2,13 @@
 
 A case is ``fixtures/opendata/<case>.<ext>`` + ``<case>.meta.json`` + ``<case>.expected.json``.
 The meta file gives the URL, the callback, request meta, the source, a URL -> file map for
-follow-up requests and the stats the case must count.
+follow-up requests and the stats the case must count. Follow-ups are answered by the shared
+harness; those not in the map fail as unreachable and go through the spider's errback.
 """
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import json
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,46 +20,15 @@ from spiders.portals.detect import api_from_url
 from tests.spiders.harness import (
     FIXTURES,
     compare_with_expected,
+    drain,
     fixture_response,
     item_dicts,
     make_spider,
+    run_callback,
 )
 
 CASES_DIR = FIXTURES / "opendata"
 CASES = sorted(p.name.removesuffix(".meta.json") for p in CASES_DIR.glob("*.meta.json"))
-
-
-def drain(output: Any) -> list[Any]:
-    """The results of a callback: a sync iterable or an async generator (DCAT, Socrata)."""
-    if output is None:
-        return []
-    if inspect.isasyncgen(output):
-
-        async def collect() -> list[Any]:
-            return [x async for x in output]
-
-        return asyncio.run(collect())
-    return list(output)
-
-
-def follow_any(
-    results: Iterable[Any], responses: dict[str, Path], max_depth: int = 10
-) -> list[Any]:
-    """Like ``harness.follow``, for sync and async callbacks (requests not in the map dropped)."""
-    out: list[Any] = []
-    stack: list[tuple[Any, int]] = [(r, 0) for r in results]
-    while stack:
-        result, depth = stack.pop(0)
-        if isinstance(result, Request):
-            path = responses.get(result.url)
-            if path is None or depth >= max_depth:
-                continue
-            resp = fixture_response(path, result.url, request=result)
-            assert result.callback is not None
-            stack.extend((r, depth + 1) for r in drain(result.callback(resp, **result.cb_kwargs)))
-        else:
-            out.append(result)
-    return out
 
 
 def case_file(case: str) -> Path:
@@ -94,12 +61,17 @@ def test_fixture_case(case: str) -> None:
         headers=meta.get("headers"),
     )
     responses = {url: CASES_DIR / name for url, name in meta.get("responses", {}).items()}
-    first = drain(getattr(spider, meta["callback"])(response))
-    items = item_dicts(follow_any(first, responses))
+    answered: list[Request] = []
+    output = getattr(spider, meta["callback"])(response)
+    items = item_dicts(run_callback(output, responses, missing="dns", log=answered))
     compare_with_expected(items, CASES_DIR / f"{case}.expected.json")
     stats = spider.crawler.stats.get_stats()
     for key, value in meta.get("stats", {}).items():
         assert stats.get(key) == value, (key, stats)
+    # every follow-up was answered: from the map, or through the errback as unreachable
+    unreachable = [r for r in answered if r.url not in responses]
+    assert stats.get("dsi/parse/opendata/request_failed", 0) == len(unreachable)
+    assert all(r.errback == spider.on_error for r in answered)
     # every item is one dataset/showcase/publisher: no URL twice
     urls = [i["url"] for i in items]
     assert len(urls) == len(set(urls))
