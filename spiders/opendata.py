@@ -7,32 +7,15 @@ catalogue), then Socrata's discovery API. This module routes: each API is an ada
 :mod:`spiders.portals` (``ckan``, ``dcat``, ``socrata``) and the callbacks below hand the
 responses to them.
 
-CKAN (``spiders.parsers.ckan``):
-  ``package_search`` sorted ``metadata_modified asc, id asc`` and paged with rows/start (all pages
-  requested once the first gives the total); a changed total in the middle of paging is counted
-  and the listing read once more (ids are the identity, so nothing is emitted twice). Results
-  that are ids only are fetched with ``package_show``. Organizations come from
-  ``organization_list`` (``all_fields``, paged; ``organization_show`` when a portal answers
-  names only), showcases from ``ckanext_showcase_list`` plus ``ckanext_showcase_package_list``.
-  Incremental: when the source had a complete successful run, only ``metadata_modified`` since
-  its start or the newest ``metadata_modified`` it saw, whichever is earlier (portal clocks
-  lag), minus ``since_margin`` seconds (default 600), is asked for, and deletions are found
-  by comparing the stored datasets with a full id listing (``fl=id,name``); those missing are
-  announced (signal ``datasets_vanished``) once the listing is complete and consistent, and the
-  crawler's ``DeletionMarker`` extension marks them deleted. The previous runs and the stored
-  datasets come in as the ``harvest_state`` argument, read by the runner
-  (:mod:`crawler.seeds`): the spider never touches storage.
-DCAT (``spiders.parsers.dcat``): the catalogue in any RDF syntax, recognised by its content
-  whatever the extension or content type; an HTML home page is followed to the catalogue it
-  links to. Hydra pages (``hydra:next``, ``hydra:nextPage``) are followed on the server that
-  answered, even when the catalogue names itself by another host; a dataset repeated on a
-  later page (same id or URL) is emitted once. Large documents are parsed in a thread.
-Socrata (``spiders.parsers.socrata``): the discovery API, paged with limit/offset; a portal
-  home URL asks for ``domains=<host>`` and, when that answer is empty (a portal on a bare
-  address), once more without the filter. The discovery API cannot filter by date, so every
-  page is read; incremental runs emit only datasets whose ``updatedAt`` (or data/metadata
-  update) is not older than the bound above, and a complete listing marks vanished datasets
-  deleted.
+How each API is paged, read and checked for completeness is in its adapter's docstring.
+
+Incremental runs: when the source had a complete successful run, a portal's lower bound is
+that run's start or the newest ``metadata_modified`` it saw, whichever is earlier (portal clocks
+lag), minus ``since_margin`` seconds (default 600). Deletions: stored datasets missing from a
+complete listing are announced with the signal ``datasets_vanished``, and the crawler's
+``DeletionMarker`` extension marks them deleted. The previous runs and the stored datasets come
+in as the ``harvest_state`` argument, read by the runner (:mod:`crawler.seeds`): the spider
+never touches storage.
 
 Bad answers (``success: false``, HTML instead of JSON, invalid RDF, timeouts, responses over
 ``DOWNLOAD_MAXSIZE``) are logged, counted as ``dsi/parse/opendata/<problem>`` and make the run
