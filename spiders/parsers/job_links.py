@@ -47,7 +47,7 @@ _NEXT_TEXT_RE = re.compile(
 
 
 def same_site(a: str, b: str) -> bool:
-    """Whether two URLs share scheme-less host and port."""
+    """Whether two URLs have the same host and port."""
     return urlsplit(a).netloc.lower() == urlsplit(b).netloc.lower()
 
 
@@ -60,7 +60,6 @@ def is_job_url(url: str) -> bool:
     return bool(JOB_PATH_RE.search(path))
 
 
-# --- links ----------------------------------------------------------------------------------
 @dataclass(slots=True)
 class PageLinks:
     """Where to go from a page: pagination and advert links (absolute, same site)."""

@@ -114,7 +114,6 @@ def parse_document(html: str) -> lxml_html.HtmlElement | None:
             return None
 
 
-# --- HTML fallback ----------------------------------------------------------------------------
 def _meta(doc: lxml_html.HtmlElement, *names: str) -> str | None:
     for name in names:
         for attr in ("property", "name", "itemprop"):

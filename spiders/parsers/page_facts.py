@@ -4,11 +4,10 @@
 it come the head (title, meta/OpenGraph description and site name, canonical, ``lang``), the
 links (same-site links with their :mod:`page kind <spiders.parsers.page_kinds>`; external
 sites; social profiles, fediverse handles written as text; ``mailto:`` and
-Cloudflare-protected e-mails), dates (``<time>``, ``article:modified_time``, "last updated"
-lines, news dates), the copyright year, a postal address and whether the page is an empty
-JavaScript shell that needs a browser. Structured data comes from
-:mod:`spiders.parsers.structured` (JSON-LD, and microdata only when ``itemscope`` is present;
-RDFa is never read: too slow for what it adds here).
+Cloudflare-protected e-mails), dates (``<time>``, ``article:modified_time`` and, through
+:mod:`spiders.parsers.page_dates`, "last updated" lines, news dates and the copyright year), a
+postal address and whether the page is an empty JavaScript shell that needs a browser.
+Structured data is read by :mod:`spiders.parsers.page_schema`.
 
 The main text (:mod:`spiders.parsers.page_text`) is extracted only for pages whose text the
 profile keeps (home, about, language and seed pages); a JavaScript shell's text comes from its
@@ -21,9 +20,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -41,15 +39,15 @@ from crawler.urls import web_url
 from spiders.parsers.contact import (
     Address,
     address_from_lines,
-    address_from_schema,
     cfemail_from_href,
     decode_cfemail,
     emails_from_mailto,
     emails_from_text,
 )
-from spiders.parsers.dates import parse_date
 from spiders.parsers.js_state import STATE_MARKER_RE, state_values
+from spiders.parsers.page_dates import MAX_TEXT_DATES, copyright_year, page_date, text_dates
 from spiders.parsers.page_kinds import link_kind
+from spiders.parsers.page_schema import read_structured
 from spiders.parsers.page_text import main_text, visible_lines
 from spiders.parsers.site_urls import origin, site_key
 from spiders.parsers.social import (
@@ -58,7 +56,6 @@ from spiders.parsers.social import (
     is_social_host,
     mastodon_handles_in_text,
 )
-from spiders.parsers.structured import extract_structured, node_types
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +69,6 @@ LANGUAGE_SAMPLE = 600
 #: Characters of inline-state text that make a JavaScript contact/imprint page readable
 #: without a browser.
 STATE_MIN_CONTACT_TEXT = 40
-#: Dates found in running text that are tried per page (parse_date can be slow on odd input).
-MAX_TEXT_DATES = 25
-#: Plausible dates on a site start here (older ones are history, not activity).
-MIN_DATE = date(1995, 1, 1)
 
 
 @dataclass(slots=True)
@@ -129,59 +122,6 @@ class PageFacts:
 _PARSER = lxml_html.HTMLParser(
     encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
 )
-_ORG_TYPES = frozenset(
-    {
-        "Organization",
-        "NGO",
-        "NonprofitOrganization",
-        "Corporation",
-        "GovernmentOrganization",
-        "EducationalOrganization",
-        "LocalBusiness",
-        "ResearchOrganization",
-        "Project",
-        "ResearchProject",
-        "FundingScheme",
-        "CollegeOrUniversity",
-        "Consortium",
-        "OnlineBusiness",
-        "NewsMediaOrganization",
-        "SportsOrganization",
-        "PerformingGroup",
-        "MedicalOrganization",
-        "Library",
-        "WorkersUnion",
-        "PoliticalParty",
-        "Cooperative",
-        "Foundation",
-        "ProfessionalService",
-        "Airline",
-        "LibrarySystem",
-        "SearchRescueOrganization",
-    }
-)
-_COPYRIGHT_RE = re.compile(
-    r"(?:©|\(c\)|copyright|&copy;)\s*(?:[^\d\n]{0,40}?)?"
-    r"(?:(?:19|20)\d{2}\s*(?:[-–—/]|bis|to|à|a)\s*)?((?:19|20)\d{2})",
-    re.IGNORECASE,
-)
-_UPDATED_RE = re.compile(
-    r"(?:last\s+(?:updated|modified|changed)|updated(?:\s+on)?|zuletzt\s+(?:aktualisiert|"
-    r"geändert)|aktualisiert(?:\s+am)?|stand|mis\s+à\s+jour(?:\s+le)?|dernière\s+mise\s+à\s+jour|"
-    r"actualizad[oa](?:\s+el)?|última\s+actualización|aggiornat[oa](?:\s+il)?|"
-    r"ultimo\s+aggiornamento|bijgewerkt(?:\s+op)?|laatst\s+bijgewerkt|zaktualizowan[oay]|"
-    r"ostatnia\s+aktualizacja|uppdaterad|senast\s+uppdaterad|opdateret|oppdatert|päivitetty|"
-    r"atualizado(?:\s+em)?)\s*[:\-–]?\s*(.{6,40})",
-    re.IGNORECASE,
-)
-_MONTH_WORD = r"[^\W\d_]{3,12}\.?"
-_TEXT_DATE_RE = re.compile(
-    r"\b(?:\d{4}-\d{2}-\d{2}"
-    r"|\d{1,2}\.\s?\d{1,2}\.\s?\d{4}"
-    r"|\d{1,2}/\d{1,2}/\d{4}"
-    rf"|\d{{1,2}}\.?\s(?:de\s)?{_MONTH_WORD},?\s(?:de\s)?\d{{4}}"
-    rf"|{_MONTH_WORD}\s\d{{1,2}},?\s\d{{4}})\b"
-)
 _DATE_META = (
     "article:modified_time",
     "article:published_time",
@@ -233,111 +173,6 @@ def _meta(tree: Any, *names: str) -> str | None:
         if value:
             return value
     return None
-
-
-def _schema_str(value: Any) -> str:
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, list):
-        for v in value:
-            s = _schema_str(v)
-            if s:
-                return s
-    if isinstance(value, Mapping):
-        return _schema_str(value.get("@value") or value.get("name"))
-    return ""
-
-
-def _iter_values(value: Any) -> Iterable[Any]:
-    if isinstance(value, list):
-        yield from value
-    elif value is not None:
-        yield value
-
-
-def _walk_nodes(value: Any, depth: int = 0) -> Iterable[dict[str, Any]]:
-    if depth > 8:
-        return
-    if isinstance(value, list):
-        for v in value:
-            yield from _walk_nodes(v, depth + 1)
-    elif isinstance(value, dict):
-        yield value
-        for k, v in value.items():
-            if k != "@context" and isinstance(v, dict | list):
-                yield from _walk_nodes(v, depth + 1)
-
-
-def _read_structured(
-    html: str, url: str, facts: PageFacts, skey: str | None, now: datetime
-) -> None:
-    extraction = extract_structured(html, url, syntaxes=("json-ld", "microdata"))
-    for problem in extraction.problems:
-        facts.problems.append(problem)
-        if problem == "jsonld_unreadable":
-            facts.warnings.append(f"unreadable JSON-LD on {url}")
-        elif problem == "jsonld_repaired":
-            facts.warnings.append(f"broken JSON-LD repaired on {url}")
-    for syntax, top in extraction.nodes:
-        for node in _walk_nodes(top):
-            types = node_types(node)
-            for key in ("dateModified", "datePublished", "uploadDate"):
-                if isinstance(node.get(key), str):
-                    found = _plausible(parse_date(node[key], now=now), now)
-                    if found:
-                        facts.dates.append(found)
-            if "PostalAddress" in types and facts.schema_address is None:
-                facts.schema_address = address_from_schema(node)
-            if "WebSite" in types and not facts.website_name:
-                facts.website_name = _schema_str(node.get("name")) or None
-            if not types & _ORG_TYPES:
-                continue
-            name = _schema_str(node.get("name")) or _schema_str(node.get("legalName"))
-            if name:
-                score = 0
-                node_url = _schema_str(node.get("url"))
-                if node_url and skey and site_key(urljoin(url, node_url)) == skey:
-                    score += 2
-                if node is top:
-                    score += 1
-                if syntax == "json-ld":
-                    score += 1
-                desc = _schema_str(node.get("description")) or None
-                facts.organizations.append((score, name, desc))
-            for email in _iter_values(node.get("email")):
-                if isinstance(email, str):
-                    facts.emails.extend(
-                        emails_from_mailto("mailto:" + email.removeprefix("mailto:"))
-                    )
-            for same_as in _iter_values(node.get("sameAs")):
-                if isinstance(same_as, str):
-                    link = classify_social(same_as)
-                    if link is not None:
-                        facts.social.extend([link, link])  # the organisation's own: weigh more
-            address = node.get("address")
-            if facts.schema_address is None:
-                if isinstance(address, dict):
-                    facts.schema_address = address_from_schema(address)
-                elif isinstance(address, str) and address.strip():
-                    facts.schema_address = _address_from_string(address)
-
-
-def _address_from_string(address: str) -> Address:
-    """A schema.org ``address`` given as one string ("Street 1, 12345 City" or one part per
-    line); an address that cannot be split keeps only its text (then an imprint's wins)."""
-    by_line = [clean_text(x) for x in address.splitlines() if clean_text(x)]
-    parts = [p.strip() for p in address.replace("\n", ",").split(",") if p.strip()]
-    for lines in (by_line, [", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts):
-        found = address_from_lines(lines, in_address_element=True)
-        if found is not None:
-            return found
-    return Address(text=", ".join(parts))
-
-
-def _plausible(value: date | None, now: datetime) -> date | None:
-    if value is None or value < MIN_DATE or value > now.date() + timedelta(days=1):
-        return None
-    return value
 
 
 def _state_strings(html: str) -> tuple[list[str], list[str], list[str]]:
@@ -431,47 +266,13 @@ def _read_links(tree: Any, base: str, facts: PageFacts, skey: str | None) -> Non
 def _read_dates(
     tree: Any, lines: list[str], facts: PageFacts, now: datetime, language: str | None
 ) -> None:
-    for value in tree.xpath("//time/@datetime"):
-        found = _plausible(parse_date(str(value)[:40], now=now), now)
+    stamps = [str(value) for value in tree.xpath("//time/@datetime")]
+    stamps.extend(value for name in _DATE_META if (value := _meta(tree, name)))
+    for value in stamps:
+        found = page_date(value, now)
         if found:
             facts.dates.append(found)
-    for name in _DATE_META:
-        value = _meta(tree, name)
-        if value:
-            found = _plausible(parse_date(value[:40], now=now), now)
-            if found:
-                facts.dates.append(found)
-    languages = [language] if language else None
-    tried = 0
-    for line in lines:
-        if tried >= MAX_TEXT_DATES:
-            break
-        if len(line) > 400:
-            continue
-        match = _UPDATED_RE.search(line)
-        candidates = []
-        if match is not None:
-            inner = _TEXT_DATE_RE.search(match.group(1))
-            candidates.append(inner.group(0) if inner else match.group(1))
-        if len(line) <= 120:
-            candidates.extend(m.group(0) for m in _TEXT_DATE_RE.finditer(line))
-        for candidate in candidates[:3]:
-            tried += 1
-            found = _plausible(parse_date(candidate, now=now, languages=languages), now)
-            if found:
-                facts.dates.append(found)
-
-
-def _copyright_year(lines: list[str], now: datetime) -> int | None:
-    best: int | None = None
-    for line in lines:
-        if len(line) > 300:
-            continue
-        for match in _COPYRIGHT_RE.finditer(line):
-            year = int(match.group(1))
-            if 1995 <= year <= now.year and (best is None or year > best):
-                best = year
-    return best
+    facts.dates.extend(text_dates(lines, now, language))
 
 
 def _state_kind(html: str) -> str:
@@ -507,7 +308,7 @@ def _read_state(
     """Text, links, dates and e-mails from the inline JSON state of a JavaScript shell."""
     texts, urls, dates = _state_strings(html)
     for value in dates:
-        found = _plausible(parse_date(value[:40], now=now), now)
+        found = page_date(value, now)
         if found:
             facts.dates.append(found)
     for raw in urls:
@@ -602,7 +403,7 @@ def _extract_page(
         if absolute and site_key(absolute) == skey:
             facts.canonical = absolute
     try:
-        _read_structured(html, url, facts, skey, now)
+        read_structured(html, url, facts, skey, now)
     except Exception as exc:  # structured data must never cost the page
         logger.debug("structured data failed on %s: %s", url, exc)
         facts.problems.append("structured_failed")
@@ -630,7 +431,7 @@ def _extract_page(
     facts.emails.extend(emails_from_text(text_blob))
     facts.social.extend(mastodon_handles_in_text(text_blob))
     _read_dates(tree, lines, facts, now, facts.lang_attr)
-    facts.copyright_year = _copyright_year(lines, now)
+    facts.copyright_year = copyright_year(lines, now)
     for element in tree.iter("address"):
         block_lines = [ln for ln in tree_to_text(element).split("\n") if ln]
         found = address_from_lines(block_lines, in_address_element=True)
