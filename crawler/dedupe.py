@@ -2,7 +2,8 @@
 
 The same advert is re-posted across pages, boards and weeks. Adverts are grouped when they have
 
-* the same canonical URL (tracking parameters such as ``utm_*`` dropped, query sorted), or
+* the same canonical URL (:func:`crawler.urls.canonical_url`: tracking parameters such as
+  ``utm_*`` dropped, query sorted), or
 * the same content key (employer + title + description, normalised), or
 * the same employer and very similar text: MinHash LSH over word 5-shingles of title and
   description, Jaccard threshold 0.8 by default (the estimate is checked, not only the bands).
@@ -16,12 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from datasketch import MinHash, MinHashLSH
-from w3lib.url import canonicalize_url
+
+from crawler.text import fold_accents
+from crawler.urls import canonical_url
 
 __all__ = [
     "DedupeIndex",
@@ -31,43 +32,6 @@ __all__ = [
     "group_id",
     "shingles",
 ]
-
-#: Query parameters that only track a visit (dropped from canonical URLs).
-TRACKING_PARAMS = frozenset(
-    {
-        "gclid",
-        "gclsrc",
-        "dclid",
-        "fbclid",
-        "msclkid",
-        "yclid",
-        "igshid",
-        "mc_cid",
-        "mc_eid",
-        "_hsenc",
-        "_hsmi",
-        "hsctatracking",
-        "mkt_tok",
-        "trk",
-        "trkinfo",
-        "refid",
-        "ref_src",
-        "sessionid",
-        "jsessionid",
-        "phpsessid",
-        "sid",
-        "_ga",
-        "_gl",
-        "wt.mc_id",
-        "cmpid",
-        "src",
-        "source",
-        "ref",
-        "referrer",
-        "utm",
-    }
-)
-_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "matomo_", "hmb_", "oly_", "vero_", "__hs")
 
 _LEGAL_SUFFIXES = re.compile(
     r"\b(?:gmbh|ggmbh|mbh|ag|kg|ohg|ug|e\s?v|eg|se|ltd|limited|llc|llp|lp|inc|incorporated|"
@@ -80,50 +44,18 @@ _NUM_PERM = 128
 _SEED = 1
 
 
-def canonical_url(url: str, *, keep_fragment: bool = False) -> str:
-    """The URL two visits of the same page share: tracking parameters dropped, query sorted,
-    scheme and host lower-cased, default port and empty fragment removed."""
-    url = url.strip()
-    parts = urlsplit(url)
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(_TRACKING_PREFIXES)
-    ]
-    netloc = parts.netloc.lower()
-    if parts.scheme == "http" and netloc.endswith(":80"):
-        netloc = netloc[:-3]
-    elif parts.scheme == "https" and netloc.endswith(":443"):
-        netloc = netloc[:-4]
-    rebuilt = urlunsplit(
-        (
-            parts.scheme.lower(),
-            netloc,
-            parts.path or "/",
-            urlencode(query),
-            parts.fragment if keep_fragment else "",
-        )
-    )
-    return str(canonicalize_url(rebuilt, keep_fragments=keep_fragment))
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
 def employer_key(name: str | None) -> str:
     """A comparable employer name: folded, legal forms (GmbH, Ltd, e.V., sp. z o.o.) dropped."""
     if not name:
         return ""
-    text = _fold(name).replace("&", " and ")
+    text = fold_accents(name).replace("&", " and ")
     text = " ".join(re.sub(r"[.,/()\"'’-]", " ", text).split())
     text = _LEGAL_SUFFIXES.sub(" ", text)
     return " ".join(_WORD_RE.findall(text))
 
 
 def _words(text: str) -> list[str]:
-    return _WORD_RE.findall(_fold(text))
+    return _WORD_RE.findall(fold_accents(text))
 
 
 def content_key(employer: str | None, title: str | None, description: str | None) -> str:

@@ -39,9 +39,9 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.dedupe import canonical_url
 from crawler.items import JobAdvert
 from crawler.sources import OptionSpec
+from crawler.urls import canonical_url
 from spiders.base import DSISpider
 from spiders.boards import (
     ADAPTERS,
@@ -52,16 +52,10 @@ from spiders.boards import (
     get_adapter,
     load_json,
 )
+from spiders.parsers.job_links import JOB_PATH_RE, is_job_url, page_links
+from spiders.parsers.job_records import json_records, state_jobs
 from spiders.parsers.jobposting import RawJob, distinct_urls, normalise_job, raw_job_from_node
-from spiders.parsers.jobs_html import (
-    JOB_PATH_RE,
-    fallback_job,
-    is_job_url,
-    json_records,
-    page_links,
-    parse_document,
-    state_jobs,
-)
+from spiders.parsers.jobs_html import fallback_job, parse_document
 from spiders.parsers.structured import extract_structured, find_typed, loads_lenient
 
 if TYPE_CHECKING:

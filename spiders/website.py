@@ -82,20 +82,12 @@ from twisted.python.failure import Failure
 
 from crawler.items import WebsiteProfile
 from crawler.sources import OptionSpec
+from crawler.urls import web_url
 from spiders.base import DSISpider
-from spiders.parsers.website import (
-    KIND_LIMITS,
-    KIND_RANK,
-    TEXT_KINDS,
-    PageFacts,
-    SiteOutcome,
-    build_profile,
-    canonical_url,
-    extract_page,
-    origin,
-    site_key,
-    trap_reason,
-)
+from spiders.parsers.page_facts import PageFacts, extract_page
+from spiders.parsers.page_kinds import KIND_LIMITS, KIND_RANK, TEXT_KINDS
+from spiders.parsers.profile import SiteOutcome, build_profile
+from spiders.parsers.site_urls import origin, site_key, trap_reason
 
 if TYPE_CHECKING:
     from crawler.seeds import Seeds
@@ -239,7 +231,7 @@ class WebsiteSpider(DSISpider):
         out = []
         for url in urls:
             key = site_key(url)
-            canon = canonical_url(url)
+            canon = web_url(url)
             if key is None or canon is None:
                 self.logger.warning("not a website URL, skipped: %r", url)
                 self.stat("parse/website/bad_seed")
@@ -364,7 +356,7 @@ class WebsiteSpider(DSISpider):
                 state.warnings.append(f"home page is not HTML ({ctype or 'unknown type'})")
             return []
         html = self._decode(response, state)
-        canon = canonical_url(url) or url
+        canon = web_url(url) or url
         state.requested.add(canon)
         if kind == "home" and not browser:
             state.home_url = canon
@@ -485,7 +477,7 @@ class WebsiteSpider(DSISpider):
                 state.tried -= 1  # not the site's fault
             if browser:
                 self.stat("website/render_failed")
-                canon = canonical_url(request.url) or request.url
+                canon = web_url(request.url) or request.url
                 plain = state.plain.pop(canon, None)
                 if plain is not None:  # keep what the plain page had
                     plain.warnings.append(f"browser rendering failed ({reason}): {canon}")

@@ -47,6 +47,7 @@ __all__ = [
     "ADAPTERS",
     "BoardAdapter",
     "FeedRequest",
+    "as_dict",
     "detect_feed",
     "detect_payload",
     "get_adapter",
@@ -66,6 +67,11 @@ class FeedRequest:
     json_body: dict[str, Any] | None = None
     #: an HTML advert page for the generic page reader, not a feed response
     page: bool = False
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one (for optional nested records)."""
+    return value if isinstance(value, dict) else {}
 
 
 def with_query(url: str, **params: Any) -> str:
@@ -236,7 +242,7 @@ def detect_feed(url: str) -> str | None:
 def _first_dict(value: Any) -> dict[str, Any]:
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, dict)), None)
-    return value if isinstance(value, dict) else {}
+    return as_dict(value)
 
 
 def detect_payload(payload: Any) -> str | None:

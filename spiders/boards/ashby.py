@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from spiders.boards import BoardAdapter, load_json, with_query
+from spiders.boards import BoardAdapter, as_dict, load_json, with_query
 from spiders.parsers.jobposting import RawJob
 from spiders.parsers.salary import normalise_salary, period_code
 
@@ -29,10 +29,6 @@ _TYPES = {
     "contract": "CONTRACTOR",
     "temporary": "TEMPORARY",
 }
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 class AshbyAdapter(BoardAdapter):
@@ -61,7 +57,7 @@ class AshbyAdapter(BoardAdapter):
         raw = RawJob(url=str(record.get("jobUrl") or feed_url), extraction="feed", raw=record)
         raw.title = record.get("title")
         raw.organization = self.organization(context) or context.get("board")
-        postal = _dict(_dict(record.get("address")).get("postalAddress"))
+        postal = as_dict(as_dict(record.get("address")).get("postalAddress"))
         raw.locality = postal.get("addressLocality")
         raw.region = postal.get("addressRegion")
         raw.country = postal.get("addressCountry")
@@ -76,9 +72,9 @@ class AshbyAdapter(BoardAdapter):
         etype = str(record.get("employmentType") or "")
         raw.employment_type = _TYPES.get(etype.lower(), etype or None)
         raw.description = record.get("descriptionHtml") or record.get("descriptionPlain")
-        comp = _dict(record.get("compensation"))
+        comp = as_dict(record.get("compensation"))
         for part in comp.get("summaryComponents") or []:
-            part = _dict(part)
+            part = as_dict(part)
             if str(part.get("compensationType") or "").lower() != "salary":
                 continue
             low, high = part.get("minValue"), part.get("maxValue")

@@ -16,14 +16,10 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from spiders.boards import BoardAdapter, FeedRequest, load_json
+from spiders.boards import BoardAdapter, FeedRequest, as_dict, load_json
 from spiders.parsers.jobposting import RawJob
 
 _CAREERS_RE = re.compile(r"^(?P<base>.*?/careers)/(?:list|\d+/detail)/?$")
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 class BambooHRAdapter(BoardAdapter):
@@ -37,7 +33,7 @@ class BambooHRAdapter(BoardAdapter):
 
     def records(self, body: bytes, url: str) -> tuple[Sequence[Any], dict[str, Any]]:
         payload = load_json(body)
-        result = _dict(payload).get("result")
+        result = as_dict(payload).get("result")
         m = _CAREERS_RE.match(urlsplit(url).path)
         base = m.group("base") if m else "/careers"
         if isinstance(result, list):
@@ -65,8 +61,8 @@ class BambooHRAdapter(BoardAdapter):
         raw = RawJob(url=url, extraction="feed", raw=record)
         raw.title = record.get("jobOpeningName")
         raw.organization = self.organization(context)
-        ats = _dict(record.get("atsLocation"))
-        loc = _dict(record.get("location"))
+        ats = as_dict(record.get("atsLocation"))
+        loc = as_dict(record.get("location"))
         raw.locality = loc.get("city") or ats.get("city")
         raw.region = loc.get("state") or ats.get("state") or ats.get("province")
         raw.country = loc.get("addressCountry") or ats.get("country")

@@ -13,12 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from spiders.boards import BoardAdapter, FeedRequest, load_json
+from spiders.boards import BoardAdapter, FeedRequest, as_dict, load_json
 from spiders.parsers.jobposting import RawJob
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 class BreezyAdapter(BoardAdapter):
@@ -51,18 +47,18 @@ class BreezyAdapter(BoardAdapter):
     def raw_job(self, record: dict[str, Any], context: dict[str, Any], feed_url: str) -> RawJob:
         raw = RawJob(url=str(record.get("url") or feed_url), extraction="feed", raw=record)
         raw.title = record.get("name")
-        raw.organization = self.organization(context) or _dict(record.get("company")).get("name")
-        loc = _dict(record.get("location"))
+        raw.organization = self.organization(context) or as_dict(record.get("company")).get("name")
+        loc = as_dict(record.get("location"))
         raw.locality = loc.get("city")
-        raw.region = _dict(loc.get("state")).get("name")
-        country = _dict(loc.get("country"))
+        raw.region = as_dict(loc.get("state")).get("name")
+        country = as_dict(loc.get("country"))
         raw.country = country.get("id") or country.get("name")
         if not raw.locality:
             raw.location_text = loc.get("name")
         if loc.get("is_remote") is True:
             raw.remote = True
         raw.date_posted = record.get("published_date")
-        etype = _dict(record.get("type"))
+        etype = as_dict(record.get("type"))
         raw.employment_type = etype.get("name") or etype.get("id")
         salary = record.get("salary")
         raw.salary_text = salary if isinstance(salary, str) and salary.strip() else None

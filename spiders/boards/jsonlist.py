@@ -2,7 +2,7 @@
 
 Records are found anywhere in the payload by their keys (a title plus evidence such as
 description/content, location, employer, date, salary, type or a job URL; see
-``spiders.parsers.jobs_html.state_records``), with the usual names: ``title``/``name``,
+``spiders.parsers.job_records.state_records``), with the usual names: ``title``/``name``,
 ``location``, ``description``/``content``, ``url``/``absolute_url``/``hostedUrl``/
 ``applyUrl``, ``created_at``/``publishedAt``/``datePosted``. Paging follows a ``next`` link
 (``next``, ``next_page_url``, ``links.next``, ``paging.next``) when the payload has one.
@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import urljoin
 
 from spiders.boards import BoardAdapter, load_json
+from spiders.parsers.job_records import raw_job_from_record, state_records
 from spiders.parsers.jobposting import RawJob
-from spiders.parsers.jobs_html import raw_job_from_record, state_records
 
 _NEXT_KEYS = ("next", "next_page_url", "nextPageUrl", "next_page", "nextPage")
 

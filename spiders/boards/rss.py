@@ -17,9 +17,9 @@ from typing import Any
 
 from lxml import etree
 
+from crawler.text import clean_text
 from spiders.boards import BoardAdapter
 from spiders.parsers.jobposting import RawJob
-from spiders.parsers.text import clean_text
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, recover=True, huge_tree=False, strip_cdata=True

@@ -18,16 +18,12 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from spiders.boards import BoardAdapter, FeedRequest, load_json, query_int, with_query
+from spiders.boards import BoardAdapter, FeedRequest, as_dict, load_json, query_int, with_query
 from spiders.parsers.jobposting import RawJob
 from spiders.parsers.salary import normalise_salary, period_code
 
 _LIST_PATH_RE = re.compile(r"^(?P<base>.*/v1/companies/[^/?#]+/postings)/?(?P<rest>[^?#]*)")
 _SECTIONS = ("companyDescription", "jobDescription", "qualifications", "additionalInformation")
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 class SmartRecruitersAdapter(BoardAdapter):
@@ -83,7 +79,7 @@ class SmartRecruitersAdapter(BoardAdapter):
         return FeedRequest(with_query(url, offset=offset + len(records), limit=limit))
 
     def raw_job(self, record: dict[str, Any], context: dict[str, Any], feed_url: str) -> RawJob:
-        company = _dict(record.get("company"))
+        company = as_dict(record.get("company"))
         ident = company.get("identifier") or ""
         url = record.get("postingUrl")
         if not isinstance(url, str) or not url.startswith("http"):
@@ -91,7 +87,7 @@ class SmartRecruitersAdapter(BoardAdapter):
         raw = RawJob(url=url, extraction="feed", raw=record)
         raw.title = record.get("name")
         raw.organization = self.organization(context) or company.get("name") or ident or None
-        loc = _dict(record.get("location"))
+        loc = as_dict(record.get("location"))
         raw.locality, raw.region = loc.get("city"), loc.get("region")
         raw.country = loc.get("country")
         if not raw.locality:
@@ -99,15 +95,15 @@ class SmartRecruitersAdapter(BoardAdapter):
         if loc.get("remote") is True or loc.get("hybrid") is True:
             raw.remote = True
         raw.date_posted = record.get("releasedDate") or record.get("createdOn")
-        raw.employment_type = _dict(record.get("typeOfEmployment")).get("label") or _dict(
+        raw.employment_type = as_dict(record.get("typeOfEmployment")).get("label") or as_dict(
             record.get("typeOfEmployment")
         ).get("id")
-        lang = _dict(record.get("language")).get("code")
+        lang = as_dict(record.get("language")).get("code")
         raw.lang_hint = lang if isinstance(lang, str) else None
-        sections = _dict(_dict(record.get("jobAd")).get("sections"))
+        sections = as_dict(as_dict(record.get("jobAd")).get("sections"))
         parts = []
         for key in _SECTIONS:
-            section = _dict(sections.get(key))
+            section = as_dict(sections.get(key))
             text = section.get("text")
             if isinstance(text, str) and text.strip():
                 title = section.get("title")
@@ -115,7 +111,7 @@ class SmartRecruitersAdapter(BoardAdapter):
         raw.description = "\n".join(parts) or None
         if context.get("list"):
             raw.warnings.append("smartrecruiters: list record only, no posting text")
-        comp = _dict(record.get("compensation"))
+        comp = as_dict(record.get("compensation"))
         low, high = comp.get("min"), comp.get("max")
         if isinstance(low, int | float) or isinstance(high, int | float):
             raw.salary = normalise_salary(

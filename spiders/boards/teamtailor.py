@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urljoin
 
-from spiders.boards import BoardAdapter, load_json
+from spiders.boards import BoardAdapter, as_dict, load_json
 from spiders.parsers.jobposting import RawJob
 from spiders.parsers.salary import normalise_salary, period_code
 
@@ -35,10 +35,6 @@ _TYPES = {
 }
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 class TeamtailorAdapter(BoardAdapter):
     name = "teamtailor"
 
@@ -51,7 +47,7 @@ class TeamtailorAdapter(BoardAdapter):
         included: dict[tuple[str, str], dict[str, Any]] = {}
         for node in payload.get("included") or []:
             if isinstance(node, dict):
-                included[(str(node.get("type")), str(node.get("id")))] = _dict(
+                included[(str(node.get("type")), str(node.get("id")))] = as_dict(
                     node.get("attributes")
                 )
         jobs = [d for d in data if isinstance(d, dict) and d.get("type") in ("jobs", None)]
@@ -62,11 +58,11 @@ class TeamtailorAdapter(BoardAdapter):
             payload = load_json(body)
         except ValueError:
             return None
-        nxt = _dict(_dict(payload).get("links")).get("next")
+        nxt = as_dict(as_dict(payload).get("links")).get("next")
         return urljoin(url, nxt) if isinstance(nxt, str) and nxt and records else None
 
     def _related(self, record: dict[str, Any], name: str, context: dict[str, Any]) -> list[Any]:
-        rel = _dict(_dict(record.get("relationships")).get(name)).get("data")
+        rel = as_dict(as_dict(record.get("relationships")).get(name)).get("data")
         refs = rel if isinstance(rel, list) else [rel] if isinstance(rel, dict) else []
         included = context.get("included") or {}
         return [
@@ -76,8 +72,8 @@ class TeamtailorAdapter(BoardAdapter):
         ]
 
     def raw_job(self, record: dict[str, Any], context: dict[str, Any], feed_url: str) -> RawJob:
-        attrs = _dict(record.get("attributes"))
-        links = _dict(record.get("links"))
+        attrs = as_dict(record.get("attributes"))
+        links = as_dict(record.get("links"))
         url = (
             links.get("careersite-job-url") or links.get("self") or f"{feed_url}#{record.get('id')}"
         )

@@ -20,16 +20,12 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from spiders.boards import BoardAdapter, FeedRequest, load_json
+from spiders.boards import BoardAdapter, FeedRequest, as_dict, load_json
 from spiders.parsers.jobposting import RawJob
 
 PAGE_SIZE = 20
 _CXS_RE = re.compile(r"^(?P<base>/wday/cxs/[^/?#]+/[^/?#]+)/(?:jobs/?$|job/)")
 _SITE_RE = re.compile(r"^/(?:[a-z]{2}-[A-Z]{2}/)?(?P<site>[^/?#]+)")
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 class WorkdayAdapter(BoardAdapter):
@@ -81,14 +77,14 @@ class WorkdayAdapter(BoardAdapter):
         if not urlsplit(url).path.rstrip("/").endswith("/jobs") or not records:
             return None
         try:
-            sent_body = _dict(json.loads(sent.decode("utf-8"))) if sent else {}
+            sent_body = as_dict(json.loads(sent.decode("utf-8"))) if sent else {}
         except (UnicodeDecodeError, ValueError):
             sent_body = {}
         offset_value, limit_value = sent_body.get("offset"), sent_body.get("limit")
         offset = offset_value if isinstance(offset_value, int) else 0
         limit = limit_value if isinstance(limit_value, int) and limit_value > 0 else PAGE_SIZE
         try:
-            total = _dict(load_json(body)).get("total")
+            total = as_dict(load_json(body)).get("total")
         except ValueError:
             total = None
         nxt = offset + len(records)
@@ -104,15 +100,15 @@ class WorkdayAdapter(BoardAdapter):
             raw.date_posted = record.get("postedOn")
             raw.warnings.append("workday: list record only, no posting text")
             return raw
-        info = _dict(record.get("jobPostingInfo"))
+        info = as_dict(record.get("jobPostingInfo"))
         url = info.get("externalUrl") or feed_url
         raw = RawJob(url=str(url), extraction="feed", raw=record)
         raw.title = info.get("title")
-        raw.organization = self.organization(context) or _dict(
+        raw.organization = self.organization(context) or as_dict(
             record.get("hiringOrganization")
         ).get("name")
         raw.location_text = info.get("location")
-        raw.country = _dict(info.get("country")).get("descriptor")
+        raw.country = as_dict(info.get("country")).get("descriptor")
         if info.get("additionalLocations"):
             raw.warnings.append("location: several places, the first is kept")
         remote = str(info.get("remoteType") or "").lower()

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from crawler.text import clean_text
 from spiders.parsers.places import country_code, resolve_place
-from spiders.parsers.text import clean_text
 
 __all__ = [
     "Address",

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
-from spiders.parsers.text import clean_text
+from crawler.text import clean_text, fold_accents
 
 logger = logging.getLogger(__name__)
 
@@ -215,9 +214,7 @@ _WEEKDAY_RE = re.compile(
 
 def _fold(text: str) -> str:
     """Lower case without accents (``"März"`` -> ``"marz"``, ``"días"`` -> ``"dias"``)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return folded.replace("ł", "l").replace("ß", "ss").replace("’", "'")
+    return fold_accents(text).replace("’", "'")
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:

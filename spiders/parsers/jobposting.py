@@ -18,14 +18,13 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from crawler.dedupe import canonical_url
 from crawler.items import JobAdvert
+from crawler.text import clean_text, detect_language, html_to_text
+from crawler.urls import canonical_url
 from spiders.parsers.dates import iso_date
-from spiders.parsers.language import detect_language
 from spiders.parsers.places import country_code, resolve_place
 from spiders.parsers.salary import Salary, parse_salary_text, salary_from_structured
 from spiders.parsers.structured import node_types
-from spiders.parsers.text import clean_text, html_to_text
 
 __all__ = [
     "RawJob",

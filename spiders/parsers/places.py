@@ -26,7 +26,6 @@ import logging
 import math
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -34,6 +33,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pycountry
+
+from crawler.text import clean_text, fold_accents
 
 logger = logging.getLogger(__name__)
 
@@ -66,17 +67,13 @@ class Place:
 
 # Keys ----------------------------------------------------------------------------------
 
-_FOLD_EXTRA = str.maketrans(
-    {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
-     "ı": "i", "ħ": "h", "&": " and ", "’": "", "'": "", "`": "", "´": "", ".": " "}
+_FOLD_PUNCT = str.maketrans(
+    {"&": " and ", "’": "", "'": "", "`": "", "´": "", ".": " "}
 )  # fmt: skip
 _NON_WORD_RE = re.compile(r"[\W_]+")
 
 
 _ASCII_DROP_RE = re.compile(r"['`]")
-
-
-_COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def _key(text: str) -> str:
@@ -87,8 +84,7 @@ def _key(text: str) -> str:
             return text
         text = _ASCII_DROP_RE.sub("", text).replace("&", " and ")
         return _NON_WORD_RE.sub(" ", text).strip()
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD_EXTRA))
-    folded = _COMBINING_RE.sub("", folded)
+    folded = fold_accents(text.translate(_FOLD_PUNCT))
     if folded.isalpha():
         return folded
     return _NON_WORD_RE.sub(" ", folded).strip()
@@ -668,8 +664,6 @@ def resolve_place(text: str | None, *, country_hint: str | None = None) -> Place
 
 
 def _clean_input(text: str) -> str:
-    from spiders.parsers.text import clean_text
-
     return clean_text(text[:_MAX_INPUT])
 
 

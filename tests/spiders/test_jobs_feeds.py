@@ -9,7 +9,9 @@ import pytest
 
 from spiders.boards import detect_feed, detect_payload, get_adapter
 from spiders.jobs import JobsSpider
-from spiders.parsers.jobs_html import js_literal_to_json, page_links, parse_document
+from spiders.parsers.job_links import page_links
+from spiders.parsers.jobs_html import parse_document
+from spiders.parsers.js_state import js_literal_to_json
 from tests.spiders.harness import (
     FIXTURES,
     fixture_response,

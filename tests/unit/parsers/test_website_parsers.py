@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
+from crawler.urls import web_url
 from spiders.parsers.contact import (
     address_from_lines,
     decode_cfemail,
@@ -14,15 +15,11 @@ from spiders.parsers.contact import (
     pick_emails,
 )
 from spiders.parsers.liveliness import LivelinessInput, liveliness
+from spiders.parsers.page_facts import extract_page
+from spiders.parsers.page_kinds import link_kind
+from spiders.parsers.profile import name_from_titles
+from spiders.parsers.site_urls import site_key, trap_reason
 from spiders.parsers.social import classify_social, is_social_host, pick_social_links
-from spiders.parsers.website import (
-    canonical_url,
-    extract_page,
-    link_kind,
-    name_from_titles,
-    site_key,
-    trap_reason,
-)
 
 
 @pytest.mark.parametrize(
@@ -186,12 +183,9 @@ def test_urls() -> None:
     assert site_key("https://127.0.0.1:8443/") == "127.0.0.1:8443"
     assert site_key("mailto:x@y.z") is None
     assert (
-        canonical_url("HTTP://Example.org/a?utm_source=x&b=2&a=1#frag")
-        == "http://example.org/a?a=1&b=2"
+        web_url("HTTP://Example.org/a?utm_source=x&b=2&a=1#frag") == "http://example.org/a?a=1&b=2"
     )
-    assert (
-        canonical_url("http://example.org/shop;jsessionid=AB12?sid=9") == "http://example.org/shop"
-    )
+    assert web_url("http://example.org/shop;jsessionid=AB12?sid=9") == "http://example.org/shop"
     assert trap_reason("http://e.org/events/calendar/?month=2025-06") == "calendar"
     assert trap_reason("http://e.org/agenda/2025-07/") == "calendar"
     assert trap_reason("http://e.org/report.pdf") == "file"

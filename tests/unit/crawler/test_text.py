@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from spiders.parsers.text import clean_text, html_to_text, truncate
+from crawler.text import clean_text, fold_accents, html_to_text, truncate
 
 
 @pytest.mark.parametrize(
@@ -156,7 +156,7 @@ def _doc(markup: str) -> Any:
 def test_tree_to_text_leaves_the_tree_unchanged() -> None:
     from lxml import etree
 
-    from spiders.parsers.text import tree_to_text
+    from crawler.text import tree_to_text
 
     root = _doc(
         "<html><head><title>T</title></head><body><h1>Title</h1><p>One<br>two "
@@ -170,8 +170,16 @@ def test_tree_to_text_leaves_the_tree_unchanged() -> None:
 
 
 def test_tree_to_text_deep_nesting_and_odd_input() -> None:
-    from spiders.parsers.text import tree_to_text
+    from crawler.text import tree_to_text
 
     deep = "<div>" * 250 + "deep" + "</div>" * 250
     assert tree_to_text(_doc(f"<html><body>{deep}</body></html>")) == "deep"
     assert tree_to_text(None) == ""  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Über uns", "uber uns"), ("Straße", "strasse"), ("Łódź", "lodz"), ("ABC", "abc")],
+)
+def test_fold_accents(text: str, expected: str) -> None:
+    assert fold_accents(text) == expected

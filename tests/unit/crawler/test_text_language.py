@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from spiders.parsers.language import MAX_CHARS, detect_language, normalise_language_code
+from crawler.text import MAX_CHARS, detect_language, normalise_language_code
 
 # Sentences written for these tests (job-advert and civic-tech flavoured).
 TEXTS = {

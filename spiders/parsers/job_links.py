@@ -1,0 +1,139 @@
+"""Where to go from a jobs page: pagination and links to job adverts.
+
+:func:`page_links` classifies a page's links: pagination (``rel=next``, "next"/"weiter"/
+"suivant" links, ``?page=N+1``, "load more" buttons) and same-site advert links, which
+:func:`is_job_url` recognises by path words in the main European languages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+from lxml import html as lxml_html
+
+from spiders.parsers.site_urls import is_file_url
+
+__all__ = ["JOB_PATH_RE", "PageLinks", "is_job_url", "page_links", "same_site"]
+
+#: Path words of advert pages and careers sections (many languages).
+JOB_PATH_RE = re.compile(
+    r"/(?:jobs?|careers?|vacanc(?:y|ies)|vacatures?|vagas?|stellen(?:angebote?|anzeigen?)?|"
+    r"stelle|karriere|emplois?|offres?(?:-d-emploi)?|empleos?|ofertas?(?:-de-empleo|-pracy)?|"
+    r"lavora-con-noi|trabaja-con-nosotros|praca|kariera|jobb|positions?|openings?|"
+    r"opportunit(?:y|ies)|postings?|join-us|work-with-us|werken-bij|annonces?|job-[\w-]+)"
+    r"(?:/|$|[-_.?])",
+    re.IGNORECASE,
+)
+_NOT_ADVERT_RE = re.compile(
+    r"/(?:admin|login|logout|signin|sign-in|signup|sign-up|register|account|my-account|apply|"
+    r"application|applications|bewerben|bewerbung|postuler|candidature|aplikuj|solliciteer|"
+    r"share|sharer|print|search|suche|feed|rss|tag|tags|category|categories|page|wp-json|"
+    r"wp-login\.php|cdn-cgi|cart|oauth|auth)"
+    r"(?:/|$|\?)",
+    re.IGNORECASE,
+)
+_NEXT_TEXT_RE = re.compile(
+    r"^\s*(?:next|next page|more|older|weiter|nächste(?: seite)?|suivant(?:e)?|"
+    r"page suivante|siguiente|successiva|avanti|następna|dalej|volgende|próxima|›|»|→|>|>>|"
+    r"load more|show more|more jobs|view more|mehr laden|mehr anzeigen|weitere (?:jobs|stellen)|"
+    r"voir plus|charger plus|plus d'offres|cargar más|ver más|mostra altri|carica altri|"
+    r"pokaż więcej|załaduj więcej|meer laden|toon meer|další|načíst další|visa fler|"
+    r"näytä lisää)"
+    r"\s*[›»→>]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def same_site(a: str, b: str) -> bool:
+    """Whether two URLs have the same host and port."""
+    return urlsplit(a).netloc.lower() == urlsplit(b).netloc.lower()
+
+
+def is_job_url(url: str) -> bool:
+    """A URL whose path looks like a job advert or careers page."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if _NOT_ADVERT_RE.search(path) or is_file_url(url):
+        return False
+    return bool(JOB_PATH_RE.search(path))
+
+
+@dataclass(slots=True)
+class PageLinks:
+    """Where to go from a page: pagination and advert links (absolute, same site)."""
+
+    next_pages: list[str] = field(default_factory=list)
+    adverts: list[str] = field(default_factory=list)
+
+
+def _add(seq: list[str], url: str) -> None:
+    if url not in seq:
+        seq.append(url)
+
+
+def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
+    """Pagination (``rel=next``, "next"/"weiter"/"suivant" links, ``?page=N+1``) and job links."""
+    links = PageLinks()
+    base = url
+    base_el = doc.find(".//base[@href]")
+    if base_el is not None:
+        base = urljoin(url, base_el.get("href", ""))
+    for el in doc.iterfind(".//link[@rel]"):
+        if "next" in el.get("rel", "").lower().split() and el.get("href"):
+            _add(links.next_pages, urljoin(base, el.get("href", "").strip()))
+    current_page = _page_number(url) or 1
+    for a in _link_elements(doc):
+        href = (a.get("href") or a.get("data-href") or a.get("data-url") or "").strip()
+        href = href or (a.get("data-link") or "").strip()
+        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "sms:")):
+            continue
+        target = urljoin(base, href).split("#", 1)[0]
+        if urlsplit(target).scheme not in ("http", "https") or not same_site(target, url):
+            continue
+        rel = (a.get("rel") or "").lower().split()
+        label = " ".join(t for t in (a.text_content(), a.get("aria-label"), a.get("title")) if t)
+        classes = (a.get("class") or "").lower()
+        page_no = _page_number(target)
+        is_next = (
+            "next" in rel
+            or bool(_NEXT_TEXT_RE.match(label or ""))
+            or bool(re.search(r"\bnext\b|pagination-next|page-next", classes))
+        )
+        if is_next or (page_no == current_page + 1 and _strip_page(target) == _strip_page(url)):
+            _add(links.next_pages, target)
+        elif (
+            is_job_url(target)
+            and target.rstrip("/") != url.split("#")[0].rstrip("/")
+            and page_no is None
+        ):
+            _add(links.adverts, target)
+    return links
+
+
+def _link_elements(doc: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """Anchors, plus cards and "load more" buttons that carry their URL in ``data-href``/
+    ``data-url``/``data-link`` (clicked by a script)."""
+    found: list[lxml_html.HtmlElement] = list(doc.iterfind(".//a[@href]"))
+    found.extend(doc.xpath("//*[not(self::a) and (@data-href or @data-url or @data-link)]"))
+    return found
+
+
+_PAGE_PARAMS = ("page", "p", "pg", "seite", "strona", "pagina", "paged", "start", "offset")
+
+
+def _page_number(url: str) -> int | None:
+    parts = urlsplit(url)
+    for key, value in parse_qsl(parts.query):
+        if key.lower() in _PAGE_PARAMS and value.isdigit():
+            return int(value)
+    m = re.search(r"/(?:page|seite|strona|pagina)/(\d+)/?$", parts.path, re.IGNORECASE)
+    return int(m.group(1)) if m else None
+
+
+def _strip_page(url: str) -> str:
+    parts = urlsplit(url)
+    query = sorted((k, v) for k, v in parse_qsl(parts.query) if k.lower() not in _PAGE_PARAMS)
+    path = re.sub(r"/(?:page|seite|strona|pagina)/\d+/?$", "/", parts.path, flags=re.I)
+    return f"{parts.netloc}{path.rstrip('/')}?{query}"
