@@ -26,7 +26,6 @@ from crawler.urls import canonical_url
 
 __all__ = [
     "DedupeIndex",
-    "canonical_url",
     "content_key",
     "employer_key",
     "group_id",

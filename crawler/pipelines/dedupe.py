@@ -23,8 +23,9 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from crawler.dedupe import DedupeIndex, canonical_url
+from crawler.dedupe import DedupeIndex
 from crawler.items import JobAdvert
+from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 

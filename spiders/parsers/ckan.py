@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from crawler.items import OpenDataRecord
-from spiders.parsers.language import detect_language
+from crawler.text import detect_language
 from spiders.parsers.opendata_fields import (
     country_of,
     dedupe,

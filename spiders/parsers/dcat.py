@@ -32,7 +32,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from crawler.items import OpenDataRecord
-from spiders.parsers.language import detect_language
+from crawler.text import detect_language
 from spiders.parsers.opendata_fields import (
     country_of,
     dedupe,

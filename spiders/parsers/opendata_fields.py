@@ -17,9 +17,8 @@ from urllib.parse import unquote, urlsplit
 
 import pycountry
 
-from spiders.parsers.language import normalise_language_code
+from crawler.text import clean_text, html_to_text, normalise_language_code
 from spiders.parsers.places import country_code
-from spiders.parsers.text import clean_text, html_to_text
 
 #: EU Publications Office "data-theme" authority table (DCAT-AP themes).
 EU_DATA_THEMES = {

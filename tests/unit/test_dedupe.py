@@ -8,8 +8,9 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from crawler.dedupe import DedupeIndex, canonical_url, content_key, employer_key, shingles
+from crawler.dedupe import DedupeIndex, content_key, employer_key, shingles
 from crawler.items import JobAdvert
+from crawler.urls import canonical_url
 
 TEXT = (
     "Open Streets Collective builds open-source tools that let residents report broken "
