@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -31,6 +30,8 @@ from classifiers.predict import Prediction, Predictor
 from classifiers.registry import ModelInfo, load_active
 from classifiers.train import DecisionExample
 from crawler.items import ITEM_CLASSES
+from crawler.text import fold_accents
+from crawler.urls import PLATFORM_DOMAINS, on_domain
 from storage.candidates import (
     CandidateRef,
     link_evidence,
@@ -53,33 +54,21 @@ _LEGAL_FORMS = re.compile(
 
 def normalise_name(name: str) -> str:
     """A matching key for an organisation or project name (accents, case, legal form)."""
-    text = unicodedata.normalize("NFKD", name.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^\w\s]", " ", text)
+    text = re.sub(r"[^\w\s]", " ", fold_accents(name))
     text = _LEGAL_FORMS.sub(" ", text)
     return " ".join(text.split())
 
 
 #: hosts shared by many organisations: never an organisation's identity
-SHARED_HOSTS = frozenset(
-    {
-        "linkedin.com",
-        "facebook.com",
-        "twitter.com",
-        "x.com",
-        "instagram.com",
-        "youtube.com",
-        "github.com",
-        "gitlab.com",
-        "xing.com",
-        "medium.com",
-        "google.com",
-        "sites.google.com",
-        "indeed.com",
-        "stepstone.de",
-        "glassdoor.com",
-    }
-)
+SHARED_HOSTS = PLATFORM_DOMAINS | {
+    "gitlab.com",
+    "xing.com",
+    "google.com",
+    "sites.google.com",
+    "indeed.com",
+    "stepstone.de",
+    "glassdoor.com",
+}
 
 
 def host_of(url: str | None) -> str | None:
@@ -105,7 +94,7 @@ def organisation_host(url: str | None) -> str | None:
     if host is None:
         return None
     bare = host.split(":")[0]
-    if any(bare == h or bare.endswith("." + h) for h in SHARED_HOSTS):
+    if on_domain(bare, SHARED_HOSTS):
         return None
     return host
 

@@ -2,22 +2,26 @@
 duplicate detection share, with the one list of query parameters that only track a visit.
 
 Pure (w3lib, no Scrapy): :func:`canonical_url` for any URL, :func:`web_url` for links a
-crawler may follow (http and https only), :func:`site_origin` for ``scheme://host[:port]``.
+crawler may follow (http and https only), :func:`site_origin` for ``scheme://host[:port]``;
+:data:`PLATFORM_DOMAINS` and :func:`on_domain` for hosts that many organisations share.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
 __all__ = [
+    "PLATFORM_DOMAINS",
     "TRACKING_PARAMS",
     "Origin",
     "canonical_url",
     "is_tracking_param",
+    "on_domain",
     "split_origin",
     "web_url",
 ]
@@ -106,3 +110,24 @@ def canonical_url(url: str, *, keep_fragment: bool = False) -> str:
 def web_url(url: str) -> str | None:
     """:func:`canonical_url` of an http(s) URL with a host; None for any other URL."""
     return canonical_url(url) if split_origin(url) is not None else None
+
+
+#: Platforms whose pages belong to many organisations (social networks, code hosting, blogs):
+#: a page there, or on one of their subdomains, is never one organisation's own site.
+PLATFORM_DOMAINS = frozenset(
+    {
+        "facebook.com",
+        "twitter.com",
+        "x.com",
+        "instagram.com",
+        "youtube.com",
+        "github.com",
+        "linkedin.com",
+        "medium.com",
+    }
+)
+
+
+def on_domain(host: str, domains: Iterable[str]) -> bool:
+    """True if ``host`` is one of ``domains`` or a subdomain of one (``de-de.facebook.com``)."""
+    return any(host == domain or host.endswith("." + domain) for domain in domains)

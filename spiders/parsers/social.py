@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from crawler.urls import PLATFORM_DOMAINS, on_domain
+
 __all__ = [
     "PLATFORMS",
     "SocialLink",
@@ -52,6 +54,9 @@ _INSTAGRAM_HOSTS = frozenset({"instagram.com", "instagr.am"})
 _YOUTUBE_HOSTS = frozenset({"youtube.com", "m.youtube.com"})
 _GITHUB_HOSTS = frozenset({"github.com"})
 _BLUESKY_HOSTS = frozenset({"bsky.app"})
+
+#: Networks whose subdomains are theirs too (de-de.facebook.com, music.youtube.com).
+_NETWORK_DOMAINS = PLATFORM_DOMAINS | {"reddit.com", "pinterest.com", "tiktok.com", "tumblr.com"}
 
 #: Hosts that are social networks, share services or link shorteners of those networks:
 #: never a link to another organisation's site.
@@ -347,23 +352,7 @@ def is_social_host(host: str | None) -> bool:
     if _LINKEDIN_HOSTS_RE.match(h):
         return True
     # subdomains of the big networks (de-de.facebook.com, music.youtube.com, gist.github.com)
-    return any(
-        h.endswith("." + base)
-        for base in (
-            "facebook.com",
-            "twitter.com",
-            "x.com",
-            "instagram.com",
-            "youtube.com",
-            "github.com",
-            "linkedin.com",
-            "reddit.com",
-            "pinterest.com",
-            "tiktok.com",
-            "tumblr.com",
-            "medium.com",
-        )
-    )
+    return on_domain(h, _NETWORK_DOMAINS)
 
 
 def _x(segments: list[str], query: str = "") -> str | None:

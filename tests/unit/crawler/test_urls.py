@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.urls import canonical_url, is_tracking_param, split_origin, web_url
+from crawler.urls import (
+    PLATFORM_DOMAINS,
+    canonical_url,
+    is_tracking_param,
+    on_domain,
+    split_origin,
+    web_url,
+)
 
 
 @pytest.mark.parametrize(
@@ -43,3 +50,16 @@ def test_tracking_params_and_origin() -> None:
     origin = split_origin("https://[::1]:8443/x")
     assert origin is not None and str(origin) == "https://[::1]:8443"
     assert str(split_origin("http://Example.org:80/")) == "http://example.org"
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("facebook.com", True),
+        ("de-de.facebook.com", True),
+        ("notfacebook.com", False),
+        ("facebook.com.example.org", False),
+    ],
+)
+def test_on_domain_takes_the_domain_and_its_subdomains(host: str, expected: bool) -> None:
+    assert on_domain(host, PLATFORM_DOMAINS) is expected
