@@ -42,6 +42,7 @@ def test_web_url_is_only_for_http() -> None:
     assert web_url("HTTP://Example.org/a?utm_source=x&b=2&a=1#frag") == (
         "http://example.org/a?a=1&b=2"
     )
+    assert web_url("http://example.org/shop;jsessionid=AB12?sid=9") == "http://example.org/shop"
 
 
 def test_tracking_params_and_origin() -> None:

@@ -1,17 +1,14 @@
-"""Validate and store pipelines (the store pipeline is driven synchronously here)."""
+"""The store pipeline (driven synchronously here): batches, spool and replay."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from scrapy import Spider
-from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from crawler.items import JobAdvert, OpenDataRecord, WebsiteProfile
+from crawler.items import JobAdvert
 from crawler.pipelines.store import StorePipeline
-from crawler.pipelines.validate import ValidatePipeline
 from crawler.sources import source_from_mapping
 from storage.items import count_items
 from storage.session import session_scope
@@ -34,34 +31,6 @@ def advert(n: int) -> JobAdvert:
         title=f"Job {n}",
         description="Build open-source tools for city participation.",
     )
-
-
-def test_validate_drops_and_counts() -> None:
-    crawler = make_crawler({})
-    pipe = ValidatePipeline.from_crawler(crawler)
-    assert pipe.process_item(advert(1)) is not None
-    with pytest.raises(DropItem):
-        pipe.process_item(JobAdvert(source="s1", url="https://a.org/x", title=""))
-    with pytest.raises(DropItem):
-        pipe.process_item(JobAdvert(source="s1", url="mailto:x@a.org", title="t"))
-    with pytest.raises(DropItem):
-        pipe.process_item({"title": "a dict"})
-    # website profiles are named by name or site, datasets by title
-    pipe.process_item(WebsiteProfile(source="s1", url="https://a.org/", site="https://a.org"))
-    pipe.process_item(
-        OpenDataRecord(
-            source="s1",
-            url="https://d.org/dataset/x",
-            portal_url="https://d.org",
-            kind="dataset",
-            dataset_id="x",
-            title="Air quality",
-        )
-    )
-    stats = crawler.stats.get_stats()
-    assert stats["dsi/validate/dropped/no_title"] == 1
-    assert stats["dsi/validate/dropped/no_url"] == 1
-    assert stats["dsi/validate/dropped/not_a_dsi_item"] == 1
 
 
 def test_store_flushes_batches(sqlite_url: str) -> None:

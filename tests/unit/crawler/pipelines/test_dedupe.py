@@ -1,0 +1,44 @@
+"""The de-duplication pipeline: repeats of a URL dropped, duplicates counted."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from crawler.items import JobAdvert
+
+TEXT = "We are hiring a developer for our civic reporting platform."
+
+
+# --- pipeline ---------------------------------------------------------------------------------
+def _job(url: str, text: str = TEXT, org: str = "Acme") -> JobAdvert:
+    return JobAdvert(
+        source="s", url=url, title="Civic Tech Developer", hiring_organization=org, description=text
+    )
+
+
+def test_pipeline_drops_same_url_repeats_and_counts_duplicates() -> None:
+    from crawler.pipelines.dedupe import DedupePipeline
+
+    crawler = get_crawler(settings_dict={"DSI_DEDUPE_REGROUP": False})
+    crawler.stats.open_spider()
+    pipe = DedupePipeline.from_crawler(crawler)
+    pipe.process_item(_job("https://a.example/jobs/1"))
+    with pytest.raises(DropItem):
+        pipe.process_item(_job("https://a.example/jobs/1?utm_source=x"))
+    pipe.process_item(_job("https://b.example/jobs/9"))  # same content elsewhere: kept
+    other = object()
+    assert pipe.process_item(other) is other  # not a job advert: untouched
+    stats = crawler.stats.get_stats()
+    assert stats["dsi/dedupe/dropped_same_url"] == 1
+    assert stats["dsi/dedupe/exact"] == 1
+
+
+def test_pipeline_can_be_switched_off() -> None:
+    from scrapy.exceptions import NotConfigured
+
+    from crawler.pipelines.dedupe import DedupePipeline
+
+    with pytest.raises(NotConfigured):
+        DedupePipeline.from_crawler(get_crawler(settings_dict={"DSI_DEDUPE_ENABLED": False}))
