@@ -1,4 +1,4 @@
-"""Shared fixtures: databases (SQLite and the real PostgreSQL), the sandbox web, the CLI."""
+"""Shared fixtures: databases (SQLite and real PostgreSQL), Chromium, the sandbox web, the CLI."""
 
 from __future__ import annotations
 
@@ -21,12 +21,24 @@ REDIS_URL = os.environ.get("DSI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def service_missing(what: str, detail: str) -> None:
-    """A missing service fails under CI=true and skips elsewhere."""
-    message = f"{what} is not reachable ({detail})"
+def service_missing(what: str, detail: str, problem: str = "is not reachable") -> None:
+    """A missing service (or Chromium) fails under CI=true and skips elsewhere."""
+    message = f"{what} {problem} ({detail})"
     if IN_CI:
         pytest.fail(message + " -- required under CI=true", pytrace=False)
     pytest.skip(message)
+
+
+@pytest.fixture
+def chromium() -> Path:
+    """The Chromium the crawler uses (``DSI_CHROMIUM_PATH``, Debian's by default); a missing one
+    fails under CI=true and skips elsewhere, like a missing service."""
+    from crawler.settings import DSI_CHROMIUM_PATH
+
+    path = Path(DSI_CHROMIUM_PATH)
+    if not path.is_file():
+        service_missing("Chromium", f"no file {path}; set DSI_CHROMIUM_PATH", "is not installed")
+    return path
 
 
 @pytest.fixture(scope="session")

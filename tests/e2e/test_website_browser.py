@@ -15,14 +15,10 @@ from storage.session import session_scope
 from tests.conftest import ROOT, run_dsi
 from tests.integration.website_sites.server import running_web
 
-CHROMIUM = Path("/usr/bin/chromium")
-
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_js_site_rendered_in_chromium(sqlite_url: str) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed")
+def test_js_site_rendered_in_chromium(sqlite_url: str, chromium: Path) -> None:
     with running_web() as (urls, _sites):
         result = run_dsi(
             "crawl",
@@ -36,6 +32,7 @@ def test_js_site_rendered_in_chromium(sqlite_url: str) -> None:
             "--json",
             "--database",
             sqlite_url,
+            env={"DSI_CHROMIUM_PATH": str(chromium)},
             cwd=ROOT,
         )
     assert result.returncode == 0, result.stderr[-3000:]

@@ -179,10 +179,7 @@ def test_cli_serve_subprocess(tmp_path: Path):
 
 
 @pytest.mark.browser
-def test_js_site_renders_in_headless_chromium(sandbox):
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("Debian chromium is not installed")
+def test_js_site_renders_in_headless_chromium(sandbox, chromium):
     from playwright.sync_api import sync_playwright
 
     url = sandbox.site_url("repair-map")

@@ -106,7 +106,6 @@ def test_dead_domain_only(sqlite_url: str) -> None:
 @pytest.mark.slow
 def test_sandbox_crawl(request: pytest.FixtureRequest, sqlite_url: str) -> None:
     """The whole sandbox web: every site gets a profile, nothing hangs, traps stay bounded."""
-    pytest.importorskip("sandbox.content.sites", reason="the sandbox websites are not written yet")
     sandbox = request.getfixturevalue("sandbox")
     site_urls = list(sandbox.site_urls)
     args: list[str] = []

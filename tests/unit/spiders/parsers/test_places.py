@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import babel
 import pytest
 
 from spiders.parsers.places import (
@@ -278,7 +279,6 @@ def test_alias_table_codes_are_valid_and_unambiguous() -> None:
 
 def test_country_names_agree_with_cldr() -> None:
     """Our names for the European countries, checked against Babel's CLDR data."""
-    babel = pytest.importorskip("babel")
     european = [c for c in _COUNTRY_ALIASES if c not in ("US", "CA", "XK")]
     wrong = []
     for locale in ("en", "de", "fr", "es", "it", "nl", "pl", "pt", "sv", "cs"):
