@@ -55,8 +55,8 @@ def test_listing_crawl_collects_every_advert_once() -> None:
     assert all(i["extraction"] == "jsonld" for i in items)
     assert all(i["url"].startswith(f"{BOARD}/jobs/") and "utm_" not in i["url"] for i in items)
     stats = spider.crawler.stats.get_stats()
-    assert stats["dsi/jobs/followed/next"] >= 1
-    assert stats["dsi/jobs/extraction/jsonld"] >= 3
+    assert stats["dsi/jobs/followed/next"] == 1
+    assert stats["dsi/jobs/extraction/jsonld"] == stats["dsi/jobs/followed/advert"] == 5
 
 
 def test_sitemap_index_follows_in_scope_sitemaps_newer_than_since() -> None:
