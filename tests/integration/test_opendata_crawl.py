@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from storage.items import ItemRow, upsert_items
 from storage.models import CrawlRun, Item
@@ -29,6 +30,17 @@ from storage.session import session_scope
 from tests.conftest import crawl_adhoc
 
 PORTAL = "https://portal.example/"
+
+
+def _complete_run(session: Session) -> None:
+    """A finished, complete run of ``src`` whose watermark for the portal is 2024-05-01."""
+    run = start_run(session, source="src", spider="opendata")
+    finish_run(
+        session,
+        run.id,
+        status="finished",
+        stats={COMPLETE_STAT: 1, WATERMARKS_STAT: {PORTAL: "2024-05-01T00:00:00+00:00"}},
+    )
 
 
 def _row(name: str, *, kind: str = "dataset", portal: str = PORTAL) -> ItemRow:
@@ -63,13 +75,7 @@ def test_repository_state_and_deletion_marks(database_url: str) -> None:
                 _row("c", portal="https://other.example/"),
             ],
         )
-        old = start_run(session, source="src", spider="opendata")
-        finish_run(
-            session,
-            old.id,
-            status="finished",
-            stats={COMPLETE_STAT: 1, WATERMARKS_STAT: {PORTAL: "2024-05-01T00:00:00+00:00"}},
-        )
+        _complete_run(session)
         partial = start_run(session, source="src", spider="opendata")
         finish_run(session, partial.id, status="finished", stats={})  # not complete
         failed = start_run(session, source="src", spider="opendata")
@@ -261,13 +267,7 @@ def test_spider_starts_from_the_state_read_before_the_crawl(sqlite_url: str) -> 
 
     with session_scope(sqlite_url) as session:
         upsert_items(session, [_row("a")])
-        run = start_run(session, source="src", spider="opendata")
-        finish_run(
-            session,
-            run.id,
-            status="finished",
-            stats={COMPLETE_STAT: 1, WATERMARKS_STAT: {PORTAL: "2024-05-01T00:00:00+00:00"}},
-        )
+        _complete_run(session)
 
     def spider(**options: Any) -> OpendataSpider:
         probe: OpendataSpider = make_spider(OpendataSpider, name="src", urls=[PORTAL], **options)

@@ -110,7 +110,7 @@ def requests_of(results: Iterable[Any]) -> list[Request]:
 Resolver = Callable[[Request], "Path | None"]
 
 
-def _failure(request: Request, exc: BaseException) -> Failure:
+def failure_for(request: Request, exc: BaseException) -> Failure:
     """A Twisted failure for ``exc`` carrying ``request`` (as Scrapy hands to errbacks)."""
     try:
         raise exc
@@ -173,12 +173,12 @@ async def follow_async(
                 continue
             failure: Failure
             if path is None and code is None and missing == "dns":
-                failure = _failure(result, DNSLookupError(urlsplit(result.url).hostname or ""))
+                failure = failure_for(result, DNSLookupError(urlsplit(result.url).hostname or ""))
             else:
                 error = HtmlResponse(
                     url=result.url, status=code or 404, body=b"<html></html>", request=result
                 )
-                failure = _failure(result, HttpError(error))
+                failure = failure_for(result, HttpError(error))
             produced = await _drain(result.errback(failure))
         else:
             resp = fixture_response(

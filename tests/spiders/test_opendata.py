@@ -140,30 +140,12 @@ def test_changed_total_is_counted_and_the_listing_read_again() -> None:
     scheduled: list[Request] = []
     spider.crawler.engine = type("E", (), {"crawl": lambda self, r: scheduled.append(r)})()
     base = "https://h.example/api/3/action/package_search"
-    page = {
-        "success": True,
-        "result": {
-            "count": 4,
-            "results": [
-                {"id": "a", "name": "a", "title": "A", "metadata_modified": "2024-01-01T00:00:00"},
-                {"id": "b", "name": "b", "title": "B", "metadata_modified": "2024-01-02T00:00:00"},
-            ],
-        },
-    }
+    page = _search_page(4, "a", "b")
     out = list(
         spider.parse_search(_json_response(base + "?start=0", page, meta={"start": 0, "rows": 2}))
     )
     assert len([o for o in out if isinstance(o, Request)]) == 1
-    page2 = {
-        "success": True,
-        "result": {
-            "count": 5,
-            "results": [
-                {"id": "b", "name": "b", "title": "B", "metadata_modified": "2024-01-02T00:00:00"},
-                {"id": "c", "name": "c", "title": "C", "metadata_modified": "2024-01-03T00:00:00"},
-            ],
-        },
-    }
+    page2 = _search_page(5, "b", "c")
     out2 = list(
         spider.parse_search(_json_response(base + "?start=2", page2, meta={"start": 2, "rows": 2}))
     )
@@ -173,17 +155,7 @@ def test_changed_total_is_counted_and_the_listing_read_again() -> None:
         spider.on_idle(spider)
     assert len(scheduled) == 1 and scheduled[0].meta["search_pass"] == 1
     # the second pass is stable: the run ends complete
-    page3 = {
-        "success": True,
-        "result": {
-            "count": 3,
-            "results": [
-                {"id": "a", "name": "a", "title": "A", "metadata_modified": "2024-01-01T00:00:00"},
-                {"id": "c", "name": "c", "title": "C", "metadata_modified": "2024-01-03T00:00:00"},
-                {"id": "d", "name": "d", "title": "D", "metadata_modified": "2024-01-04T00:00:00"},
-            ],
-        },
-    }
+    page3 = _search_page(3, "a", "c", "d")
     out3 = list(
         spider.parse_search(
             _json_response(base + "?start=0&p=2", page3, meta={"start": 0, "rows": 2})
@@ -291,6 +263,21 @@ def test_detection_gives_up_clearly() -> None:
 def test_unknown_api_option_is_refused() -> None:
     with pytest.raises(ValueError, match="api must be one of"):
         make_spider(OpendataSpider, urls=["https://h.example/"], api="arcgis")
+
+
+def _search_page(count: int, *ids: str) -> dict[str, Any]:
+    """A CKAN ``package_search`` answer: ``count`` datasets in all, these ones on the page
+    (dataset ``"a"`` modified on 2024-01-01, ``"b"`` on 2024-01-02, ...)."""
+    results = [
+        {
+            "id": i,
+            "name": i,
+            "title": i.upper(),
+            "metadata_modified": f"2024-01-{ord(i) - 96:02d}T00:00:00",
+        }
+        for i in ids
+    ]
+    return {"success": True, "result": {"count": count, "results": results}}
 
 
 def _json_response(url: str, data: Any, meta: dict[str, Any] | None = None) -> Any:

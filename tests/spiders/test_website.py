@@ -28,13 +28,13 @@ from typing import Any
 
 import pytest
 from scrapy import Request
-from twisted.python.failure import Failure
 
 from crawler.items import WebsiteProfile
 from spiders.website import WebsiteSpider
 from tests.spiders.harness import (
     FIXTURES,
     compare_with_expected,
+    failure_for,
     follow,
     item_dicts,
     make_spider,
@@ -43,15 +43,6 @@ from tests.spiders.harness import (
 CASES_DIR = FIXTURES / "website"
 CASES = sorted(p.stem for p in CASES_DIR.glob("*.html") if "--" not in p.stem)
 DEFAULT_NOW = "2025-06-01T12:00:00"
-
-
-def _failure(request: Request, exc: Exception) -> Failure:
-    try:
-        raise exc
-    except Exception:
-        failure = Failure()
-    failure.request = request  # type: ignore[attr-defined]
-    return failure
 
 
 def crawl_case(
@@ -162,12 +153,15 @@ def test_failure_reasons() -> None:
     from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 
     request = Request("http://127.0.0.1:9/")
-    reason = WebsiteSpider._failure_reason
-    assert reason(_failure(request, IgnoreRequest("max redirections reached"))) == "redirect_loop"
-    assert reason(_failure(request, IgnoreRequest("Forbidden by robots.txt"))) == "robots_forbidden"
-    assert reason(_failure(request, DownloadCancelledError("too big"))) == "too_large"
-    assert reason(_failure(request, ConnectionRefusedError())) == "unreachable"
-    assert reason(_failure(request, DNSLookupError())) == "unreachable"
+
+    def reason(exc: BaseException) -> str:
+        return WebsiteSpider._failure_reason(failure_for(request, exc))
+
+    assert reason(IgnoreRequest("max redirections reached")) == "redirect_loop"
+    assert reason(IgnoreRequest("Forbidden by robots.txt")) == "robots_forbidden"
+    assert reason(DownloadCancelledError("too big")) == "too_large"
+    assert reason(ConnectionRefusedError()) == "unreachable"
+    assert reason(DNSLookupError()) == "unreachable"
 
 
 def test_non_html_is_stopped_at_headers() -> None:

@@ -76,16 +76,19 @@ def serve(sites: dict[str, Site]) -> Iterator[dict[str, str]]:
 def build_sites(other_url: Callable[[str], str]) -> dict[str, Site]:
     """The test web. ``other_url(name)`` gives another site's URL once ports are known."""
     f = FIXTURES
-    civic = Site()
-    civic.routes = {
-        "/": lambda: (
+
+    def linked(path: Path, link: str, to: str) -> Page:
+        """A fixture page whose ``link`` points to the test site ``to`` instead."""
+        return (
             200,
             "text/html; charset=utf-8",
-            f.joinpath("en_civictech.html")
-            .read_bytes()
-            .replace(b"https://opendata.example.net/", other_url("verein").encode()),
+            path.read_bytes().replace(link.encode(), other_url(to).encode()),
             {},
-        ),
+        )
+
+    civic = Site()
+    civic.routes = {
+        "/": lambda: linked(f / "en_civictech.html", "https://opendata.example.net/", "verein"),
         "/about-us/": lambda: _file(f / "en_civictech--about.html"),
         "/our-team": lambda: _file(f / "en_civictech--team.html"),
         "/projects/": lambda: _file(f / "en_civictech--projects.html"),
@@ -98,14 +101,7 @@ def build_sites(other_url: Callable[[str], str]) -> dict[str, Site]:
     verein = Site()
     huge = b"<html><body><p>" + b"Lorem ipsum dolor sit amet. " * 150_000 + b"</p></body></html>"
     verein.routes = {
-        "/": lambda: (
-            200,
-            "text/html; charset=utf-8",
-            f.joinpath("de_verein.html")
-            .read_bytes()
-            .replace(b"https://www.stiftung-example.de/", other_url("civic").encode()),
-            {},
-        ),
+        "/": lambda: linked(f / "de_verein.html", "https://www.stiftung-example.de/", "civic"),
         "/ueber-uns/": lambda: _file(f / "de_verein--ueber-uns.html"),
         "/impressum/": lambda: (200, "text/html", huge, {}),
         "/projekte/": lambda: (200, "application/pdf", b"%PDF-1.4\n" + b"0" * 200_000, {}),
