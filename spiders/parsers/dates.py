@@ -148,48 +148,43 @@ _DAY_BEFORE_WORDS = frozenset(
 
 # Month names ----------------------------------------------------------------------------
 
-_MONTHS: dict[str, int] = {}
-for _month, _month_names in enumerate(
-    (
-        "january jan janvier janv enero ene januar janner januari gennaio gen janeiro "
-        "stycznia styczen sty",
-        "february feb fevrier fev fevr februar feber februari febrero febbraio fevereiro "
-        "lutego luty lut",
-        "march mar mars marz maerz maart marzo marco marca marzec",
-        "april apr avril abril aprile kwietnia kwiecien kwi",
-        "may mai mayo maggio maio mei maj maja",
-        "june jun juin junio giugno junho juni czerwca czerwiec cze",
-        "july jul juillet juil julio luglio julho juli lipca lipiec lip",
-        "august aug aout agosto augustus sierpnia sierpien sie",
-        "september sep sept septembre septiembre settembre setembro wrzesnia wrzesien wrz",
-        "october oct octobre octubre ottobre outubro oktober okt pazdziernika pazdziernik paz",
-        "november nov novembre noviembre novembro listopada listopad lis",
-        "december dec decembre diciembre dicembre dezembro dezember dez grudnia grudzien gru",
-    ),
-    start=1,
-):
-    for _name in _month_names.split():
-        _MONTHS.setdefault(_name, _month)
+#: Month names in the languages of the sources, folded (no accents), one string a month.
+_MONTH_NAMES = (
+    "january jan janvier janv enero ene januar janner januari gennaio gen janeiro "
+    "stycznia styczen sty",
+    "february feb fevrier fev fevr februar feber februari febrero febbraio fevereiro "
+    "lutego luty lut",
+    "march mar mars marz maerz maart marzo marco marca marzec",
+    "april apr avril abril aprile kwietnia kwiecien kwi",
+    "may mai mayo maggio maio mei maj maja",
+    "june jun juin junio giugno junho juni czerwca czerwiec cze",
+    "july jul juillet juil julio luglio julho juli lipca lipiec lip",
+    "august aug aout agosto augustus sierpnia sierpien sie",
+    "september sep sept septembre septiembre settembre setembro wrzesnia wrzesien wrz",
+    "october oct octobre octubre ottobre outubro oktober okt pazdziernika pazdziernik paz",
+    "november nov novembre noviembre novembro listopada listopad lis",
+    "december dec decembre diciembre dicembre dezembro dezember dez grudnia grudzien gru",
+)
 #: Czech, Slovak, Hungarian, Romanian and Greek (folded: no accents, final sigma as σ).
-for _month, _month_names in enumerate(
-    (
-        "ledna leden januara janu ianuarie ian ιανουαριου ιανουαριοσ ιαν",
-        "unora unor februara februarie febr φεβρουαριου φεβρουαριοσ φεβ",
-        "brezna brezen marec marcius marc martie μαρτιου μαρτιοσ μαρ",
-        "dubna duben aprila aprilis aprilie απριλιου απριλιοσ απρ",
-        "kvetna kveten maja majus μαιου μαιοσ μαι",
-        "cervna cerven juna junius iunie iun ιουνιου ιουνιοσ ιουν",
-        "cervence cervenec jula julius iulie iul ιουλιου ιουλιοσ ιουλ",
-        "srpna srpen augusta augusztus αυγουστου αυγουστοσ αυγ",
-        "zari septembra szeptember septembrie szept σεπτεμβριου σεπτεμβριοσ σεπ",
-        "rijna rijen oktobra oktober octombrie οκτωβριου οκτωβριοσ οκτ",
-        "listopadu novembra noiembrie noi νοεμβριου νοεμβριοσ νοε",
-        "prosince prosinec decembra decembrie δεκεμβριου δεκεμβριοσ δεκ",
-    ),
-    start=1,
-):
-    for _name in _month_names.split():
-        _MONTHS.setdefault(_name, _month)
+_MONTH_NAMES_EAST = (
+    "ledna leden januara janu ianuarie ian ιανουαριου ιανουαριοσ ιαν",
+    "unora unor februara februarie febr φεβρουαριου φεβρουαριοσ φεβ",
+    "brezna brezen marec marcius marc martie μαρτιου μαρτιοσ μαρ",
+    "dubna duben aprila aprilis aprilie απριλιου απριλιοσ απρ",
+    "kvetna kveten maja majus μαιου μαιοσ μαι",
+    "cervna cerven juna junius iunie iun ιουνιου ιουνιοσ ιουν",
+    "cervence cervenec jula julius iulie iul ιουλιου ιουλιοσ ιουλ",
+    "srpna srpen augusta augusztus αυγουστου αυγουστοσ αυγ",
+    "zari septembra szeptember septembrie szept σεπτεμβριου σεπτεμβριοσ σεπ",
+    "rijna rijen oktobra oktober octombrie οκτωβριου οκτωβριοσ οκτ",
+    "listopadu novembra noiembrie noi νοεμβριου νοεμβριοσ νοε",
+    "prosince prosinec decembra decembrie δεκεμβριου δεκεμβριοσ δεκ",
+)
+_MONTHS: dict[str, int] = {}
+for _table in (_MONTH_NAMES, _MONTH_NAMES_EAST):
+    for _month, _names in enumerate(_table, start=1):
+        for _name in _names.split():
+            _MONTHS.setdefault(_name, _month)
 
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAY_MONTH_YEAR_RE = re.compile(
