@@ -265,6 +265,13 @@ def test_unknown_api_option_is_refused() -> None:
         make_spider(OpendataSpider, urls=["https://h.example/"], api="arcgis")
 
 
+TURTLE_PREFIXES = (
+    b"@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+    b"@prefix dct: <http://purl.org/dc/terms/> .\n"
+    b"@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n"
+)
+
+
 def _search_page(count: int, *ids: str) -> dict[str, Any]:
     """A CKAN ``package_search`` answer: ``count`` datasets in all, these ones on the page
     (dataset ``"a"`` modified on 2024-01-01, ``"b"`` on 2024-01-02, ...)."""
@@ -603,10 +610,7 @@ def test_socrata_home_is_detected_without_the_api_option() -> None:
 def test_dcat_next_page_on_another_host_is_asked_from_the_answering_server() -> None:
     url = "http://127.0.0.1:8314/catalog.ttl"
     spider = make_spider(OpendataSpider, urls=[url], api="dcat")
-    body = (
-        b"@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
-        b"@prefix dct: <http://purl.org/dc/terms/> .\n"
-        b"@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n"
+    body = TURTLE_PREFIXES + (
         b"<http://ckan.example.org/catalog.ttl?page=1> a hydra:PagedCollection ;\n"
         b'  hydra:nextPage "http://ckan.example.org/catalog.ttl?page=2" .\n'
         b'<http://ckan.example.org/dataset/a> a dcat:Dataset ; dct:title "A" .\n'
@@ -622,16 +626,11 @@ def test_dcat_next_page_on_another_host_is_asked_from_the_answering_server() -> 
 def test_dcat_dataset_repeated_without_its_identifier_is_emitted_once() -> None:
     base = "http://127.0.0.1:8316/catalog.ttl"
     spider = make_spider(OpendataSpider, urls=[base], api="dcat")
-    prefixes = (
-        b"@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
-        b"@prefix dct: <http://purl.org/dc/terms/> .\n"
-        b"@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n"
-    )
-    page1 = prefixes + (
+    page1 = TURTLE_PREFIXES + (
         b'<http://127.0.0.1:8316/catalog.ttl> hydra:next "catalog.ttl?page=2" .\n'
         b'<http://127.0.0.1:8316/d/x> a dcat:Dataset ; dct:identifier "x-1" ; dct:title "X" .\n'
     )
-    page2 = prefixes + (
+    page2 = TURTLE_PREFIXES + (
         b'<http://127.0.0.1:8316/d/x> a dcat:Dataset ; dct:title "X" .\n'
         b'<http://127.0.0.1:8316/d/y> a dcat:Dataset ; dct:title "Y" .\n'
     )
