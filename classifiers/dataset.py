@@ -24,7 +24,6 @@ Decisions, documented:
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 from collections import Counter
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from classifiers.taxonomy import DATA_DIR, LABEL_TASKS, Taxonomy, load_taxonomy
+from crawler.text import html_to_text
 
 DEFAULT_QUALITY = DATA_DIR / "dsi4eu" / "quality.json"
 SHIPPED_PROJECTS = DATA_DIR / "dsi4eu" / "projects.json"
@@ -56,13 +56,7 @@ class UnknownLabelError(ExportFormatError):
 
 def strip_html(text: str) -> str:
     """Plain text from a description that may contain HTML markup and entities."""
-    if "<" in text:
-        text = re.sub(r"(?i)<br\s*/?>|</p>|</li>|</h\d>", "\n", text)
-        text = _TAG_RE.sub(" ", text)
-    text = html.unescape(text).replace("\xa0", " ")
-    text = _SPACE_RE.sub(" ", text)
-    text = "\n".join(line.strip() for line in text.split("\n"))
-    return _BLANK_LINES_RE.sub("\n", text).strip()
+    return html_to_text(text) if "<" in text or "&" in text else text.strip()
 
 
 @dataclass(slots=True, kw_only=True)

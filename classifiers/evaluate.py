@@ -69,18 +69,24 @@ def iterative_stratified_folds(
     return [(idx[fold_of != f], idx[fold_of == f]) for f in range(n_splits)]
 
 
-def ece(y_true: NDArray[Any], prob: NDArray[Any], bins: int = 10) -> float:
-    """Expected calibration error of binary probabilities (equal-width bins)."""
+def ece(
+    y_true: NDArray[Any], prob: NDArray[Any], bins: int = 10, weights: NDArray[Any] | None = None
+) -> float:
+    """Expected calibration error of binary probabilities (equal-width bins), optionally with
+    sample weights (e.g. the class-balanced weights a score was calibrated for)."""
     y = np.asarray(y_true, dtype=float).ravel()
     p = np.asarray(prob, dtype=float).ravel()
     if p.size == 0:
         return 0.0
+    w = np.ones_like(p) if weights is None else np.asarray(weights, dtype=float).ravel()
     which = np.minimum((p * bins).astype(int), bins - 1)
     total = 0.0
     for b in range(bins):
         mask = which == b
         if mask.any():
-            total += mask.sum() / p.size * abs(p[mask].mean() - y[mask].mean())
+            wb = w[mask]
+            gap = np.average(p[mask], weights=wb) - np.average(y[mask], weights=wb)
+            total += wb.sum() / w.sum() * abs(gap)
     return float(total)
 
 
@@ -174,3 +180,57 @@ def binary_report(y: NDArray[Any], p: NDArray[Any], threshold: float = 0.5) -> d
         "ece": round(ece(y, p), 4),
         "threshold": round(threshold, 4),
     }
+
+
+def _share(mask: NDArray[np.bool_], of: NDArray[np.bool_]) -> float | None:
+    n = int(of.sum())
+    return round(float((mask & of).sum()) / n, 4) if n else None
+
+
+def relevance_report(
+    y: NDArray[Any],
+    p: NDArray[Any],
+    threshold: float | NDArray[Any],
+    *,
+    genres: Sequence[str] = (),
+    languages: Sequence[str] = (),
+    sources: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Relevance on labelled real texts: ROC-AUC (all, and organisation-genre negatives against
+    all positives), precision / recall at the threshold, and the false-positive rate (share of
+    ordinary texts flagged) per genre, language and source, recall per source.
+
+    ``threshold`` may be one number or one per text (nested cross-validation: each fold's own).
+    """
+    from sklearn.metrics import roc_auc_score
+
+    y = np.asarray(y, dtype=bool)
+    p = np.asarray(p, dtype=float)
+    thr = np.broadcast_to(np.asarray(threshold, dtype=float), p.shape)
+    flagged = p >= thr
+    out = binary_report(y, p, float(np.mean(thr)) if len(thr) else 0.5)
+    precision, recall, f1 = _prf(
+        float((flagged & y).sum()), float((flagged & ~y).sum()), float((~flagged & y).sum())
+    )
+    out.update(precision=round(precision, 4), recall=round(recall, 4), f1=round(f1, 4))
+    out["false_positive_rate"] = _share(flagged, ~y)
+    groups = {
+        "genre": np.asarray(genres, dtype=object),
+        "language": np.asarray(languages, dtype=object),
+        "source": np.asarray(sources, dtype=object),
+    }
+    for name, values in groups.items():
+        if len(values) != len(y):
+            continue
+        out[f"false_positive_rate_by_{name}"] = {
+            str(v): _share(flagged, ~y & (values == v)) for v in sorted(set(values[~y]))
+        }
+        out[f"recall_by_{name}"] = {
+            str(v): _share(flagged, y & (values == v)) for v in sorted(set(values[y]))
+        }
+    genre = groups["genre"]
+    if len(genre) == len(y):
+        org = y | (genre == "org")
+        if 0 < y[org].sum() < org.sum() and (~y[org]).any():
+            out["roc_auc_org"] = round(float(roc_auc_score(y[org], p[org])), 4)
+    return out

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -28,16 +27,12 @@ from sklearn.pipeline import Pipeline
 
 from classifiers.features import TOKEN_PATTERN
 from classifiers.stopwords import is_uninformative
+from crawler.text import fold_accents
 
 _WORD_RE = re.compile(TOKEN_PATTERN)
 #: smooth idf below this = the word occurs in more than about 40 % of the training texts
 COMMON_IDF = 1.0 + math.log(2.5)
 MAX_IDF = 99.0
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _linear_weights(clf: Any) -> NDArray[np.float64] | None:
@@ -77,7 +72,7 @@ class Explainer:
         if is_uninformative(term):
             return True
         words = term.split()
-        return all(self.idf.get(_fold(w), MAX_IDF) < COMMON_IDF for w in words)
+        return all(self.idf.get(fold_accents(w), MAX_IDF) < COMMON_IDF for w in words)
 
     def term_scores(
         self,
@@ -163,4 +158,76 @@ class Explainer:
 def text_words(text: str, limit: int = 1000) -> list[tuple[str, str]]:
     """Distinct words of a text (the first ``limit``) with their folded forms."""
     seen = dict.fromkeys(m.group(0) for m in _WORD_RE.finditer(text))
-    return [(w, _fold(w)) for w in list(seen)[:limit]]
+    return [(w, fold_accents(w)) for w in list(seen)[:limit]]
+
+
+@dataclass(slots=True)
+class SideExplainer:
+    """Evidence for each side of a two-sided relevance model, and against relevance.
+
+    Word features are shown as written in the text; a concept feature (``concept__social__civic``)
+    is shown as the words of the text that expressed it ("citoyens", "open data").
+    """
+
+    names: NDArray[np.object_]
+    #: n_features x 2 (social, digital)
+    weights: NDArray[np.float64]
+
+    @classmethod
+    def for_model(cls, model: Any) -> SideExplainer:
+        return cls(names=model.feature_names(), weights=model.head_weights())
+
+    def explain(
+        self, M: sparse.csr_matrix, row: int, text: str, k: int = 5
+    ) -> dict[str, list[str]]:
+        """``{"social": [...], "digital": [...], "against": [...]}`` for row ``row`` of ``M``."""
+        from classifiers.lexicon import find_concepts
+
+        start, end = M.indptr[row], M.indptr[row + 1]
+        idx, data = M.indices[start:end], M.data[start:end]
+        contrib = data[:, None] * self.weights[idx]
+        concept_words: dict[str, list[str]] = defaultdict(list)
+        for side, concept, word in find_concepts(fold_accents(text)):
+            if word not in concept_words[f"{side}__{concept}"]:
+                concept_words[f"{side}__{concept}"].append(word)
+        originals = {folded: w.lower() for w, folded in reversed(text_words(text))}
+        scores: list[dict[str, float]] = [defaultdict(float), defaultdict(float)]
+        for o, j in enumerate(idx):
+            kind, _, term = str(self.names[j]).partition("__")
+            if kind == "word":
+                shown = [" ".join(originals.get(g, g) for g in term.split())]
+            elif kind == "concept" and term in concept_words:
+                shown = [originals.get(w, w) for w in concept_words[term]]
+            else:
+                continue
+            for head in (0, 1):
+                for w in shown:
+                    scores[head][w] += float(contrib[o, head]) / len(shown)
+        against: dict[str, float] = defaultdict(float)
+        for side_scores in scores:
+            for term, v in side_scores.items():
+                against[term] += v
+        return {
+            "social": _top(scores[0], k, 1),
+            "digital": _top(scores[1], k, 1),
+            "against": _top(against, k, -1),
+        }
+
+
+#: smallest contribution (in logit units) a term needs to be shown as evidence
+MIN_EVIDENCE = 0.1
+
+
+def _top(scores: dict[str, float], k: int, sign: int) -> list[str]:
+    ranked = sorted(
+        ((t, sign * v) for t, v in scores.items() if sign * v >= MIN_EVIDENCE),
+        key=lambda kv: -kv[1],
+    )
+    out: list[str] = []
+    for term, _ in ranked:
+        if is_uninformative(term) or any(term in t.split() or t in term.split() for t in out):
+            continue
+        out.append(term)
+        if len(out) == k:
+            break
+    return out

@@ -25,17 +25,22 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from classifiers.stopwords import fold, stop_word_list, strip_stop_words
+from classifiers.stopwords import stop_word_list, strip_stop_words
+from crawler.text import fold_accents
 
 DEFAULT_MAX_CHARS = 20_000
 #: relevance reads the head of a text (title, summary, first paragraphs), in training and scoring
 RELEVANCE_CHARS = 2000
 #: label tasks read at most this much at scoring time (DSI4EU texts are far shorter)
-LABEL_CHARS = 6000
+LABEL_CHARS = 2000
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 _URL_RE = re.compile(r"https?://\S+|www\.\S+")
 #: word tokens: letters (any script) and digits, 2+ characters, apostrophes inside words
 TOKEN_PATTERN = r"(?u)\b\w[\w'’-]*\w\b"
+
+
+_BINARY_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 def is_binaryish(text: str) -> bool:
@@ -43,8 +48,8 @@ def is_binaryish(text: str) -> bool:
     if not text:
         return False
     sample = text[:4000]
-    control = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\t\r") or c == "\ufffd")
-    letters = sum(1 for c in sample if c.isalpha())
+    control = len(_BINARY_RE.findall(sample))
+    letters = len(_LETTER_RE.findall(sample))
     return control / len(sample) > 0.05 or (len(sample) >= 40 and letters / len(sample) < 0.25)
 
 
@@ -77,7 +82,7 @@ def clean_texts(texts: Iterable[Any], max_chars: int = DEFAULT_MAX_CHARS) -> lis
 
 def fold_without_stop_words(text: str) -> str:
     """Preprocessor of the relevance char n-grams: folded, function words and numbers blanked."""
-    return strip_stop_words(fold(text))
+    return strip_stop_words(fold_accents(text))
 
 
 def text_features(

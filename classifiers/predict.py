@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from classifiers.explain import Explainer, text_words
+from classifiers.explain import Explainer, SideExplainer, text_words
 from classifiers.features import (
     DEFAULT_MAX_CHARS,
     LABEL_CHARS,
@@ -34,6 +34,8 @@ from classifiers.features import (
     is_binaryish,
 )
 from classifiers.models import DSIModel
+from classifiers.relevance import apply_platt
+from crawler.text import detect_language as detect_text_language
 
 logger = logging.getLogger(__name__)
 
@@ -60,24 +62,13 @@ class Prediction:
         return bool(self.explanation.get("relevant"))
 
 
-def _detect(text: str) -> str | None:
-    from langdetect import DetectorFactory, detect
-    from langdetect.lang_detect_exception import LangDetectException
-
-    DetectorFactory.seed = 0
-    try:
-        return str(detect(text[:500]))
-    except LangDetectException:
-        return None
-
-
 class Predictor:
     """Wraps a :class:`DSIModel` with its explainers (built once, reused for every batch)."""
 
     def __init__(self, model: DSIModel, version: str = "") -> None:
         self.model = model
         self.version = version
-        self._relevance = Explainer.for_pipeline(model.relevance)
+        self._relevance = SideExplainer.for_model(model.relevance)
         self._tasks = {
             name: Explainer.for_pipeline(t.pipeline)
             for name, t in model.tasks.items()
@@ -92,6 +83,7 @@ class Predictor:
         detect_language: bool = True,
         explain: bool = True,
         top_terms: int = 5,
+        uncertainty: bool = True,
     ) -> list[Prediction]:
         """Score a batch of texts (one :class:`Prediction` per text, same order)."""
         if not texts:
@@ -110,30 +102,38 @@ class Predictor:
         known = set(self.model.languages)
         for i, t in enumerate(cleaned):
             if langs[i] is None and detect_language and len(t) >= MIN_LANGUAGE_CHARS:
-                langs[i] = _detect(t)
+                langs[i] = detect_text_language(t)
             if langs[i] and known and langs[i] not in known:
                 warnings[i].append(f"language {langs[i]!r} not in the training data")
         empty = np.asarray([not t.strip() for t in cleaned], dtype=bool)
         X = np.asarray(cleaned, dtype=object)
-        # texts are cleaned once above: go straight to each pipeline's vectorizers
-        rel_X = self._relevance.features.named_steps["union"].transform(
-            np.asarray([t[:RELEVANCE_CHARS] for t in cleaned], dtype=object)
+        # texts are cleaned once above: one shared feature pass for both relevance heads
+        rel_X = self.model.relevance.transform_texts([t[:RELEVANCE_CHARS] for t in cleaned])
+        sides = self.model.relevance.side_proba(rel_X)
+        rel = apply_platt(
+            np.log(np.clip(sides, 1e-6, 1.0)).sum(axis=1), self.model.relevance_calibration
         )
-        rel = self.model.relevance.named_steps["clf"].predict_proba(rel_X)[:, 1]
         rel[empty] = 0.0
         threshold = self.model.relevance_threshold
         relevant = (rel >= threshold) & ~empty
         # label work only where it can matter: relevant items get labels; items near the
         # threshold need label probabilities for their uncertainty; clearly irrelevant ones skip
-        scored = np.flatnonzero((rel >= min(LABEL_MIN_RELEVANCE, threshold)) & ~empty)
+        # (with ``uncertainty=False`` only relevant items: nobody reads the others' labels)
+        floor = min(LABEL_MIN_RELEVANCE, threshold) if uncertainty else threshold
+        scored = np.flatnonzero((rel >= floor) & ~empty)
         X_lab = np.asarray([t[:LABEL_CHARS] for t in X[scored]], dtype=object)
         task_probs: dict[str, np.ndarray] = {}
         task_pred: dict[str, np.ndarray] = {}
         task_X: dict[str, Any] = {}
+        #: tasks sharing one fitted feature pipeline transform the texts once
+        by_features: dict[int, Any] = {}
         for name, tm in self.model.tasks.items():
             P = np.zeros((len(X), len(tm.labels)))
             if tm.pipeline is not None and len(scored):
-                Xf = self._tasks[name].features.named_steps["union"].transform(X_lab)
+                features = self._tasks[name].features
+                if id(features) not in by_features:
+                    by_features[id(features)] = features.named_steps["union"].transform(X_lab)
+                Xf = by_features[id(features)]
                 task_X[name] = Xf
                 cols = np.flatnonzero(tm.learnable)
                 P[np.ix_(scored, cols)] = tm.pipeline.named_steps["clf"].predict_proba(Xf)
@@ -155,10 +155,20 @@ class Predictor:
                 "relevance_threshold": threshold,
             }
             words = text_words(cleaned[i]) if explain and cleaned[i] else []
+            explanation["social_purpose"] = round(float(sides[i, 0]), 4)
+            explanation["digital_means"] = round(float(sides[i, 1]), 4)
             if explain and cleaned[i]:
-                scores = self._relevance.term_scores(rel_X, words, i, 0)
-                explanation["relevance"] = self._relevance.pick(scores, top_terms)
-                explanation["relevance_against"] = self._relevance.pick(scores, top_terms, -1)
+                ev = self._relevance.explain(rel_X, i, cleaned[i][:RELEVANCE_CHARS], top_terms)
+                explanation["social"] = ev["social"]
+                explanation["digital"] = ev["digital"]
+                explanation["relevance"] = ev["social"] + [
+                    w for w in ev["digital"] if w not in ev["social"]
+                ]
+                explanation["relevance_against"] = ev["against"]
+                explanation["why"] = (
+                    f"social: {', '.join(ev['social']) or '-'}; "
+                    f"digital: {', '.join(ev['digital']) or '-'}"
+                )
             for attr, name in TASK_FIELDS.items():
                 task = self.model.tasks.get(name)
                 if task is None:

@@ -14,8 +14,9 @@ explanation.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from crawler.text import fold_accents
 
 _RAW: dict[str, str] = {
     "en": """a an the and or but nor if then than so as at by for from in into of off on onto
@@ -87,12 +88,6 @@ _RAW: dict[str, str] = {
 }
 
 
-def fold(text: str) -> str:
-    """Lower-case, accents removed (NFKD minus combining marks), as the vectorizers do."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 LANGUAGES: tuple[str, ...] = tuple(_RAW)
 
 
@@ -100,7 +95,7 @@ LANGUAGES: tuple[str, ...] = tuple(_RAW)
 def stop_words() -> frozenset[str]:
     """The union of all lists, folded (a function word of one language is rarely content in
     another; the few clashes, such as Polish "ten", cost nothing)."""
-    return frozenset(fold(w) for words in _RAW.values() for w in words.split())
+    return frozenset(fold_accents(w) for words in _RAW.values() for w in words.split())
 
 
 def stop_word_list() -> list[str]:
@@ -117,7 +112,7 @@ def strip_stop_words(text: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         w = m.group(0)
-        return " " if fold(w) in sw or w.isdigit() else w
+        return " " if fold_accents(w) in sw or w.isdigit() else w
 
     return _WORD_RE.sub(repl, text)
 
@@ -134,4 +129,4 @@ def is_uninformative(term: str) -> bool:
 @lru_cache(maxsize=65_536)
 def _bad_word(word: str) -> bool:
     letters = sum(c.isalpha() for c in word)
-    return letters < 3 or fold(word) in stop_words() or any(c.isdigit() for c in word)
+    return letters < 3 or fold_accents(word) in stop_words() or any(c.isdigit() for c in word)

@@ -5,25 +5,13 @@ spam ids excluded; labels with fewer than ``MIN_EXAMPLES`` examples are not lear
 model's label list with their counts and never predicted). Thresholds per label maximise F1 on
 out-of-fold predictions (iterative multi-label stratified folds), never hard-coded.
 
-Relevance (``P(about digital social innovation)``) is trained on:
-
-* positives: DSI4EU projects and organisations with text beyond a name, spam excluded, plus the
-  same texts framed as job adverts / websites / dataset descriptions (``classifiers.synthetic``);
-* multilingual synthetic positives (``synthetic.multilingual_positives``, 0.4 times as many as
-  the real ones) so that "not English" is not learned as "not DSI";
-* negatives: the spam/test records of ``quality.json``; synthetic ordinary job adverts,
-  organisation websites and dataset descriptions (``synthetic.negatives``, seven languages) and
-  harder ones (``synthetic.hard_negatives``, ten languages: banks, retail, logistics, hospitals'
-  administration, hotels, factories, commercial software/web/marketing agencies, corporate sites
-  that talk about "digital", "data", "platform", "community", budgets and statistics) -- as many
-  as all positives, half of each kind, 60 % English (about the English share of the positives, so
-  that the language is no evidence);
-* curator decisions (``--decisions``): accept/relabel -> positive, reject -> negative, each
-  repeated ``decision_weight`` times.
-
-So the score means: *how much more this text reads like a DSI4EU entry than like an ordinary
-advert, website or dataset, or like the spam the platform received* -- with balanced classes,
-calibrated on out-of-fold data. It is a ranking for curators, not the share of DSI in the wild.
+Relevance (``P(about digital social innovation)``) is trained on real texts only
+(``classifiers.corpus``): ordinary organisation, dataset and job-advert texts as negatives, DSI
+texts from DSI4EU and beyond as positives, curator decisions (``--decisions``: accept/relabel ->
+positive, reject -> negative, each ``decision_weight`` times). The model has two heads, social
+purpose and digital means (``classifiers.relevance``); the score is their product, Platt-calibrated
+on out-of-fold scores of folds split by source, and the operating threshold maximises F-beta
+(beta = ``relevance_beta`` < 1: a curator's time is the scarce resource, so precision first).
 """
 
 from __future__ import annotations
@@ -32,57 +20,48 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.base import clone
-from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import Pipeline
 
+from classifiers.corpus import (
+    DECISION_SOURCE,
+    TextRecord,
+    dsi4eu_records,
+    shipped_corpus,
+    text_key,
+)
 from classifiers.dataset import Dataset, Record
 from classifiers.evaluate import (
     MIN_EXAMPLES,
-    binary_report,
     iterative_stratified_folds,
     multilabel_report,
+    relevance_report,
 )
-from classifiers.features import RELEVANCE_CHARS
+from classifiers.features import RELEVANCE_CHARS, clean_texts
 from classifiers.models import (
     DSIModel,
     ModelParams,
     TaskModel,
     baseline_pipeline,
     label_pipeline,
-    relevance_pipeline,
 )
-from classifiers.synthetic import (
-    hard_negatives,
-    load_hardbank,
-    load_phrasebank,
-    multilingual_positives,
-    negatives,
-    wrap_positive,
-)
+from classifiers.relevance import UNKNOWN, TwoSidedRelevance, apply_platt, balanced_weights, platt
 from classifiers.taxonomy import LABEL_TASKS, Taxonomy, load_taxonomy
+from crawler.text import detect_language
 
 logger = logging.getLogger(__name__)
 
 RELEVANCE_TRAIN_CHARS = RELEVANCE_CHARS
-#: multilingual synthetic positives per real positive
-SYNTHETIC_POSITIVE_SHARE = 0.4
-#: share of English among the synthetic negatives: about the share of English among all
-#: positives, so that the language itself is no evidence either way
-NEGATIVE_ENGLISH_SHARE = 0.6
-
-
-def language_cycle(languages: Sequence[str], english_share: float) -> list[str]:
-    """A cycle of language codes in which English has ``english_share`` of the places."""
-    others = [lang for lang in languages if lang != "en"]
-    if "en" not in languages or not others:
-        return list(languages)
-    n_en = max(1, round(len(others) * english_share / (1 - english_share)))
-    return ["en"] * n_en + others
+#: the label tasks share features built as for this task (function words dropped)
+SHARED_FEATURES_TASK = "area"
+#: sources up to this size are held out whole in the calibration folds
+SMALL_SOURCE = 60
 
 
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
@@ -152,9 +131,18 @@ def _oof_proba(
 
 
 def fit_task(
-    task: str, texts: list[str], Y: NDArray[np.bool_], labels: Sequence[str], params: ModelParams
+    task: str,
+    texts: list[str],
+    Y: NDArray[np.bool_],
+    labels: Sequence[str],
+    params: ModelParams,
+    features: Any = None,
 ) -> tuple[TaskModel, dict[str, Any]]:
-    """Fit one multi-label task; thresholds from out-of-fold predictions."""
+    """Fit one multi-label task; thresholds from out-of-fold predictions.
+
+    ``features``: an already fitted feature pipeline shared by all label tasks (one vectoriser
+    pass at scoring time instead of one per task); without it the task fits its own.
+    """
     counts = Y.sum(axis=0).astype(int)
     learn = (counts >= MIN_EXAMPLES) & (counts <= len(texts) - MIN_EXAMPLES)
     if not learn.any():
@@ -175,7 +163,12 @@ def fit_task(
     else:
         for j in cols:
             thresholds[j] = 0.5
-    pipeline = label_pipeline(params, task).fit(np.asarray(texts, dtype=object), Yl)
+    X = np.asarray(texts, dtype=object)
+    if features is None:
+        pipeline = label_pipeline(params, task).fit(X, Yl)
+    else:
+        clf = label_pipeline(params, task).named_steps["clf"].fit(features.transform(X), Yl)
+        pipeline = Pipeline([("features", features), ("clf", clf)])
     model = TaskModel(
         task=task,
         labels=list(labels),
@@ -185,10 +178,24 @@ def fit_task(
         pipeline=pipeline,
         at_least_one=params.at_least_one,
         train_size=len(texts),
+        max_labels=params.max_labels.get(task, 0),
     )
     oof = multilabel_report(Y, P, labels, thresholds, learn, train_counts=counts)
     oof["note"] = "out-of-fold on the training data, used to choose the thresholds"
     return model, oof
+
+
+def shared_label_features(
+    dataset: Dataset, decisions: Sequence[Record], tasks: Sequence[str], params: ModelParams
+) -> Any:
+    """One feature pipeline for every label task, fitted on all their texts (or None)."""
+    texts = {
+        r.text for task in tasks for r in [*dataset.labelled(task), *decisions] if task in r.labels
+    }
+    if not texts:
+        return None
+    features = label_pipeline(params, SHARED_FEATURES_TASK).named_steps["features"]
+    return features.fit(np.asarray(sorted(texts), dtype=object))
 
 
 def _decision_labels(decision: DecisionExample, taxonomy: Taxonomy) -> dict[str, list[str]]:
@@ -231,106 +238,165 @@ def decision_records(
     return labelled, relevance
 
 
-def relevance_data(
-    dataset: Dataset, decisions: Sequence[Record], params: ModelParams
-) -> tuple[list[str], NDArray[np.bool_], list[str]]:
-    """Texts, labels and groups (wrapped copies share their original's group)."""
-    texts: list[str] = []
-    ys: list[bool] = []
-    groups: list[str] = []
-    n_pos = 0
-    for r in dataset.records:
-        if r.spam:
-            if r.text.strip():
-                texts.append(r.text)
-                ys.append(False)
-                groups.append(f"{r.kind}:{r.id}")
-            continue
-        if not r.has_text():
-            continue
-        texts.append(r.text)
-        ys.append(True)
-        groups.append(f"{r.kind}:{r.id}")
-        n_pos += 1
-        body = r.text[len(r.name) :].strip()
-        if len(body) >= 50:
-            texts.append(wrap_positive(r.name, body, seed=r.id))
-            ys.append(True)
-            groups.append(f"{r.kind}:{r.id}")
-            n_pos += 1
-    multi = multilingual_positives(
-        max(int(n_pos * SYNTHETIC_POSITIVE_SHARE), 10), seed=params.random_state
-    )
-    texts.extend(multi)
-    ys.extend([True] * len(multi))
-    groups.extend(f"synthetic-positive:{i}" for i in range(len(multi)))
-    n_neg = max(n_pos + len(multi), 30)
-    synth = negatives(
-        n_neg // 2,
-        seed=params.random_state,
-        languages=language_cycle(list(load_phrasebank()), NEGATIVE_ENGLISH_SHARE),
-    ) + hard_negatives(
-        n_neg - n_neg // 2,
-        seed=params.random_state,
-        languages=language_cycle(list(load_hardbank()), NEGATIVE_ENGLISH_SHARE),
-    )
-    texts.extend(synth)
-    ys.extend([False] * len(synth))
-    groups.extend(f"synthetic:{i}" for i in range(len(synth)))
+def relevance_records(
+    dataset: Dataset,
+    decisions: Sequence[Record],
+    params: ModelParams,
+    corpus: Sequence[TextRecord] | None = None,
+) -> list[TextRecord]:
+    """Real relevance texts: the shipped corpus, DSI4EU, curator decisions (each x weight)."""
+    records = list(shipped_corpus() if corpus is None else corpus)
+    records.extend(dsi4eu_records(dataset))
     for d in decisions:
-        for k in range(params.decision_weight):
-            texts.append(d.text)
-            ys.append(not d.spam)
-            groups.append(f"decision:{d.id}")
-            del k
-    return texts, np.asarray(ys, dtype=bool), groups
+        rec = TextRecord(text=d.text, label=not d.spam, source=f"{DECISION_SOURCE}{d.id}")
+        records.extend([rec] * params.decision_weight)
+    return with_languages(records)
 
 
-def fit_relevance(
-    texts: list[str], y: NDArray[np.bool_], groups: list[str], params: ModelParams
-) -> tuple[Any, float, dict[str, Any]]:
-    # the head of a text carries its subject; cutting keeps training fast
-    X = np.asarray([t[:RELEVANCE_TRAIN_CHARS] for t in texts], dtype=object)
-    folds = min(params.threshold_folds, int(y.sum()), int((~y).sum()))
-    threshold = 0.5
-    report: dict[str, Any] = {}
-    if folds >= 2:
-        P = np.zeros(len(y))
-        cv = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=params.random_state)
-        for tr, te in cv.split(X, y, groups):
-            P[te] = relevance_pipeline(params).fit(X[tr], y[tr]).predict_proba(X[te])[:, 1]
-        threshold = best_thresholds(y[:, None], P[:, None])[0]
-        report = binary_report(y, P, threshold)
-        spam = np.array([g.startswith(("project:", "decision:")) for g in groups]) & ~y
-        report["spam_rejected"] = (
-            round(float((P[spam] < threshold).mean()), 4) if spam.any() else None
-        )
-        report["note"] = (
-            "out-of-fold (grouped so a text and its genre-framed copy share a "
-            "fold); negatives are mostly synthetic, so this overstates real-world "
-            "precision"
-        )
-    pipeline = relevance_pipeline(params).fit(X, y)
-    return pipeline, threshold, report
+def with_languages(records: Sequence[TextRecord]) -> list[TextRecord]:
+    """Records whose language is unknown get the detected one (``und`` when undecidable)."""
+    out = []
+    for r in records:
+        if r.language:
+            out.append(r)
+        else:
+            out.append(replace(r, language=detect_language(r.text) or "und"))
+    return out
 
 
-def detect_languages(
-    texts: Sequence[str], min_chars: int = 50, sample: int = 150
-) -> dict[str, int]:
-    """langdetect counts over (an evenly spaced sample of) texts long enough to judge."""
-    from langdetect import DetectorFactory, detect
-    from langdetect.lang_detect_exception import LangDetectException
+def _sides(records: Sequence[TextRecord]) -> NDArray[np.int64]:
+    return np.array(
+        [[UNKNOWN if s is None else int(s) for s in r.sides()] for r in records], dtype=np.int64
+    )
 
-    DetectorFactory.seed = 0
-    counts: Counter[str] = Counter()
-    long_enough = [t for t in texts if len(t) >= min_chars]
-    step = max(1, len(long_enough) // sample)
-    for t in long_enough[::step]:
-        try:
-            counts[detect(t[:1000])] += 1
-        except LangDetectException:
-            counts["unknown"] += 1
-    return dict(counts.most_common())
+
+@dataclass(slots=True, kw_only=True)
+class RelevanceFit:
+    model: TwoSidedRelevance
+    calibration: tuple[float, float]
+    threshold: float
+    #: out-of-fold (by source) calibrated probabilities the threshold was chosen on
+    oof: NDArray[np.float64]
+
+
+def _fit_two_sided(records: Sequence[TextRecord], params: ModelParams) -> TwoSidedRelevance:
+    return TwoSidedRelevance(
+        C=params.relevance_C,
+        max_features=params.relevance_max_features,
+        concept_weight=params.relevance_concept_weight,
+        random_state=params.random_state,
+    ).fit(
+        np.asarray([r.text[:RELEVANCE_TRAIN_CHARS] for r in records], dtype=object),
+        [r.label for r in records],
+        sides=_sides(records),
+        sources=[r.source for r in records],
+        languages=[r.language for r in records],
+    )
+
+
+def _source_folds(records: Sequence[TextRecord], folds: int) -> list[tuple[Any, Any]]:
+    """Folds split by source (a source is never on both sides), each with both labels;
+    ``folds=0``: leave one source out."""
+    sources = np.asarray([r.source for r in records], dtype=object)
+    y = np.asarray([r.label for r in records], dtype=bool)
+    n = len(set(sources)) if folds <= 0 else min(folds, len(set(sources)))
+    out = []
+    for tr, te in GroupKFold(n_splits=n).split(sources, y, sources):
+        if y[tr].all() or not y[tr].any():
+            continue
+        out.append((tr, te))
+    return out
+
+
+def _calibration_folds(records: Sequence[TextRecord], folds: int) -> list[tuple[Any, Any]]:
+    """Folds for calibration: a small source (<= ``SMALL_SOURCE`` texts) is held out whole; a
+    large one (one kind of text from many organisations) is split into thirds, so that held-out
+    texts come from organisations the fold never saw while every kind of text stays in training
+    (a kind held out whole leaves scores no calibration can read)."""
+    counts = Counter(r.source for r in records)
+    groups = [
+        r.source
+        if counts[r.source] <= SMALL_SOURCE
+        else f"{r.source}#{int(text_key(r.text), 16) % 3}"
+        for r in records
+    ]
+    y = np.asarray([r.label for r in records], dtype=bool)
+    n = min(folds, len(set(groups)))
+    return [
+        (tr, te)
+        for tr, te in GroupKFold(n_splits=n).split(groups, y, groups)
+        if y[tr].any() and not y[tr].all()
+    ]
+
+
+def fit_relevance(records: Sequence[TextRecord], params: ModelParams) -> RelevanceFit:
+    """Two-sided model on all records; Platt calibration and threshold from held-out folds."""
+    y = np.asarray([r.label for r in records], dtype=bool)
+    scores = np.zeros(len(records))
+    covered = np.zeros(len(records), dtype=bool)
+    for tr, te in _calibration_folds(records, params.relevance_folds):
+        part = _fit_two_sided([records[i] for i in tr], params)
+        scores[te] = part.decision_function([records[i].text[:RELEVANCE_TRAIN_CHARS] for i in te])
+        covered[te] = True
+    weights = balanced_weights(y, [r.source for r in records], [r.language for r in records])
+    if covered.sum() and 0 < y[covered].sum() < covered.sum():
+        ab = platt(scores[covered], y[covered], weights[covered])
+    else:
+        ab = (1.0, 0.0)
+    oof = apply_platt(scores, ab)
+    threshold = precision_threshold(y[covered], oof[covered], weights[covered], params)
+    model = _fit_two_sided(records, params)
+    return RelevanceFit(model=model, calibration=ab, threshold=threshold, oof=oof)
+
+
+def precision_threshold(
+    y: NDArray[np.bool_], p: NDArray[np.float64], weights: NDArray[np.float64], params: ModelParams
+) -> float:
+    """The grid threshold maximising weighted F-beta (beta < 1 favours precision)."""
+    beta2 = params.relevance_beta**2
+    best_t, best_f = 0.5, -1.0
+    for t in THRESHOLD_GRID:
+        pred = p >= t
+        tp = float(weights[pred & y].sum())
+        fp = float(weights[pred & ~y].sum())
+        fn = float(weights[~pred & y].sum())
+        denom = (1 + beta2) * tp + beta2 * fn + fp
+        f = (1 + beta2) * tp / denom if denom else 0.0
+        if f > best_f:
+            best_t, best_f = float(t), f
+    return best_t
+
+
+def cross_validate_relevance(
+    records: Sequence[TextRecord], params: ModelParams, folds: int = 5
+) -> dict[str, Any]:
+    """Nested cross-validation split by source: each outer fold fits, calibrates and picks its
+    threshold on its own training sources only, then scores sources it has never seen."""
+    p = np.full(len(records), np.nan)
+    thresholds = np.zeros(len(records))
+    splits = _source_folds(records, folds)
+    for k, (tr, te) in enumerate(splits, 1):
+        logger.info("relevance cross-validation: fold %d of %d", k, len(splits))
+        fit = fit_relevance([records[i] for i in tr], params)
+        cleaned = clean_texts([records[i].text[:RELEVANCE_TRAIN_CHARS] for i in te])
+        p[te] = apply_platt(fit.model.decision_function(cleaned), fit.calibration)
+        thresholds[te] = fit.threshold
+    done = ~np.isnan(p)
+    scored = [records[int(i)] for i in np.flatnonzero(done)]
+    report = relevance_report(
+        np.asarray([r.label for r in scored], dtype=bool),
+        p[done],
+        thresholds[done],
+        genres=[r.genre for r in scored],
+        languages=[r.language for r in scored],
+        sources=[r.source for r in scored],
+    )
+    kind = "leave-one-source-out" if folds <= 0 else f"{len(splits)}-fold"
+    report["note"] = (
+        f"nested {kind} cross-validation split by source: every text scored by a model "
+        "that never saw its source, with that model's own calibration and threshold"
+    )
+    return report
 
 
 def train(
@@ -340,14 +406,21 @@ def train(
     params: ModelParams | None = None,
     taxonomy: Taxonomy | None = None,
     tasks: Sequence[str] = LABEL_TASKS,
+    relevance_corpus: Sequence[TextRecord] | None = None,
+    relevance_cv: bool = False,
 ) -> TrainResult:
-    """Fit relevance and the label tasks on an export (+ curator decisions)."""
+    """Fit relevance and the label tasks on an export (+ curator decisions).
+
+    Relevance trains on the shipped real corpus (or ``relevance_corpus``) plus the export's
+    texts; ``relevance_cv`` adds nested cross-validation figures split by source (slower).
+    """
     start = time.perf_counter()
     params = params or ModelParams()
     taxonomy = taxonomy or load_taxonomy()
     dec_labelled, dec_relevance = decision_records(decisions, taxonomy)
     fitted: dict[str, TaskModel] = {}
     metrics: dict[str, Any] = {}
+    shared = shared_label_features(dataset, dec_labelled, tasks, params)
     for task in tasks:
         recs = dataset.labelled(task)
         for d in dec_labelled:
@@ -364,27 +437,38 @@ def train(
         texts, Y = task_matrix(recs, task, labels)
         logger.info("training %s on %d records", task, len(recs))
         try:
-            fitted[task], metrics[task] = fit_task(task, texts, Y, labels, params)
+            fitted[task], metrics[task] = fit_task(task, texts, Y, labels, params, shared)
         except TrainingError as exc:
             if task != "dsi_focus":
                 raise
             logger.warning("DSI focus (optional) not trained: %s", exc)
-    texts, y, groups = relevance_data(dataset, dec_relevance, params)
+    records = relevance_records(dataset, dec_relevance, params, relevance_corpus)
+    y = np.asarray([r.label for r in records], dtype=bool)
     if y.all() or not y.any():
         raise TrainingError("relevance needs positives and negatives")
-    relevance, threshold, metrics["relevance"] = fit_relevance(texts, y, groups, params)
-    languages = detect_languages([r.text for r in dataset.records if not r.spam])
+    if relevance_cv:
+        metrics["relevance"] = cross_validate_relevance(records, params, params.relevance_cv)
+    logger.info("training relevance on %d real texts", len(records))
+    fit = fit_relevance(records, params)
+    metrics.setdefault("relevance", {})["threshold"] = fit.threshold
+    languages = dict(Counter(r.language for r in records).most_common())
     model = DSIModel(
         params=params,
         tasks=fitted,
-        relevance=relevance,
-        relevance_threshold=threshold,
+        relevance=fit.model,
+        relevance_calibration=fit.calibration,
+        relevance_threshold=fit.threshold,
         languages=languages,
+        training_keys=frozenset(text_key(r.text) for r in records),
     )
     summary = dataset.summary()
     summary["languages"] = languages
     summary["decisions"] = dict(Counter(d.decision for d in decisions))
-    summary["relevance_examples"] = {"positive": int(y.sum()), "negative": int((~y).sum())}
+    summary["relevance_examples"] = {
+        "positive": int(y.sum()),
+        "negative": int((~y).sum()),
+        "sources": dict(Counter(r.source for r in records).most_common()),
+    }
     return TrainResult(
         model=model, metrics=metrics, summary=summary, seconds=time.perf_counter() - start
     )

@@ -296,6 +296,10 @@ _FOLD_LETTERS = str.maketrans(
 )
 
 
+#: combining marks (the accents NFKD splits off), removed in one C-speed pass
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold_accents(text: str) -> str:
     """Lower case without accents: casefolded, marks removed, ``ł``/``ø``/``æ`` spelt out
     (``"Über"`` -> ``"uber"``, ``"Straße"`` -> ``"strasse"``, ``"Łódź"`` -> ``"lodz"``).
@@ -303,7 +307,7 @@ def fold_accents(text: str) -> str:
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD_LETTERS))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _COMBINING_MARKS.sub("", decomposed)
 
 
 # --- language --------------------------------------------------------------------------------

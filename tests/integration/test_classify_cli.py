@@ -98,10 +98,18 @@ def _store_items(url):
         upsert_items(s, rows)
 
 
-def test_train_evaluate_contract(env):
+def test_train_evaluate_contract(env, tmp_path):
     out = json.loads(_invoke("train", "--from", str(env), "--json"))
     assert out["version"]
-    result = json.loads(_invoke("evaluate", "--on", str(env), "--json"))
+    # relevance figures come from nested cross-validation split by source
+    rel = out["metrics"]["relevance"]
+    assert "split by source" in rel["note"]
+    assert 0 <= rel["roc_auc"] <= 1 and "org" in rel["false_positive_rate_by_genre"]
+    assert set(rel["recall_by_source"]) >= {"dsi4eu", "civicdatalab"}
+    # evaluated on other texts than it was trained on: the same topics, another draw
+    heldout = tmp_path / "heldout.json"
+    heldout.write_text(json.dumps(tiny_export(seed=1)), encoding="utf-8")
+    result = json.loads(_invoke("evaluate", "--on", str(heldout), "--json"))
     for task, absent, label in (
         ("technology", "Robotics", "Online learning and MOOCs"),
         ("area", "Science", "Skills and learning"),
@@ -116,8 +124,8 @@ def test_train_evaluate_contract(env):
         # project 16 is a spam id in the shipped quality.json: left out of the evaluation
         assert result["spam_excluded"] == 1
         assert lab["support"] == 11
-        assert rep["micro_f1"] > 0.8  # the tiny topics are easy; a broken model is not
-    text = _invoke("evaluate", "--on", str(env))
+        assert rep["micro_f1"] > 0.8  # unseen texts of the easy tiny topics
+    text = _invoke("evaluate", "--on", str(heldout))
     assert "not learnable" in text
 
 
@@ -128,7 +136,7 @@ def test_cv_prints_ours_and_baseline(env):
 
 
 def test_classify_is_idempotent_and_decisions_change_predictions(env, sqlite_url):
-    _invoke("train", "--from", str(env))
+    _invoke("train", "--from", str(env), "--no-relevance-cv")
     _store_items(sqlite_url)
     first = json.loads(_invoke("classify", "--database", sqlite_url, "--json"))
     assert first["scored"] == 4
@@ -168,7 +176,7 @@ def test_classify_is_idempotent_and_decisions_change_predictions(env, sqlite_url
             areas=["Skills and learning"],
         )
         civic_item = s.query(ItemScore).filter_by(item_id=1).one()
-    _invoke("train", "--from", str(env), "--decisions", "--database", sqlite_url)
+    _invoke("train", "--from", str(env), "--no-relevance-cv", "--decisions", "-d", sqlite_url)
     _invoke("classify", "--all", "--database", sqlite_url)
     with session_scope(sqlite_url) as s:
         air = s.query(Candidate).filter_by(key="air.example").one()
@@ -179,9 +187,141 @@ def test_classify_is_idempotent_and_decisions_change_predictions(env, sqlite_url
 
 
 def test_bench_reports_ratio(env):
-    _invoke("train", "--from", str(env))
-    out = json.loads(_invoke("bench", "classify", "--items", "100", "--json"))
-    assert out["items_per_s"] > 0 and out["ratio_to_baseline"] > 0
+    _invoke("train", "--from", str(env), "--no-relevance-cv")
+    out = json.loads(
+        _invoke("bench", "classify", "--items", "600", "--batch-size", "100", "--json")
+    )
+    assert out["items"] == 600 and out["batch_size"] == 100 and out["workers"] >= 1
+    rates = [out[k] for k in ("items_per_s", "items_per_s_one_process", "baseline_items_per_s")]
+    assert all(0 < r < float("inf") for r in rates)
+    assert out["ratio_to_baseline"] == round(out["items_per_s"] / out["baseline_items_per_s"], 3)
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_classify_texts_without_a_database(env, tmp_path):
+    _invoke("train", "--from", str(env), "--no-relevance-cv")
+    texts = tmp_path / "texts.jsonl"
+    rows = [
+        {"id": "a", "text": "Bakery in Lyon: breads and cakes since 1961.", "kind": "website"},
+        {
+            "id": 7,
+            "title": "Civic app developer",
+            "text": "Volunteers build an open source app so citizens can report potholes "
+            "to the city council online and crowdmap petitions for a vote.",
+            "kind": "job",
+        },
+        {"id": "c", "text": "Traffic counts per hour, CSV, updated yearly.", "kind": "dataset"},
+    ]
+    texts.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    out = tmp_path / "scores.jsonl"
+    _invoke("classify", "--in", str(texts), "--out", str(out), "--workers", "1")
+    got = _lines(out)
+    assert [g["id"] for g in got] == ["a", 7, "c"]
+    for g in got:
+        assert set(g) >= {"id", "relevance", "relevant", "technologies", "areas", "model_version"}
+        assert 0 <= g["relevance"] <= 1
+        assert g["relevant"] == (g["relevance"] >= _threshold())
+    assert got[1]["relevance"] > max(got[0]["relevance"], got[2]["relevance"])
+    assert got[1]["relevant"] and got[1]["technologies"] and got[1]["areas"]
+    assert not got[0]["technologies"] and not got[2]["areas"]
+    # stdout, explanations, and the same scores from two worker processes
+    lines = [
+        json.loads(x) for x in _invoke("classify", "--in", str(texts), "--explain").splitlines()
+    ]
+    assert [x["relevance"] for x in lines] == [g["relevance"] for g in got]
+    assert lines[1]["why"].startswith("social: ")
+
+
+def _threshold() -> float:
+    from classifiers.registry import default_model_dir, load_active
+
+    return load_active(default_model_dir())[1].relevance_threshold
+
+
+def test_classify_in_names_the_bad_line_or_skips_it(env, tmp_path):
+    _invoke("train", "--from", str(env), "--no-relevance-cv")
+    texts = tmp_path / "texts.jsonl"
+    texts.write_text(
+        '{"id": 1, "text": "an open data app for citizens"}\n'
+        "{not json\n"
+        '{"id": 3, "text": 5}\n'
+        '{"id": 4, "text": "a bakery", "kind": "shop"}\n'
+        '{"id": 5, "text": "a civic tech platform"}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["classify", "--in", str(texts)])
+    assert result.exit_code == 1
+    assert "line 2: not JSON" in str(result.exception)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["classify", "--in", str(texts), "--out", str(out), "--skip-bad"])
+    assert result.exit_code == 0, result.output
+    assert [g["id"] for g in _lines(out)] == [1, 5]
+    assert "skipped 3 malformed line(s)" in result.stderr
+    assert "line 4: 'kind' must be one of" in result.stderr
+
+
+def test_installed_dsi_classify_in_bad_file_is_one_line(tmp_path):
+    result = run_dsi("classify", "--in", str(tmp_path / "missing.jsonl"))
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Error:") and "Traceback" not in result.stderr
+
+
+def test_evaluate_relevance_file_reports_per_genre_and_warns_on_overlap(env, tmp_path):
+    from classifiers.corpus import shipped_corpus
+
+    _invoke("train", "--from", str(env), "--no-relevance-cv")
+    labelled = tmp_path / "relevance.jsonl"
+    rows = [
+        {
+            "text": "Ledgerly is a SaaS platform for enterprise customers' invoices and revenue.",
+            "label": 0,
+            "genre": "org",
+            "language": "en",
+        },
+        {
+            "text": "The food pantry hands out groceries to families; volunteers sort donations.",
+            "label": 0,
+            "genre": "org",
+            "language": "en",
+        },
+        {
+            "text": "Traffic counts per hour at the city's counting stations, CSV, yearly.",
+            "label": 0,
+            "genre": "dataset",
+            "language": "en",
+        },
+        {
+            "text": "An open source app that lets citizens report potholes to the council online.",
+            "label": 1,
+            "genre": "project",
+            "language": "en",
+        },
+        {
+            "text": "Una plataforma digital abierta para la participación ciudadana en el barrio.",
+            "label": 1,
+            "genre": "project",
+            "language": "es",
+        },
+    ]
+    labelled.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "--on", str(labelled), "--json"])
+    assert result.exit_code == 0, result.output
+    rep = json.loads(result.stdout)
+    assert rep["samples"] == 5 and rep["positives"] == 2 and rep["overlap_with_training"] == 0
+    assert set(rep["false_positive_rate_by_genre"]) == {"org", "dataset"}
+    assert set(rep["false_positive_rate_by_language"]) == {"en"}
+    assert "roc_auc_org" in rep and "warning" not in result.stderr
+    # a training text in the evaluation file: figures are not held out, and it says so
+    seen = shipped_corpus()[0]
+    rows.append({"text": seen.text, "label": int(seen.label)})
+    labelled.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "--on", str(labelled)])
+    assert result.exit_code == 0
+    assert "1 of 6 evaluation texts are in the model's training data" in result.stderr
+    assert "flagged by genre" in result.stdout
 
 
 def test_installed_dsi_reports_bad_exports_in_one_line(tmp_path):

@@ -5,7 +5,6 @@ import pytest
 
 from classifiers.dataset import parse_records
 from classifiers.predict import Predictor
-from classifiers.synthetic import negatives, wrap_positive
 from classifiers.train import TrainingError, best_thresholds, train
 
 from .conftest import tiny_export
@@ -36,19 +35,57 @@ def test_predicts_the_topic_labels_with_explanations(tiny_trained):
     assert any(w in words for w in ("crowdmap", "petitions", "crowdfunding", "citizens"))
 
 
-def test_relevance_separates_dsi_from_ordinary_texts(tiny_trained):
-    p = Predictor(tiny_trained.model)
-    ordinary = negatives(20, seed=99)
-    dsi = [
-        wrap_positive(
-            "Air watch",
-            "air quality sensors arduino measurements pollution climate energy monitoring citizens",
-            seed=s,
-        )
-        for s in range(5)
-    ]
-    scores = [x.relevance for x in p.predict(ordinary + dsi, detect_language=False)]
-    assert np.mean(scores[20:]) > np.mean(scores[:20]) + 0.3
+#: written for these tests (not from the sandbox, not from the training data)
+ORDINARY = {
+    "saas": "Ledgerly is a B2B SaaS platform that helps enterprise customers automate invoicing, "
+    "forecast revenue and sync payments with their ERP. Book a demo with our sales team.",
+    "charity": "The Riverside Food Pantry hands out groceries to low-income families and "
+    "seniors every Saturday. Volunteers sort donations and run the soup kitchen.",
+    "bakery": "Boulangerie Martin : pains au levain, viennoiseries et gâteaux faits maison "
+    "depuis 1961. Commandez vos pièces montées pour mariages et anniversaires.",
+    "job": "Buchhalter (m/w/d) für unser Logistikunternehmen in Bremen. Sie erstellen "
+    "Monatsabschlüsse, prüfen Rechnungen und arbeiten mit SAP. Attraktives Gehalt.",
+    "dataset": "Conteggi del traffico 2022: numero di veicoli per ora nelle stazioni di "
+    "rilevamento del comune, aggiornamento annuale, formato CSV.",
+    "law": "Smith & Partners is a commercial law firm advising banks, insurers and listed "
+    "companies on mergers, acquisitions and disputes.",
+}
+DSI = {
+    "en": "FixMyBlock is an open source app that lets residents report broken street lights "
+    "and potholes to the city council online, and follow how each report is resolved.",
+    "es": "Una plataforma digital de código abierto para la participación ciudadana: los "
+    "vecinos proponen y votan proyectos para su barrio en el presupuesto participativo.",
+    "de": "Ehrenamtliche entwickeln eine offene App, mit der Geflüchtete Beratungsstellen, "
+    "Sprachkurse und Ärzte in ihrer Stadt finden: Open Data für alle.",
+    "fr": "Une carte collaborative en ligne où les citoyens signalent les lieux accessibles "
+    "aux personnes en fauteuil roulant, avec des données ouvertes réutilisables.",
+}
+
+
+def test_relevance_needs_a_social_purpose_and_digital_means(tiny_trained):
+    model = tiny_trained.model
+    preds = Predictor(model).predict(
+        list(ORDINARY.values()) + list(DSI.values()), detect_language=False
+    )
+    ordinary, dsi = preds[: len(ORDINARY)], preds[len(ORDINARY) :]
+    flagged = [name for name, p in zip(ORDINARY, ordinary, strict=True) if p.is_relevant]
+    assert flagged == []
+    assert all(p.is_relevant for p in dsi), [p.relevance for p in dsi]
+    assert min(p.relevance for p in dsi) > max(p.relevance for p in ordinary)
+    by_name = dict(zip(ORDINARY, ordinary, strict=True))
+    # each ordinary kind misses one side: the SaaS company has no social purpose, the charity
+    # no digital means
+    saas, charity = by_name["saas"].explanation, by_name["charity"].explanation
+    assert saas["digital_means"] > 0.5 > saas["social_purpose"]
+    assert charity["social_purpose"] > 0.5 > charity["digital_means"]
+    assert dsi[0].explanation["why"].startswith("social: ")
+    assert {"app", "open source", "online"} & set(dsi[0].explanation["digital"])
+
+
+def test_relevance_scores_are_not_tied(tiny_trained):
+    preds = Predictor(tiny_trained.model).predict(list(DSI.values()), detect_language=False)
+    scores = [p.relevance for p in preds]
+    assert len(set(scores)) == len(scores) and max(scores) < 1.0
 
 
 @pytest.mark.parametrize(
@@ -95,7 +132,7 @@ def test_explanations_are_readable_words_for_and_against(tiny_trained):
     from classifiers.stopwords import is_uninformative
 
     texts = [
-        "The citizens of the town crowdmap reports and sign petitions for a vote in 2024",
+        "The citizens of the town crowdmap reports online and sign petitions for a vote in 2024",
         "Accountant wanted: you will process invoices and reconcile accounts for the bank",
     ]
     preds = Predictor(tiny_trained.model).predict(texts, detect_language=False)
@@ -110,8 +147,8 @@ def test_explanations_are_readable_words_for_and_against(tiny_trained):
 def test_labels_only_for_relevant_items(tiny_trained):
     model = tiny_trained.model
     texts = [
-        *negatives(30, seed=5),
-        "citizens crowdmap reports petitions participation crowdfunding campaign vote",
+        *ORDINARY.values(),
+        "citizens crowdmap reports petitions participation crowdfunding campaign vote online",
     ]
     preds = Predictor(model).predict(texts, detect_language=False)
     assert preds[-1].is_relevant and preds[-1].technologies
