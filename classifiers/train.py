@@ -49,6 +49,7 @@ from classifiers.models import (
     ModelParams,
     TaskModel,
     baseline_pipeline,
+    cap_labels,
     label_pipeline,
 )
 from classifiers.relevance import UNKNOWN, TwoSidedRelevance, apply_platt, balanced_weights, platt
@@ -504,7 +505,10 @@ def cross_validate(
         for tr, te in iterative_stratified_folds(Y, folds, params.random_state):
             learn = (Y[tr].sum(axis=0) >= MIN_EXAMPLES) & learn_all
             cols = np.flatnonzero(learn)
-            model, _ = fit_task(task, list(X[tr]), Y[tr], labels, params)
+            # as shipped: features shared by the label tasks, fitted on the fold's texts
+            shared = label_pipeline(params, SHARED_FEATURES_TASK).named_steps["features"]
+            shared.fit(X[tr])
+            model, _ = fit_task(task, list(X[tr]), Y[tr], labels, params, shared)
             P["ours"][te] = model.predict_proba(list(X[te]))
             T["ours"][te] = model.thresholds
             base = clone(baseline_pipeline(params.random_state)).fit(X[tr], Y[tr][:, cols])
@@ -524,8 +528,9 @@ def cross_validate(
         task_out: dict[str, Any] = {"samples": len(recs)}
         for key in P:
             top1 = key != "baseline" and params.at_least_one
+            cap = params.max_labels.get(task, 0) if key == "ours" else 0
             task_out[key] = _report_per_sample_thresholds(
-                Y, P[key], T[key], labels, learn_all, counts, top1
+                Y, P[key], T[key], labels, learn_all, counts, top1, cap
             )
         out[task] = task_out
     return out
@@ -539,13 +544,16 @@ def _report_per_sample_thresholds(
     learn: NDArray[np.bool_],
     counts: NDArray[Any],
     top1: bool,
+    cap: int = 0,
 ) -> dict[str, Any]:
-    """Like ``multilabel_report`` but each fold had its own thresholds (rows of ``T``)."""
+    """Like ``multilabel_report`` but each fold had its own thresholds (rows of ``T``); with
+    ``cap`` at most that many labels per text (the most probable), as the model decides."""
     pred = (P >= T) & learn
     if top1:
         none = ~pred.any(axis=1)
         top = np.argmax(np.where(learn, P, -np.inf), axis=1)
         pred[np.flatnonzero(none), top[none]] = True
+    pred = cap_labels(pred, P, cap)
     # pred as probabilities 1/0 with threshold 0.5 reuses the one report function
     report = multilabel_report(
         Y, pred.astype(float), labels, [0.5] * len(labels), learn, train_counts=counts
