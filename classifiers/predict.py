@@ -34,7 +34,7 @@ from classifiers.features import (
     is_binaryish,
 )
 from classifiers.models import DSIModel
-from classifiers.relevance import apply_platt
+from classifiers.relevance import apply_platt, combine
 from crawler.text import detect_language as detect_text_language
 
 logger = logging.getLogger(__name__)
@@ -109,10 +109,9 @@ class Predictor:
         X = np.asarray(cleaned, dtype=object)
         # texts are cleaned once above: one shared feature pass for both relevance heads
         rel_X = self.model.relevance.transform_texts([t[:RELEVANCE_CHARS] for t in cleaned])
-        sides = self.model.relevance.side_proba(rel_X)
-        rel = apply_platt(
-            np.log(np.clip(sides, 1e-6, 1.0)).sum(axis=1), self.model.relevance_calibration
-        )
+        logits = self.model.relevance.side_logits(rel_X)
+        sides = 1.0 / (1.0 + np.exp(-logits))
+        rel = apply_platt(combine(logits), self.model.relevance_calibration)
         rel[empty] = 0.0
         threshold = self.model.relevance_threshold
         relevant = (rel >= threshold) & ~empty

@@ -5,8 +5,9 @@ means. :class:`TwoSidedRelevance` learns each side as its own logistic-regressio
 same features (word 1-2-gram TF-IDF, accent-folded, function words of 12 languages dropped; and
 the multilingual concepts of :mod:`classifiers.lexicon`). The raw score is the log of the product
 of the two heads' probabilities, so a text strong on one side only (a commercial SaaS company, a
-non-digital charity, an ordinary dataset) stays low. ``classifiers.train`` calibrates that score
-(Platt, on out-of-fold scores of folds split by source) and picks the operating threshold.
+non-digital charity, an ordinary dataset) stays low; a small share of the heads' summed logits
+keeps texts that are strong on both sides in order (:func:`combine`). ``classifiers.train``
+calibrates that score (Platt, on held-out folds) and picks the operating threshold.
 
 Training weights (:func:`balanced_weights`): every source counts by the square root of its size
 (a 500-text source does not drown a 20-text one); within each language the two labels weigh the
@@ -35,6 +36,8 @@ from crawler.text import fold_accents
 
 #: weight of a language seen under one label only, relative to a balanced one
 ONE_SIDED_LANGUAGE_WEIGHT = 0.3
+#: weight of the side logits' sum in the score (breaks ties among texts strong on both sides)
+TIE_BREAK = 0.05
 #: sentinel for "this side is not known for the record"
 UNKNOWN = -1
 
@@ -209,11 +212,14 @@ class TwoSidedRelevance(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def side_proba(self, M: sparse.csr_matrix) -> NDArray[np.float64]:
         """``n x 2`` probabilities (social purpose, digital means) from shared features."""
-        return np.column_stack([h.predict_proba(M)[:, 1] for h in self.heads_])
+        return np.asarray(1.0 / (1.0 + np.exp(-self.side_logits(M))), dtype=np.float64)
+
+    def side_logits(self, M: sparse.csr_matrix) -> NDArray[np.float64]:
+        """``n x 2`` decision values (social purpose, digital means)."""
+        return np.column_stack([h.decision_function(M) for h in self.heads_])
 
     def score_features(self, M: sparse.csr_matrix) -> NDArray[np.float64]:
-        sides = np.clip(self.side_proba(M), 1e-6, 1.0)
-        return np.asarray(np.log(sides).sum(axis=1), dtype=np.float64)
+        return combine(self.side_logits(M))
 
     def decision_function(self, X: Any) -> NDArray[np.float64]:
         return self.score_features(self.transform_texts(clean_texts(X)))
@@ -224,6 +230,14 @@ class TwoSidedRelevance(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def head_weights(self) -> NDArray[np.float64]:
         """``n_features x 2`` coefficients of the (social, digital) heads."""
         return np.column_stack([np.asarray(h.coef_).ravel() for h in self.heads_])
+
+
+def combine(logits: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Score of ``n x 2`` side logits: ``log p_social + log p_digital`` (a soft AND: a weak side
+    costs about its logit), plus ``TIE_BREAK`` x their sum, so that texts strong on both sides
+    keep an order instead of all reaching the product's ceiling of 0."""
+    log_p = -np.logaddexp(0.0, -logits)
+    return np.asarray(log_p.sum(axis=1) + TIE_BREAK * logits.sum(axis=1), dtype=np.float64)
 
 
 def platt(scores: NDArray[Any], y: NDArray[Any], weights: NDArray[Any]) -> tuple[float, float]:
