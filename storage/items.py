@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +45,22 @@ class ItemRow:
     dedupe_group: str | None = None
 
 
+#: what PostgreSQL cannot store in text or JSONB (NUL) and what cannot be encoded (lone
+#: surrogates): removed from every string before writing, so one bad character never loses a batch
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: Any) -> Any:
+    """``value`` with NUL characters and lone surrogates removed from every string in it."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("", value)
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(v) for v in value]
+    return value
+
+
 def _insert_for(session: Session) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
@@ -59,18 +76,20 @@ def upsert_items(session: Session, rows: Sequence[ItemRow]) -> int:
     by_key: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         now = row.fetched_at or utcnow()
-        key = url_key(row.url)
+        url = storable(row.url)
+        key = url_key(url)
+        fields = storable(row.fields)
         by_key[(row.source, key)] = {
-            "source": row.source,
+            "source": storable(row.source),
             "spider": row.spider,
-            "url": row.url,
+            "url": url,
             "url_key": key,
-            "title": row.title,
-            "language": row.language,
-            "content_hash": content_hash(row.fields),
-            "fields": row.fields,
-            "raw": row.raw,
-            "warnings": row.warnings,
+            "title": storable(row.title),
+            "language": storable(row.language),
+            "content_hash": content_hash(fields),
+            "fields": fields,
+            "raw": storable(row.raw),
+            "warnings": storable(row.warnings),
             "fetched_at": now,
             "first_seen": now,
             "last_seen": now,

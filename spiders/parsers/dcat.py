@@ -212,8 +212,47 @@ def _local_context(context: Any, warnings: list[str]) -> Any:
         parts = [_local_context(c, warnings) for c in context]
         return [p for p in parts if p is not None]
     if isinstance(context, dict):
-        return {k: v for k, v in context.items() if k != "@import"}
+        if "@import" in context:
+            warnings.append(f"remote JSON-LD context not fetched: {str(context['@import'])[:100]}")
+        # term definitions may carry their own (scoped) contexts: clean those too
+        return {key: _scoped(value, warnings) for key, value in context.items() if key != "@import"}
     return context
+
+
+def _scoped(definition: Any, warnings: list[str]) -> Any:
+    """A term definition with its scoped ``@context`` (if any) made local."""
+    if isinstance(definition, dict) and "@context" in definition:
+        return {**definition, "@context": _local_context(definition["@context"], warnings)}
+    return definition
+
+
+class _OfflineContexts:
+    """rdflib's JSON-LD context loader, closed: any context URL (``http``, ``file``...) that
+    reaches it, should the clean-up above miss one, reads as an empty context. Nothing is
+    fetched by the parsers (the crawler fetches through Scrapy and its network policy only)."""
+
+    installed = False
+
+    @classmethod
+    def install(cls) -> None:
+        if cls.installed:
+            return
+        from rdflib.plugins.shared.jsonld import context as jsonld_context
+
+        def refuse(
+            self: jsonld_context.Context,
+            source: str,
+            base: str | None,
+            referenced_contexts: set[str],
+        ) -> Any:
+            logger.warning("JSON-LD context %s not fetched", str(source)[:100])
+            return {"@context": {}}
+
+        jsonld_context.Context._fetch_context = refuse  # type: ignore[method-assign]
+        cls.installed = True
+
+
+_OfflineContexts.install()
 
 
 def _parse_into(graph: Graph, data: bytes | str, fmt: str, url: str, warnings: list[str]) -> None:

@@ -119,3 +119,22 @@ def test_unreachable_database_raises_our_error() -> None:
     with pytest.raises(StorageUnavailable), session_scope(url) as s:
         count_items(s)
     get_engine(url).dispose()
+
+
+def test_nul_and_lone_surrogates_never_lose_a_batch(database_url: str) -> None:
+    """PostgreSQL rejects NUL in text and JSONB: strings are cleaned before writing (#24)."""
+    bad = "Data\x00 engineer \ud800in Köln"
+    rows = [row("https://a.example/1", title=bad), row("https://a.example/2", title="Fine")]
+    rows[0].fields = {"title": bad, "tags": [bad, {"k\x00": bad}]}
+    rows[0].raw = {"jsonld": bad}
+    rows[0].warnings = [bad]
+    with session_scope(database_url) as s:
+        assert upsert_items(s, rows) == 2
+    with session_scope(database_url) as s:
+        stored = s.scalars(select(Item).order_by(Item.url)).all()
+        assert [i.title for i in stored] == ["Data engineer in Köln", "Fine"]
+        item = stored[0]
+        assert item.fields["title"] == "Data engineer in Köln"
+        assert item.fields["tags"] == ["Data engineer in Köln", {"k": "Data engineer in Köln"}]
+        assert item.raw == {"jsonld": "Data engineer in Köln"}
+        assert item.warnings == ["Data engineer in Köln"]
