@@ -95,6 +95,8 @@ def load_json(body: bytes) -> Any:
     for encoding in ("utf-8-sig", "utf-16", "latin-1"):
         try:
             return json.loads(body.decode(encoding), strict=False)
+        except RecursionError:  # nested too deep: no encoding makes it readable
+            break
         except (UnicodeDecodeError, ValueError):
             continue
     raise ValueError("not JSON")

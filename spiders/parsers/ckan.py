@@ -160,7 +160,7 @@ def read_result(body: bytes, *, content_type: str = "", status: int = 200) -> An
         raise CkanError("not_json", f"HTML instead of JSON (HTTP {status}, {ctype}{where})")
     try:
         data = json.loads(stripped.decode("utf-8", "replace"))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
         raise CkanError("bad_json", f"invalid JSON (HTTP {status}): {exc}") from exc
     if isinstance(data, dict) and "success" in data:
         if data.get("success") is True or data.get("success") == "true":

@@ -95,7 +95,7 @@ def read_page(
         raise SocrataError("not_json", f"HTML instead of JSON (HTTP {status})")
     try:
         data = json.loads(stripped.decode("utf-8", "replace"))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
         raise SocrataError("bad_json", f"invalid JSON (HTTP {status}): {exc}") from exc
     if isinstance(data, list) and status < 400:  # /api/views/metadata/v1: a list of views
         return None, [_from_views_metadata(v) if isinstance(v, dict) else v for v in data]

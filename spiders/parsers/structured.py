@@ -144,7 +144,15 @@ def loads_lenient(text: str) -> tuple[list[Any], bool]:
 
 def loads_lenient_ex(text: str) -> tuple[list[Any], str]:
     """Like :func:`loads_lenient`; the second value is ``clean``, ``repaired`` (nothing lost)
-    or ``partial`` (only a prefix of the document could be read)."""
+    or ``partial`` (only a prefix of the document could be read). JSON nested too deep for the
+    decoder is unreadable (``ValueError``), like any other malformed JSON."""
+    try:
+        return _loads_lenient(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deep") from None
+
+
+def _loads_lenient(text: str) -> tuple[list[Any], str]:
     text = text.strip().lstrip("\ufeff")
     if text.startswith("<!--"):
         text = text[4:]
