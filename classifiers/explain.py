@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,18 +125,7 @@ class Explainer:
 
     def pick(self, scores: dict[str, float], k: int = 5, sign: int = 1) -> list[str]:
         """The ``k`` terms with the largest ``sign * score`` > 0, readable ones only."""
-        ranked = sorted(
-            ((t, sign * v) for t, v in scores.items() if sign * v > 0), key=lambda kv: -kv[1]
-        )
-        out: list[str] = []
-        for term, _ in ranked:
-            # skip common words and a word already shown inside a phrase (or the reverse)
-            if self._common(term) or any(term in t.split() or t in term.split() for t in out):
-                continue
-            out.append(term)
-            if len(out) == k:
-                break
-        return out
+        return ranked_terms(scores, k, sign, skip=self._common, keep=lambda v: v > 0)
 
     def top_terms(
         self,
@@ -181,15 +171,17 @@ class SideExplainer:
         self, M: sparse.csr_matrix, row: int, text: str, k: int = 5
     ) -> dict[str, list[str]]:
         """``{"social": [...], "digital": [...], "against": [...]}`` for row ``row`` of ``M``."""
-        from classifiers.lexicon import find_concepts
+        from classifiers.lexicon import evidence
 
         start, end = M.indptr[row], M.indptr[row + 1]
         idx, data = M.indices[start:end], M.data[start:end]
         contrib = data[:, None] * self.weights[idx]
-        concept_words: dict[str, list[str]] = defaultdict(list)
-        for side, concept, word in find_concepts(fold_accents(text)):
-            if word not in concept_words[f"{side}__{concept}"]:
-                concept_words[f"{side}__{concept}"].append(word)
+        # concept feature name ``side__concept`` -> the text's words that expressed it
+        concept_words = {
+            f"{side}__{concept}": words
+            for side, concepts in evidence(text).items()
+            for concept, words in concepts.items()
+        }
         originals = {folded: w.lower() for w, folded in reversed(text_words(text))}
         scores: list[dict[str, float]] = [defaultdict(float), defaultdict(float)]
         for o, j in enumerate(idx):
@@ -219,13 +211,25 @@ MIN_EVIDENCE = 0.1
 
 
 def _top(scores: dict[str, float], k: int, sign: int) -> list[str]:
+    return ranked_terms(scores, k, sign, skip=is_uninformative, keep=lambda v: v >= MIN_EVIDENCE)
+
+
+def ranked_terms(
+    scores: dict[str, float],
+    k: int,
+    sign: int,
+    *,
+    skip: Callable[[str], bool],
+    keep: Callable[[float], bool],
+) -> list[str]:
+    """The ``k`` terms with the largest ``sign * score`` that ``keep`` accepts, without the
+    ``skip``ped ones and without a word already shown inside a phrase (or the reverse)."""
     ranked = sorted(
-        ((t, sign * v) for t, v in scores.items() if sign * v >= MIN_EVIDENCE),
-        key=lambda kv: -kv[1],
+        ((t, sign * v) for t, v in scores.items() if keep(sign * v)), key=lambda kv: -kv[1]
     )
     out: list[str] = []
     for term, _ in ranked:
-        if is_uninformative(term) or any(term in t.split() or t in term.split() for t in out):
+        if skip(term) or any(term in t.split() or t in term.split() for t in out):
             continue
         out.append(term)
         if len(out) == k:

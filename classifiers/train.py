@@ -106,19 +106,27 @@ def task_matrix(
 
 def best_thresholds(Y: NDArray[Any], P: NDArray[Any]) -> list[float]:
     """Per column, the grid threshold with the best F1 (ties: the lower threshold)."""
-    out = []
-    for j in range(Y.shape[1]):
-        y = Y[:, j].astype(bool)
-        best_t, best_f = 0.5, -1.0
-        for t in THRESHOLD_GRID:
-            pred = P[:, j] >= t
-            tp = float((pred & y).sum())
-            denom = 2 * tp + float((pred & ~y).sum()) + float((~pred & y).sum())
-            f = 2 * tp / denom if denom else 0.0
-            if f > best_f:
-                best_t, best_f = float(t), f
-        out.append(best_t)
-    return out
+    ones = np.ones(Y.shape[0])
+    return [fbeta_threshold(Y[:, j].astype(bool), P[:, j], ones) for j in range(Y.shape[1])]
+
+
+def fbeta_threshold(
+    y: NDArray[np.bool_], p: NDArray[Any], weights: NDArray[Any], beta: float = 1.0
+) -> float:
+    """The grid threshold maximising weighted F-beta (ties: the lower threshold; beta < 1
+    favours precision)."""
+    beta2 = beta**2
+    best_t, best_f = 0.5, -1.0
+    for t in THRESHOLD_GRID:
+        pred = p >= t
+        tp = float(weights[pred & y].sum())
+        fp = float(weights[pred & ~y].sum())
+        fn = float(weights[~pred & y].sum())
+        denom = (1 + beta2) * tp + beta2 * fn + fp
+        f = (1 + beta2) * tp / denom if denom else 0.0
+        if f > best_f:
+            best_t, best_f = float(t), f
+    return best_t
 
 
 def _oof_proba(
@@ -295,18 +303,25 @@ def _fit_two_sided(records: Sequence[TextRecord], params: ModelParams) -> TwoSid
     )
 
 
+def _group_folds(
+    records: Sequence[TextRecord], groups: Sequence[str], folds: int
+) -> list[tuple[Any, Any]]:
+    """GroupKFold over ``groups`` (``folds <= 0``: one fold per group), keeping only folds whose
+    training part has both labels."""
+    y = np.asarray([r.label for r in records], dtype=bool)
+    distinct = len(set(groups))
+    n = distinct if folds <= 0 else min(folds, distinct)
+    return [
+        (tr, te)
+        for tr, te in GroupKFold(n_splits=n).split(groups, y, groups)
+        if y[tr].any() and not y[tr].all()
+    ]
+
+
 def _source_folds(records: Sequence[TextRecord], folds: int) -> list[tuple[Any, Any]]:
     """Folds split by source (a source is never on both sides), each with both labels;
     ``folds=0``: leave one source out."""
-    sources = np.asarray([r.source for r in records], dtype=object)
-    y = np.asarray([r.label for r in records], dtype=bool)
-    n = len(set(sources)) if folds <= 0 else min(folds, len(set(sources)))
-    out = []
-    for tr, te in GroupKFold(n_splits=n).split(sources, y, sources):
-        if y[tr].all() or not y[tr].any():
-            continue
-        out.append((tr, te))
-    return out
+    return _group_folds(records, [r.source for r in records], folds)
 
 
 def _calibration_folds(records: Sequence[TextRecord], folds: int) -> list[tuple[Any, Any]]:
@@ -321,13 +336,7 @@ def _calibration_folds(records: Sequence[TextRecord], folds: int) -> list[tuple[
         else f"{r.source}#{int(text_key(r.text), 16) % 3}"
         for r in records
     ]
-    y = np.asarray([r.label for r in records], dtype=bool)
-    n = min(folds, len(set(groups)))
-    return [
-        (tr, te)
-        for tr, te in GroupKFold(n_splits=n).split(groups, y, groups)
-        if y[tr].any() and not y[tr].all()
-    ]
+    return _group_folds(records, groups, folds)
 
 
 def fit_relevance(records: Sequence[TextRecord], params: ModelParams) -> RelevanceFit:
@@ -345,27 +354,9 @@ def fit_relevance(records: Sequence[TextRecord], params: ModelParams) -> Relevan
     else:
         ab = (1.0, 0.0)
     oof = apply_platt(scores, ab)
-    threshold = precision_threshold(y[covered], oof[covered], weights[covered], params)
+    threshold = fbeta_threshold(y[covered], oof[covered], weights[covered], params.relevance_beta)
     model = _fit_two_sided(records, params)
     return RelevanceFit(model=model, calibration=ab, threshold=threshold, oof=oof)
-
-
-def precision_threshold(
-    y: NDArray[np.bool_], p: NDArray[np.float64], weights: NDArray[np.float64], params: ModelParams
-) -> float:
-    """The grid threshold maximising weighted F-beta (beta < 1 favours precision)."""
-    beta2 = params.relevance_beta**2
-    best_t, best_f = 0.5, -1.0
-    for t in THRESHOLD_GRID:
-        pred = p >= t
-        tp = float(weights[pred & y].sum())
-        fp = float(weights[pred & ~y].sum())
-        fn = float(weights[~pred & y].sum())
-        denom = (1 + beta2) * tp + beta2 * fn + fp
-        f = (1 + beta2) * tp / denom if denom else 0.0
-        if f > best_f:
-            best_t, best_f = float(t), f
-    return best_t
 
 
 def cross_validate_relevance(
