@@ -52,6 +52,13 @@ DSI_STORE_BATCH_SIZE = int(os.environ.get("DSI_STORE_BATCH_SIZE", "100"))
 DSI_SPOOL_DIR = os.environ.get("DSI_SPOOL_DIR", os.path.join("var", "spool"))
 #: Refuse loopback/private addresses unless a source sets ``allow_private_network``.
 DSI_ALLOW_PRIVATE_NETWORK = False
+#: Non-public addresses every crawl may reach anyway: addresses, networks or ``address:port``
+#: (``127.0.0.1:8080``), comma-separated in ``DSI_NETWORK_ALLOW``; see ``crawler.network``.
+DSI_NETWORK_ALLOW = [
+    part.strip() for part in os.environ.get("DSI_NETWORK_ALLOW", "").split(",") if part.strip()
+]
+#: Every address Scrapy connects to is checked at connection time (DNS rebinding).
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 #: website spider: re-fetch JavaScript-only pages in chromium (a source can say render_js = false).
 DSI_WEBSITE_RENDER_JS = os.environ.get("DSI_WEBSITE_RENDER_JS", "1").lower() not in (
     "0",

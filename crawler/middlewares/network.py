@@ -1,62 +1,63 @@
-"""Refuse requests to loopback, private and link-local addresses unless the source allows them.
+"""Every Scrapy request and redirect passes the network policy (:mod:`crawler.network`).
 
-A crawler fed URLs from the web must not be steered into the operator's own network. Hostnames
-are checked as written (``localhost``, literal IPs, ``*.localhost``); DNS-level checks belong to
-the hardening work and are listed in the README.
+Literal addresses are read as the resolver reads them and names are resolved before the
+download; every address must be allowed. A refusal is one log line ("network policy refused
+<url> (<address>: <reason>)") and the stats ``dsi/network/private_refused`` (all refusals) and
+``dsi/network/refused/<reason>``. The addresses Scrapy then connects to are checked again at
+connection time by :class:`crawler.resolver.GuardedResolver`.
 """
 
 from __future__ import annotations
 
-import ipaddress
+import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.network import NetworkPolicy, Refusal, Resolver, check_url, policy_for, system_resolve
 
-def is_private_host(host: str | None) -> bool:
-    if not host:
-        return True
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        addr = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return bool(
-        addr.is_private
-        or addr.is_loopback
-        or addr.is_link_local
-        or addr.is_reserved
-        or addr.is_multicast
-        or addr.is_unspecified
-    )
+logger = logging.getLogger(__name__)
+
+
+def crawl_policy(crawler: Crawler, spider: Spider | None) -> NetworkPolicy:
+    """The policy of a crawl: the spider's source and the ``DSI_ALLOW_PRIVATE_NETWORK`` and
+    ``DSI_NETWORK_ALLOW`` settings."""
+    settings = crawler.settings
+    allow = settings.getbool("DSI_ALLOW_PRIVATE_NETWORK")
+    source = getattr(spider, "dsi_source", None)
+    if source is not None and source.allow_private_network:
+        allow = True
+    return policy_for(allow, settings.getlist("DSI_NETWORK_ALLOW"))
+
+
+def record_refusal(crawler: Crawler, refusal: Refusal, where: str) -> None:
+    """One log line and the stats of a refused request."""
+    logger.warning("%s: %s", where, refusal)
+    if crawler.stats is not None:
+        crawler.stats.inc_value("dsi/network/private_refused")
+        crawler.stats.inc_value(f"dsi/network/refused/{refusal.reason}")
 
 
 class PrivateNetworkMiddleware:
-    def __init__(self, crawler: Crawler) -> None:
+    """Downloader middleware: refuse what the network policy refuses (see the module doc)."""
+
+    def __init__(self, crawler: Crawler, resolve: Resolver | None = system_resolve) -> None:
         self.crawler = crawler
-        self.default_allow = crawler.settings.getbool("DSI_ALLOW_PRIVATE_NETWORK")
+        self.resolve = resolve
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PrivateNetworkMiddleware:
         return cls(crawler)
 
-    def _allowed(self, spider: Spider) -> bool:
-        source = getattr(spider, "dsi_source", None)
-        if source is not None:
-            return bool(source.allow_private_network) or self.default_allow
-        return self.default_allow
-
-    def process_request(self, request: Request, spider: Spider | None = None) -> Any:
+    async def process_request(self, request: Request, spider: Spider | None = None) -> Any:
         spider = spider or self.crawler.spider
-        if spider is None or self._allowed(spider):
-            return None
-        if is_private_host(urlsplit(request.url).hostname):
-            assert self.crawler.stats is not None
-            self.crawler.stats.inc_value("dsi/network/private_refused")
-            raise IgnoreRequest(f"private network address refused: {request.url}")
+        policy = crawl_policy(self.crawler, spider)
+        refusal = await check_url(
+            request.url, policy, None if policy.allow_private else self.resolve
+        )
+        if refusal is not None:
+            record_refusal(self.crawler, refusal, "request")
+            raise IgnoreRequest(str(refusal))
         return None
