@@ -7,13 +7,14 @@ one :class:`~crawler.items.WebsiteProfile` when the site's last page is done. Ev
 has an errback, and a per-site pending counter decides when the site is finished, so a dead
 page, a redirect loop or a robots.txt refusal never stalls a profile.
 
-Scope and politeness: same site only (``www.`` and the default port ignored; the site a home
-page redirects to is accepted), canonical URLs, robots.txt (Scrapy's Protego parser), one
-download slot per site (``host:port``) under AutoThrottle, per-site page budget, URL length
-cap, session/tracking parameters dropped, at most two query variants per path, calendar and
-repeating-path traps skipped. Non-HTML responses are stopped at their headers; pages over
-``DSI_WEBSITE_MAXSIZE`` are cancelled; wrong charsets are repaired (windows-1252 served as
-UTF-8).
+Scope and politeness: same site only (``www.`` and the default port ignored; a home page
+redirect is followed only within the domain, ``example.org`` -> ``en.example.org``: the site
+stays the site that was asked for, ``parse/website/offsite_redirect``), canonical URLs,
+robots.txt (Scrapy's Protego parser), one download slot per site (``host:port``) under
+AutoThrottle, per-site page budget, URL length cap, session/tracking parameters dropped, at
+most two query variants per path, calendar and repeating-path traps skipped. Non-HTML responses
+are stopped at their headers; pages over ``DSI_WEBSITE_MAXSIZE`` are cancelled; wrong charsets
+are repaired (windows-1252 served as UTF-8).
 
 JavaScript: a page that is an empty shell (almost no text but scripts, an app root, a
 ``__NEXT_DATA__`` state, a ``<noscript>`` asking for JavaScript) is first read from its inline
@@ -23,7 +24,9 @@ Otherwise the page is fetched again with Playwright (``meta={"playwright": True}
 chromium), and the profile records ``rendered_with_browser``. Rendering is on unless the
 source sets ``render_js = false`` or the ``DSI_WEBSITE_RENDER_JS`` setting is false; without
 chromium it is switched off, counted and warned, and such pages keep the text of their inline
-JSON state.
+JSON state. The browser reaches nothing by itself: :class:`crawler.browser_guard.BrowserGuard`
+fetches each of its requests under the crawl's network policy, keeps the page on its site and
+refuses WebSockets.
 
 Page extraction (lxml, structured data, trafilatura) runs in a worker thread
 (``asyncio.to_thread``), never on the reactor thread.
@@ -80,7 +83,9 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 from twisted.python.failure import Failure
 
+from crawler.browser_guard import BrowserGuard, abort_unguarded
 from crawler.items import WebsiteProfile
+from crawler.middlewares.network import crawl_policy
 from crawler.sources import OptionSpec
 from crawler.urls import web_url
 from spiders.base import DSISpider
@@ -99,14 +104,16 @@ SEED_MODES = ("showcases", "candidates")
 BUDGET_MARGIN = 2
 #: Distinct query strings followed per path (``?page=2``, ``?page=3`` ...).
 MAX_QUERY_VARIANTS = 2
-#: Resource types the browser does not download when rendering (text is all we need).
-_ABORTED_RESOURCES = frozenset({"image", "media", "font", "stylesheet"})
 _HTML_TYPES = ("text/html", "application/xhtml", "application/xml", "text/xml")
 
 
-def abort_heavy_request(request: Any) -> bool:
-    """``PLAYWRIGHT_ABORT_REQUEST``: skip images, media, fonts and styles when rendering."""
-    return str(getattr(request, "resource_type", "")) in _ABORTED_RESOURCES
+def same_domain(key: str, other: str) -> bool:
+    """Whether two site keys are one domain and its subdomain, on the same port."""
+    host, _, port = key.partition(":")
+    other_host, _, other_port = other.partition(":")
+    return port == other_port and (
+        host == other_host or host.endswith("." + other_host) or other_host.endswith("." + host)
+    )
 
 
 @dataclass(slots=True)
@@ -170,6 +177,8 @@ class WebsiteSpider(DSISpider):
         self.responses_seen = 0
         self.pages_answered = 0
         self.now: datetime | None = None  # fixed by tests; None = the clock
+        #: fetches the rendering browser's requests under the network policy
+        self.browser_guard: BrowserGuard | None = None
 
     # --- setup -------------------------------------------------------------------------------
     @classmethod
@@ -208,8 +217,21 @@ class WebsiteSpider(DSISpider):
             self.logger.warning("DSI_PLAYWRIGHT_DOWNLOAD_HANDLERS is empty: no rendering")
             return
         settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
-        if not settings.get("PLAYWRIGHT_ABORT_REQUEST"):
-            settings.set("PLAYWRIGHT_ABORT_REQUEST", abort_heavy_request, priority="spider")
+        # the browser fetches nothing itself: the guard fetches under the network policy, and
+        # a request the guard did not take is aborted
+        settings.set("PLAYWRIGHT_ABORT_REQUEST", abort_unguarded, priority="spider")
+        self.browser_guard = BrowserGuard(
+            crawl_policy(crawler, self),
+            site_of=site_key,
+            count=self.stat,
+            timeout=settings.getfloat("DOWNLOAD_TIMEOUT", 20),
+            max_size=settings.getint("DOWNLOAD_MAXSIZE", 3 * 1024 * 1024),
+        )
+        crawler.signals.connect(self._close_guard, signal=signals.spider_closed)
+
+    async def _close_guard(self, spider: Any = None) -> None:
+        if self.browser_guard is not None:
+            await self.browser_guard.close()
 
     def _now(self) -> datetime:
         return self.now or datetime.now()
@@ -261,6 +283,9 @@ class WebsiteSpider(DSISpider):
                 {
                     "playwright": True,
                     "playwright_page_goto_kwargs": {"wait_until": "networkidle"},
+                    "playwright_context": "dsi-guarded",
+                    "playwright_context_kwargs": {"service_workers": "block"},
+                    "playwright_page_init_callback": self.browser_guard,
                 }
             )
         return scrapy.Request(
@@ -340,11 +365,12 @@ class WebsiteSpider(DSISpider):
         url = response.url
         key = site_key(url)
         if key not in state.keys:
-            if kind == "home":  # the site moved: accept where the home page redirected to
-                if key:
-                    state.keys.add(key)
-            else:
+            if kind == "home" and key and same_domain(key, state.key):
+                state.keys.add(key)  # example.org -> en.example.org: still the site
+            else:  # the site stays the site that was asked for
                 self.stat("parse/website/offsite_redirect")
+                if kind == "home":
+                    state.warnings.append(f"home page redirected off the site to {url}")
                 return []
         ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if not isinstance(response, TextResponse) or (
@@ -513,7 +539,7 @@ class WebsiteSpider(DSISpider):
                 return "robots_forbidden"
             if "redirect" in message:
                 return "redirect_loop"
-            if "private network" in message:
+            if "network policy" in message:
                 return "private_network_refused"
             return "ignored"
         if failure.check(DownloadCancelledError):
