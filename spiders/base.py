@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any, ClassVar
 
 import scrapy
 
 from crawler.sources import OptionSpec, Source, check_options
+from spiders.parsers.limits import cap_name
 
 
 class DSISpider(scrapy.Spider):
@@ -37,6 +38,13 @@ class DSISpider(scrapy.Spider):
         """Count an event under ``dsi/<key>`` in the crawl's stats."""
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"dsi/{key}", n)
+
+    def count_problems(self, kind: str, problems: Iterable[str]) -> None:
+        """Count parser problem codes: a bound that was hit as ``dsi/caps/<name>``, any other
+        problem as ``dsi/parse/<kind>/<problem>``."""
+        for problem in problems:
+            name = cap_name(problem)
+            self.stat(f"caps/{name}" if name else f"parse/{kind}/{problem}")
 
     async def start(self) -> AsyncIterator[Any]:
         for req in self.start_requests_for_source():

@@ -31,6 +31,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime
+from itertools import islice
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
@@ -56,6 +57,7 @@ from spiders.parsers.job_links import JOB_PATH_RE, is_job_url, page_links
 from spiders.parsers.job_records import json_records, state_jobs
 from spiders.parsers.jobposting import RawJob, distinct_urls, normalise_job, raw_job_from_node
 from spiders.parsers.jobs_html import fallback_job, parse_document
+from spiders.parsers.limits import MAX_LINKS_PER_PAGE
 from spiders.parsers.structured import extract_structured, find_typed, loads_lenient
 
 if TYPE_CHECKING:
@@ -179,7 +181,10 @@ class JobsSpider(DSISpider):
 
     # --- helpers ---------------------------------------------------------------------------
     def _in_scope(self, url: str) -> bool:
-        return urlsplit(url).netloc.lower() in self.allowed_netlocs
+        try:
+            return urlsplit(url).netloc.lower() in self.allowed_netlocs
+        except ValueError:  # not a readable URL
+            return False
 
     def _note_seed(self, response: Response) -> None:
         if response.meta.get("dsi_seed"):
@@ -271,8 +276,7 @@ class JobsSpider(DSISpider):
                 if urlsplit(target).netloc.lower() == urlsplit(response.url).netloc.lower():
                     page_url = target
         found = extract_structured(html, response.url)
-        for problem in found.problems:
-            self.stat(f"parse/jobs/{problem}")
+        self.count_problems("jobs", found.problems)
         if "jsonld_unreadable" in found.problems:
             self.logger.warning("unreadable JSON-LD on %s", response.url)
         raws: list[RawJob] = []
@@ -348,6 +352,7 @@ class JobsSpider(DSISpider):
 
     def _follow(self, doc: Any, response: TextResponse) -> Iterator[scrapy.Request]:
         links = page_links(doc, response.url)
+        self.count_problems("jobs", links.problems)
         for url in links.next_pages:
             if self._in_scope(url):
                 self.stat("jobs/followed/next")
@@ -358,9 +363,12 @@ class JobsSpider(DSISpider):
                 yield scrapy.Request(
                     canonical_url(url), callback=self.parse, cb_kwargs={"job_hint": True}
                 )
-        for a in doc.iterfind(".//a[@href]"):
-            target = urljoin(response.url, (a.get("href") or "").strip())
-            api = detect_feed(target)
+        for a in islice(doc.iterfind(".//a[@href]"), MAX_LINKS_PER_PAGE):
+            try:
+                target = urljoin(response.url, (a.get("href") or "").strip())
+                api = detect_feed(target)
+            except ValueError:  # not a readable URL: page_links counted it
+                continue
             if api and not self._in_scope(target):
                 adapter = self._adapter(api)
                 for feed in adapter.feed_urls(target):

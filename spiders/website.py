@@ -55,6 +55,7 @@ Stats: ``dsi/website/*`` (sites, profiles, pages, rendered pages) and
 from __future__ import annotations
 
 import asyncio
+import heapq
 import os
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
@@ -395,8 +396,7 @@ class WebsiteSpider(DSISpider):
             rendered=browser,
             now=self._now(),
         )
-        for problem in facts.problems:
-            self.stat(f"parse/website/{problem}")
+        self.count_problems("website", facts.problems)
         if facts.canonical:
             state.requested.add(facts.canonical)
         if browser:
@@ -430,7 +430,7 @@ class WebsiteSpider(DSISpider):
     def _fill(self, state: _Site) -> list[scrapy.Request]:
         """Requests for the best queued links while the site's budget lasts."""
         out: list[scrapy.Request] = []
-        state.queue.sort()
+        heapq.heapify(state.queue)  # best first; popping is O(log n) (pages with many links)
         while state.queue:
             if self._budget_left() <= 0:
                 self.stat("website/global_budget_reached")
@@ -440,7 +440,7 @@ class WebsiteSpider(DSISpider):
                 )
                 state.queue.clear()
                 break
-            _, depth, _, url, kind = state.queue.pop(0)
+            _, depth, _, url, kind = heapq.heappop(state.queue)
             if url in state.requested:
                 continue
             if state.kinds_used[kind] >= KIND_LIMITS.get(kind, 1):

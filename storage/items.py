@@ -61,6 +61,38 @@ def storable(value: Any) -> Any:
     return value
 
 
+#: Longest string stored in an item's fields or raw data (characters); a longer one is cut.
+MAX_STORED_CHARS = 100_000
+#: Most entries stored in one list or object of an item; the rest are dropped.
+MAX_STORED_ENTRIES = 5_000
+
+
+def bounded(value: Any) -> tuple[Any, int]:
+    """``value`` with strings cut to :data:`MAX_STORED_CHARS` and lists/objects to
+    :data:`MAX_STORED_ENTRIES` entries, and how many cuts were made (one row never grows to
+    megabytes because a page carried a huge string)."""
+    cuts = 0
+
+    def cut(v: Any) -> Any:
+        nonlocal cuts
+        if isinstance(v, str):
+            if len(v) > MAX_STORED_CHARS:
+                cuts += 1
+                return v[:MAX_STORED_CHARS]
+            return v
+        if isinstance(v, dict):
+            if len(v) > MAX_STORED_ENTRIES:
+                cuts += 1
+            return {k: cut(x) for k, x in list(v.items())[:MAX_STORED_ENTRIES]}
+        if isinstance(v, list | tuple):
+            if len(v) > MAX_STORED_ENTRIES:
+                cuts += 1
+            return [cut(x) for x in list(v)[:MAX_STORED_ENTRIES]]
+        return v
+
+    return cut(value), cuts
+
+
 def _insert_for(session: Session) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 

@@ -20,26 +20,30 @@ from twisted.internet.threads import deferToThread
 
 from crawler.items import BaseItem
 from crawler.pipelines.retry import RETRY_DELAYS, with_retry
-from storage.items import ItemRow, upsert_items
+from storage.items import ItemRow, bounded, upsert_items
 from storage.session import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
 
-def item_to_row(item: BaseItem, run_id: int | None) -> ItemRow:
-    fields = item.fields_dict()
+def item_to_row(item: BaseItem, run_id: int | None) -> tuple[ItemRow, int]:
+    """The row to store for an item, its sizes bounded (:func:`storage.items.bounded`), and the
+    number of values that were cut."""
+    fields, cut_fields = bounded(item.fields_dict())
+    raw, cut_raw = bounded(item.raw)
     title = fields.get("title") or fields.get("name")
-    return ItemRow(
+    row = ItemRow(
         source=item.source,
         spider=item.spider,
         url=item.url,
         fields=fields,
-        raw=item.raw,
+        raw=raw,
         warnings=list(item.warnings),
         title=str(title) if title else None,
         language=fields.get("language"),
         run_id=run_id,
     )
+    return row, cut_fields + cut_raw
 
 
 def _row_to_json(row: ItemRow) -> dict[str, Any]:
@@ -173,7 +177,10 @@ class StorePipeline:
 
     def add(self, item: BaseItem) -> bool:
         """Buffer an item; True when the buffer is due to be flushed."""
-        row = item_to_row(item, self._run_id())
+        row, cuts = item_to_row(item, self._run_id())
+        if cuts:
+            self._inc("dsi/caps/stored_field", cuts)
+            logger.info("%s: %d stored values cut to size", item.url, cuts)
         with self.lock:
             self.buffer.append(row)
             due = len(self.buffer) >= self.batch_size

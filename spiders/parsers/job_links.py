@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from spiders.parsers.limits import MAX_LINKS_PER_PAGE, capped
 from spiders.parsers.site_urls import is_file_url
 
 __all__ = ["JOB_PATH_RE", "PageLinks", "is_job_url", "page_links", "same_site"]
@@ -47,13 +48,19 @@ _NEXT_TEXT_RE = re.compile(
 
 
 def same_site(a: str, b: str) -> bool:
-    """Whether two URLs have the same host and port."""
-    return urlsplit(a).netloc.lower() == urlsplit(b).netloc.lower()
+    """Whether two URLs have the same host and port (False when either cannot be read)."""
+    try:
+        return urlsplit(a).netloc.lower() == urlsplit(b).netloc.lower()
+    except ValueError:
+        return False
 
 
 def is_job_url(url: str) -> bool:
     """A URL whose path looks like a job advert or careers page."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
     path = parts.path or "/"
     if _NOT_ADVERT_RE.search(path) or is_file_url(url):
         return False
@@ -62,35 +69,64 @@ def is_job_url(url: str) -> bool:
 
 @dataclass(slots=True)
 class PageLinks:
-    """Where to go from a page: pagination and advert links (absolute, same site)."""
+    """Where to go from a page: pagination and advert links (absolute, same site), and the
+    problems met (``bad_link``, ``capped_links_per_page``)."""
 
     next_pages: list[str] = field(default_factory=list)
     adverts: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    _seen: set[tuple[int, str]] = field(default_factory=set, repr=False)
+
+    def add(self, which: list[str], url: str) -> None:
+        """Append ``url`` to ``which`` once (a set keeps de-duplication linear)."""
+        key = (id(which), url)
+        if key not in self._seen:
+            self._seen.add(key)
+            which.append(url)
 
 
-def _add(seq: list[str], url: str) -> None:
-    if url not in seq:
-        seq.append(url)
+def _absolute(base: str, href: str) -> str | None:
+    """``href`` made absolute (fragment dropped) if it is an http(s) URL that can be read."""
+    try:
+        target = urljoin(base, href).split("#", 1)[0]
+        scheme = urlsplit(target).scheme
+    except ValueError:
+        return None
+    return target if scheme in ("http", "https") else None
 
 
 def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
-    """Pagination (``rel=next``, "next"/"weiter"/"suivant" links, ``?page=N+1``) and job links."""
+    """Pagination (``rel=next``, "next"/"weiter"/"suivant" links, ``?page=N+1``) and job links.
+
+    At most :data:`~spiders.parsers.limits.MAX_LINKS_PER_PAGE` links are read; a link that is
+    not a readable URL (``http://[::1``) is skipped and counted."""
     links = PageLinks()
     base = url
     base_el = doc.find(".//base[@href]")
     if base_el is not None:
-        base = urljoin(url, base_el.get("href", ""))
+        base = _absolute(url, base_el.get("href", "")) or url
     for el in doc.iterfind(".//link[@rel]"):
         if "next" in el.get("rel", "").lower().split() and el.get("href"):
-            _add(links.next_pages, urljoin(base, el.get("href", "").strip()))
+            target = _absolute(base, el.get("href", "").strip())
+            if target:
+                links.add(links.next_pages, target)
     current_page = _page_number(url) or 1
-    for a in _link_elements(doc):
+    here = _strip_page(url)
+    elements = _link_elements(doc)
+    if len(elements) > MAX_LINKS_PER_PAGE:
+        links.problems.append(capped("links_per_page"))
+        elements = elements[:MAX_LINKS_PER_PAGE]
+    for a in elements:
         href = (a.get("href") or a.get("data-href") or a.get("data-url") or "").strip()
         href = href or (a.get("data-link") or "").strip()
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "sms:")):
             continue
-        target = urljoin(base, href).split("#", 1)[0]
-        if urlsplit(target).scheme not in ("http", "https") or not same_site(target, url):
+        target = _absolute(base, href)
+        if target is None:
+            if "://" in href or href.startswith("//"):
+                links.problems.append("bad_link")
+            continue
+        if not same_site(target, url):
             continue
         rel = (a.get("rel") or "").lower().split()
         label = " ".join(t for t in (a.text_content(), a.get("aria-label"), a.get("title")) if t)
@@ -101,14 +137,14 @@ def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
             or bool(_NEXT_TEXT_RE.match(label or ""))
             or bool(re.search(r"\bnext\b|pagination-next|page-next", classes))
         )
-        if is_next or (page_no == current_page + 1 and _strip_page(target) == _strip_page(url)):
-            _add(links.next_pages, target)
+        if is_next or (page_no == current_page + 1 and _strip_page(target) == here):
+            links.add(links.next_pages, target)
         elif (
             is_job_url(target)
             and target.rstrip("/") != url.split("#")[0].rstrip("/")
             and page_no is None
         ):
-            _add(links.adverts, target)
+            links.add(links.adverts, target)
     return links
 
 
@@ -124,7 +160,10 @@ _PAGE_PARAMS = ("page", "p", "pg", "seite", "strona", "pagina", "paged", "start"
 
 
 def _page_number(url: str) -> int | None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
     for key, value in parse_qsl(parts.query):
         if key.lower() in _PAGE_PARAMS and value.isdigit():
             return int(value)
@@ -133,7 +172,10 @@ def _page_number(url: str) -> int | None:
 
 
 def _strip_page(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     query = sorted((k, v) for k, v in parse_qsl(parts.query) if k.lower() not in _PAGE_PARAMS)
     path = re.sub(r"/(?:page|seite|strona|pagina)/\d+/?$", "/", parts.path, flags=re.I)
     return f"{parts.netloc}{path.rstrip('/')}?{query}"

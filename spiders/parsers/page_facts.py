@@ -45,6 +45,7 @@ from spiders.parsers.contact import (
     emails_from_text,
 )
 from spiders.parsers.js_state import STATE_MARKER_RE, state_values
+from spiders.parsers.limits import MAX_LINKS_PER_PAGE, capped
 from spiders.parsers.page_dates import MAX_TEXT_DATES, copyright_year, page_date, text_dates
 from spiders.parsers.page_kinds import link_kind
 from spiders.parsers.page_schema import read_structured
@@ -207,8 +208,11 @@ def _state_strings(html: str) -> tuple[list[str], list[str], list[str]]:
 
 def _read_links(tree: Any, base: str, facts: PageFacts, skey: str | None) -> None:
     seen_links: set[str] = set()
-    seen_out: set[str] = set()
-    for element in tree.iter("a", "area", "link"):
+    seen_out: set[str] = set(facts.outlinks)
+    for n, element in enumerate(tree.iter("a", "area", "link")):
+        if n >= MAX_LINKS_PER_PAGE:
+            facts.problems.append(capped("links_per_page"))
+            break
         href = (element.get("href") or "").strip()
         if not href:
             continue
@@ -311,6 +315,11 @@ def _read_state(
         found = page_date(value, now)
         if found:
             facts.dates.append(found)
+    if len(urls) > MAX_LINKS_PER_PAGE:
+        facts.problems.append(capped("links_per_page"))
+        urls = urls[:MAX_LINKS_PER_PAGE]
+    seen_out = set(facts.outlinks)
+    seen_links = {link.url for link in facts.links}
     for raw in urls:
         if raw.lower().startswith("mailto:"):
             facts.emails.extend(emails_from_mailto(raw))
@@ -329,12 +338,14 @@ def _read_state(
             continue
         if key == skey:
             canon = web_url(absolute)
-            kind = link_kind(canon) if canon else None
+            kind = link_kind(canon) if canon and canon not in seen_links else None
             if canon and kind:
+                seen_links.add(canon)
                 facts.links.append(Link(canon, kind))
         elif not is_social_host(host):
             out = origin(absolute)
-            if out and out not in facts.outlinks:
+            if out and out not in seen_out:
+                seen_out.add(out)
                 facts.outlinks.append(out)
     return texts
 

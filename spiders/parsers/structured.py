@@ -27,6 +27,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from spiders.parsers.limits import (
+    MAX_JSONLD_DEPTH,
+    MAX_JSONLD_NODES,
+    MAX_JSONLD_STRING,
+    MAX_REF_EXPANSION,
+    capped,
+)
+
 logger = logging.getLogger(__name__)
 
 __all__ = [
@@ -50,7 +58,7 @@ _RDFA_VOCAB_RE = re.compile(r"\b(?:vocab|prefix)\s*=|schema\.org", re.IGNORECASE
 _SCHEMA_PREFIX_RE = re.compile(r"^(?:https?://)?(?:www\.)?schema\.org/", re.IGNORECASE)
 _TRAILING_COMMA_RE = re.compile(r",(\s*[}\]])")
 _BLOCK_COMMENT_RE = re.compile(r"/\*.*?\*/", re.DOTALL)
-_MAX_DEPTH = 12
+_MAX_DEPTH = MAX_JSONLD_DEPTH
 
 
 @dataclass(slots=True)
@@ -215,7 +223,37 @@ def extract_jsonld(html: str) -> tuple[list[Any], list[str]]:
         if how != "clean":
             problems.append(f"jsonld_{how}")
         values.extend(parsed)
-    return values, problems
+    return _bounded(values, problems), problems
+
+
+def _bounded(values: list[Any], problems: list[str]) -> list[Any]:
+    """The JSON-LD values cut to the page bounds (:mod:`spiders.parsers.limits`): objects and
+    arrays, nesting and string length; each bound hit is one ``capped_jsonld_*`` problem."""
+    budget = [MAX_JSONLD_NODES]
+    hit: set[str] = set()
+
+    def cut(value: Any, depth: int) -> Any:
+        if isinstance(value, str):
+            if len(value) > MAX_JSONLD_STRING:
+                hit.add("jsonld_string")
+                return value[:MAX_JSONLD_STRING]
+            return value
+        if not isinstance(value, dict | list):
+            return value
+        if depth > MAX_JSONLD_DEPTH:
+            hit.add("jsonld_depth")
+            return None
+        if budget[0] <= 0:
+            hit.add("jsonld_nodes")
+            return None
+        budget[0] -= 1
+        if isinstance(value, list):
+            return [x for x in (cut(v, depth + 1) for v in value) if x is not None]
+        return {str(k)[:200]: cut(v, depth + 1) for k, v in value.items()}
+
+    out = [cut(v, 0) for v in values]
+    problems.extend(capped(name) for name in sorted(hit))
+    return [v for v in out if v is not None]
 
 
 # --- microdata / RDFa (extruct, only when markers are present) --------------------------------
@@ -347,25 +385,41 @@ def _flatten(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
             yield value
 
 
-def _resolve_refs(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Replace ``{"@id": x}`` stubs by the node with that ``@id`` (JSON-LD graphs use them)."""
+def _resolve_refs(nodes: list[dict[str, Any]], problems: list[str]) -> list[dict[str, Any]]:
+    """Replace ``{"@id": x}`` stubs by the node with that ``@id`` (JSON-LD graphs use them).
+
+    A reference inside its own node (a cycle) stays a stub. Every object and array the
+    expansion writes counts against :data:`~spiders.parsers.limits.MAX_REF_EXPANSION` per
+    page, so references that multiply (each node citing the next many times) cost bounded
+    work and output; past the bound, references stay stubs (``capped_jsonld_references``)."""
     by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str) and len(n) > 1}
     if not by_id:
         return nodes
+    budget = [MAX_REF_EXPANSION]
+    hit: list[bool] = [False]
 
     def resolve(value: Any, seen: frozenset[str], depth: int) -> Any:
-        if depth > _MAX_DEPTH:
+        if not isinstance(value, dict | list):
             return value
+        if budget[0] <= 0 or depth > _MAX_DEPTH:
+            # past a bound: stubs stay stubs, objects keep their scalars, arrays are emptied
+            hit[0] = hit[0] or budget[0] <= 0
+            budget[0] -= 1
+            if isinstance(value, list):
+                return []
+            return {k: v for k, v in value.items() if not isinstance(v, dict | list)}
+        budget[0] -= 1
         if isinstance(value, list):
             return [resolve(v, seen, depth + 1) for v in value]
-        if isinstance(value, dict):
-            ref = value.get("@id")
-            if isinstance(ref, str) and len(value) == 1 and ref in by_id and ref not in seen:
-                return resolve(by_id[ref], seen | {ref}, depth + 1)
-            return {k: resolve(v, seen, depth + 1) for k, v in value.items()}
-        return value
+        ref = value.get("@id")
+        if isinstance(ref, str) and len(value) == 1 and ref in by_id and ref not in seen:
+            return resolve(by_id[ref], seen | {ref}, depth + 1)
+        return {k: resolve(v, seen, depth + 1) for k, v in value.items()}
 
-    return [resolve(n, frozenset({n.get("@id", "")}), 0) for n in nodes]
+    out = [resolve(n, frozenset({n.get("@id", "")}), 0) for n in nodes]
+    if hit[0]:
+        problems.append(capped("jsonld_references"))
+    return out
 
 
 def extract_structured(
@@ -378,7 +432,7 @@ def extract_structured(
         values, problems = extract_jsonld(html)
         result.problems.extend(problems)
         nodes = [n for n in _flatten(values)]
-        result.nodes.extend(("json-ld", n) for n in _resolve_refs(nodes))
+        result.nodes.extend(("json-ld", n) for n in _resolve_refs(nodes, result.problems))
     for syntax, present in (("microdata", _has_microdata), ("rdfa", _has_rdfa)):
         if syntax not in wanted or not present(html):
             continue

@@ -44,7 +44,7 @@ def store(url: str) -> None:
         ),
     ]
     with session_scope(url) as s:
-        upsert_items(s, [item_to_row(i, None) for i in items])
+        upsert_items(s, [item_to_row(i, None)[0] for i in items])
 
 
 def test_export_jsonl_and_csv(database_url: str, tmp_path: Path) -> None:
