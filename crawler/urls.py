@@ -22,6 +22,7 @@ __all__ = [
     "canonical_url",
     "is_tracking_param",
     "on_domain",
+    "readable_url",
     "split_origin",
     "web_url",
 ]
@@ -47,6 +48,7 @@ _TRACKING_PREFIXES = (
 #: A session id written into the path (``/shop;jsessionid=AB12``).
 _PATH_SESSION_RE = re.compile(r";(?:jsessionid|phpsessid|sid)=[^/?#]*", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_SURROGATES_RE = re.compile("[\ud800-\udfff]")
 
 
 class Origin(NamedTuple):
@@ -75,6 +77,18 @@ def split_origin(url: str) -> Origin | None:
         return None
 
 
+def readable_url(url: str) -> bool:
+    """Whether ``url`` can be split, its port read and its text encoded (``http://[::1``,
+    ``http://a.org:99999/`` and lone surrogates cannot)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+        url.encode("utf-8")
+    except (ValueError, UnicodeError):
+        return False
+    return True
+
+
 def _origin(parts: SplitResult) -> Origin | None:
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
@@ -88,8 +102,9 @@ def canonical_url(url: str, *, keep_fragment: bool = False) -> str:
     """The URL two visits of the same page share: scheme and host lower-cased, default port,
     user info and path session ids dropped, repeated slashes collapsed, tracking parameters
     dropped, query sorted, percent-encoding normalised (w3lib), fragment dropped unless
-    ``keep_fragment``. Total: a URL it cannot split comes back stripped."""
-    url = url.strip()
+    ``keep_fragment``. Total: lone surrogates are dropped, and a URL it cannot split or
+    encode (``http://[::1``, a bad port) comes back stripped."""
+    url = _SURROGATES_RE.sub("", url.strip())
     try:
         parts = urlsplit(url)
         origin = _origin(parts)
@@ -104,7 +119,10 @@ def canonical_url(url: str, *, keep_fragment: bool = False) -> str:
     ]
     fragment = parts.fragment if keep_fragment else ""
     rebuilt = urlunsplit((parts.scheme.lower(), netloc, path, urlencode(query), fragment))
-    return str(canonicalize_url(rebuilt, keep_fragments=keep_fragment))
+    try:
+        return str(canonicalize_url(rebuilt, keep_fragments=keep_fragment))
+    except (ValueError, UnicodeError):  # a host IDNA cannot encode
+        return rebuilt
 
 
 def web_url(url: str) -> str | None:

@@ -39,6 +39,11 @@ class DSISpider(scrapy.Spider):
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"dsi/{key}", n)
 
+    def lost(self, reason: str, n: int = 1) -> None:
+        """Count what the crawl could not read (an entry, a record, a page) under
+        ``dsi/lost/<reason>``: a run with any of these did not read everything."""
+        self.stat(f"lost/{reason}", n)
+
     def count_problems(self, kind: str, problems: Iterable[str]) -> None:
         """Count parser problem codes: a bound that was hit as ``dsi/caps/<name>``, any other
         problem as ``dsi/parse/<kind>/<problem>``."""

@@ -38,11 +38,11 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import Sitemap
 
 from crawler.items import JobAdvert
 from crawler.sources import OptionSpec
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, readable_url
 from spiders.base import DSISpider
 from spiders.boards import (
     ADAPTERS,
@@ -405,14 +405,16 @@ class JobsSpider(DSISpider):
         adapter = self._adapter(api)
         try:
             records, context = adapter.records(response.body, response.url)
-        except ValueError as exc:
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:  # any wrong shape
             self.logger.warning("unreadable %s feed at %s: %s", api, response.url, exc)
             self.stat("parse/jobs/feed_unreadable")
+            self.lost("feed_unreadable")
             return
         raws: list[RawJob] = []
         for record in records:
             if not isinstance(record, dict):
                 self.stat("parse/jobs/feed_bad_record")
+                self.lost("feed_bad_record")
                 continue
             try:
                 detail = adapter.detail_request(record, context, response.url)
@@ -426,6 +428,7 @@ class JobsSpider(DSISpider):
                     "skipped an unreadable %s record at %s: %s", api, response.url, exc
                 )
                 self.stat("parse/jobs/feed_bad_record")
+                self.lost("feed_bad_record")
         self.stat(f"jobs/feed/{api}", len(raws))
         yield from self._emit(raws, response.url)
         sent = response.request.body if response.request is not None else b""
@@ -445,7 +448,7 @@ class JobsSpider(DSISpider):
         if urlsplit(response.url).path.lower().endswith("/robots.txt") and isinstance(
             response, TextResponse
         ):
-            for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+            for url in self._robots_sitemaps(response):
                 if self._in_scope(url):
                     yield scrapy.Request(url, callback=self.parse_sitemap)
             return
@@ -462,13 +465,17 @@ class JobsSpider(DSISpider):
         except Exception as exc:  # lxml raises several kinds on broken XML
             self.logger.warning("unreadable sitemap %s: %s", response.url, exc)
             self.stat("parse/jobs/sitemap_unreadable")
+            self.lost("sitemap_unreadable")
             return
         jobby_sitemap = bool(JOB_PATH_RE.search(urlsplit(response.url).path))
         for entry in sitemap:
             loc = str(entry.get("loc") or "").strip()
             if not loc:
                 continue
-            loc = urljoin(response.url, loc)
+            readable = self._readable(response.url, loc, "sitemap entry")
+            if readable is None:
+                continue
+            loc = readable
             if not self._in_scope(loc):
                 self.stat("jobs/sitemap/out_of_scope")
                 continue
@@ -493,6 +500,27 @@ class JobsSpider(DSISpider):
                     cb_kwargs={"job_hint": True},
                     meta={"dsi_lastmod": lastmod},
                 )
+
+    def _readable(self, base: str, href: str, what: str) -> str | None:
+        """``href`` made absolute, or None (logged, ``dsi/lost/bad_url``) when it is not a
+        readable URL (``http://[::1``, a bad port)."""
+        try:
+            url = urljoin(base, href)
+        except ValueError:
+            url = ""
+        if url and readable_url(url):
+            return url
+        self.logger.warning("%s on %s is not a readable URL, skipped: %r", what, base, href[:200])
+        self.lost("bad_url")
+        return None
+
+    def _robots_sitemaps(self, response: TextResponse) -> Iterator[str]:
+        """The ``Sitemap:`` URLs of a robots.txt (Scrapy's reading, one bad line skipped)."""
+        for line in response.text.splitlines():
+            if line.lstrip().lower().startswith("sitemap:"):
+                url = self._readable(response.url, line.split(":", 1)[1].strip(), "Sitemap line")
+                if url is not None:
+                    yield url
 
     def parse_homepage(self, response: Response) -> Iterator[Any]:
         """An organisation's website: find its careers page (and ATS links) and crawl it."""

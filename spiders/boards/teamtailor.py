@@ -45,12 +45,14 @@ class TeamtailorAdapter(BoardAdapter):
         data = payload["data"]
         data = data if isinstance(data, list) else [data]
         included: dict[tuple[str, str], dict[str, Any]] = {}
-        for node in payload.get("included") or []:
+        included_nodes = payload.get("included")
+        for node in included_nodes if isinstance(included_nodes, list) else []:
             if isinstance(node, dict):
                 included[(str(node.get("type")), str(node.get("id")))] = as_dict(
                     node.get("attributes")
                 )
-        jobs = [d for d in data if isinstance(d, dict) and d.get("type") in ("jobs", None)]
+        # records that are not objects are kept: the spider counts them as unreadable
+        jobs = [d for d in data if not isinstance(d, dict) or d.get("type") in ("jobs", None)]
         return jobs, {"included": included}
 
     def next_url(self, body: bytes, url: str, records: Sequence[Any]) -> str | None:
@@ -68,7 +70,7 @@ class TeamtailorAdapter(BoardAdapter):
         return [
             included[key]
             for r in refs
-            if (key := (str(r.get("type")), str(r.get("id")))) in included
+            if isinstance(r, dict) and (key := (str(r.get("type")), str(r.get("id")))) in included
         ]
 
     def raw_job(self, record: dict[str, Any], context: dict[str, Any], feed_url: str) -> RawJob:

@@ -33,6 +33,7 @@ from rdflib.term import Node
 
 from crawler.items import OpenDataRecord
 from crawler.text import detect_language
+from crawler.urls import readable_url
 from spiders.parsers.opendata_fields import (
     country_of,
     dedupe,
@@ -181,9 +182,14 @@ def catalogue_links(html: str, base_url: str) -> list[str]:
             href = _HREF_RE.search(tag)
             if not href:
                 continue
-            url = urljoin(base_url, href.group(1).replace("&amp;", "&").strip())
-            if url.startswith(("http://", "https://")) and (
-                not strict or _RDF_HREF_RE.search(url.split("#", 1)[0])
+            try:
+                url = urljoin(base_url, href.group(1).replace("&amp;", "&").strip())
+            except ValueError:  # not a readable URL (``http://[::1``)
+                continue
+            if (
+                url.startswith(("http://", "https://"))
+                and readable_url(url)
+                and (not strict or _RDF_HREF_RE.search(url.split("#", 1)[0]))
             ):
                 found.append(url)
     return dedupe(found)
@@ -347,7 +353,13 @@ def _read_paging(page: CatalogPage) -> None:
     for predicate in (HYDRA.next, HYDRA.nextPage, DCAT.next):
         for value in sorted(graph.objects(None, predicate), key=str):
             if isinstance(value, URIRef | Literal) and str(value).strip():
-                nxt = urljoin(page.url, str(value).strip())
+                try:
+                    nxt = urljoin(page.url, str(value).strip())
+                except ValueError:
+                    nxt = ""
+                if not readable_url(nxt):
+                    page.warnings.append(f"next page is not a readable URL: {str(value)[:80]}")
+                    continue
                 if nxt != page.url:
                     page.next_url = nxt
                     break

@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 from crawler.items import JobAdvert
 from crawler.text import clean_text, detect_language, html_to_text
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, readable_url
 from spiders.parsers.dates import iso_date
 from spiders.parsers.places import country_code, resolve_place
 from spiders.parsers.salary import Salary, parse_salary_text, salary_from_structured
@@ -209,8 +209,12 @@ def _url(value: Any, base: str) -> str | None:
         if isinstance(v, dict):
             v = v.get("@id") or v.get("url")
         if isinstance(v, str) and v.strip():
-            full = urljoin(base, v.strip())
-            if urlsplit(full).scheme in ("http", "https") and urlsplit(full).hostname:
+            try:
+                full = urljoin(base, v.strip())
+                parts = urlsplit(full)
+            except ValueError:  # not a readable URL (``http://[::1``): try the next one
+                continue
+            if parts.scheme in ("http", "https") and parts.hostname and readable_url(full):
                 return full
     return None
 

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 import pycountry
 
 from crawler.text import clean_text, html_to_text, normalise_language_code
+from crawler.urls import readable_url
 from spiders.parsers.places import country_code
 
 #: EU Publications Office "data-theme" authority table (DCAT-AP themes).
@@ -319,11 +320,21 @@ def short_text(value: Any) -> str:
     return clean_text(value)
 
 
+def _path_of(url: str) -> str:
+    """The path of a URL, or "" when the URL cannot be split (``http://[::1``)."""
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
+
+
 def http_url(value: Any) -> str | None:
     """``value`` when it is an absolute http(s) URL, else None."""
     if not isinstance(value, str):
         return None
     text = value.strip()
+    if not readable_url(text):  # ``http://[::1``, a bad port
+        return None
     parts = urlsplit(text)
     if parts.scheme in ("http", "https") and parts.netloc and " " not in text:
         return text
@@ -336,7 +347,7 @@ def normalise_format(value: Any) -> str | None:
     if not text:
         return None
     if "://" in text:  # .../file-type/CSV, https://www.iana.org/assignments/media-types/text/csv
-        path = urlsplit(text).path.rstrip("/")
+        path = _path_of(text).rstrip("/")
         if "/media-types/" in path:
             text = path.split("/media-types/", 1)[1]
         else:
@@ -387,7 +398,7 @@ def language_code(value: Any) -> str | None:
     if match:
         text = match.group(1)
     elif "://" in text:
-        segment = urlsplit(text).path.rstrip("/").rsplit("/", 1)[-1]
+        segment = _path_of(text).rstrip("/").rsplit("/", 1)[-1]
         if not (2 <= len(segment) <= 3 and segment.isalpha()):
             return None
         text = segment

@@ -20,6 +20,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
+from crawler.urls import readable_url
 from spiders.parsers import dcat
 from spiders.portals import Portal, PortalAdapter, content_type
 
@@ -165,6 +166,8 @@ class DcatAdapter(PortalAdapter[DcatState]):
 
     def _next_page(self, page: dcat.CatalogPage, response: Response) -> str | None:
         nxt = page.next_url
+        if nxt and not readable_url(nxt):  # checked by the parser; kept total here too
+            return None
         if nxt and urlsplit(nxt).netloc != urlsplit(response.url).netloc:
             # a catalogue that names itself by another host (its configured site URL, a proxy):
             # the next page is on the server that answered
