@@ -66,8 +66,15 @@ class Source:
 def _check_url(url: Any, *, file: str | None, source: str) -> str:
     if not isinstance(url, str):
         raise SourceError("every URL must be a string", file=file, source=source, field="urls")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+        url.encode("utf-8")
+    except (ValueError, UnicodeError) as exc:  # "http://[::1", a port out of range
+        raise SourceError(
+            f"not a readable URL: {url!r} ({exc})", file=file, source=source, field="urls"
+        ) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
         raise SourceError(f"not an http(s) URL: {url!r}", file=file, source=source, field="urls")
     return url
 
@@ -177,6 +184,8 @@ def parse_sources(text: str, *, file: str | None = None) -> list[Source]:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SourceError(f"not valid TOML: {exc}", file=file) from exc
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise SourceError("not valid TOML: nested too deep", file=file) from None
     entries = doc.get("source", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise SourceError("expected [[source]] tables", file=file)
@@ -210,7 +219,10 @@ def find_source(sources: list[Source], name: str) -> Source:
 
 def adhoc_source(spider: str, urls: list[str], **options: Any) -> Source:
     """A source for ``dsi crawl --spider S --url U`` (named after spider and first host)."""
-    host = urlsplit(urls[0]).hostname or "adhoc"
+    try:
+        host = urlsplit(urls[0]).hostname or "adhoc"
+    except ValueError:  # the URL check below names it
+        host = "adhoc"
     data: dict[str, Any] = {"name": f"adhoc-{spider}-{host}", "spider": spider, "urls": urls}
     data.update(options)
     return source_from_mapping(data, file=None)

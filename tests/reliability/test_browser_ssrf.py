@@ -97,4 +97,5 @@ def test_hostile_page_cannot_reach_a_refused_origin(sqlite_url: str, chromium: P
     assert "browser: network policy refused" in log
     assert "'dsi/network/refused/websocket'" in log
     assert "'dsi/network/refused/loopback'" in log
+    assert "Telnet" not in log  # no remote-control console in a crawl
     assert "/bounce" in "".join(allowed.requests)  # the redirect was fetched, its target refused
