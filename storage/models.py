@@ -219,3 +219,19 @@ class SiteLink(Base):
     source: Mapped[Str200]
     first_seen: Mapped[Timestamp]
     last_seen: Mapped[Timestamp]
+
+
+class DeadLetter(Base):
+    """An item the database refused (one bad value): kept with the reason instead of losing its
+    batch; ``payload`` is the row as ASCII JSON text, so any character survives."""
+
+    __tablename__ = "dead_letters"
+
+    id: Mapped[IntPK]
+    source: Mapped[Str200] = mapped_column(index=True)
+    spider: Mapped[str] = mapped_column(String(40))
+    url: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[Timestamp]

@@ -3,6 +3,11 @@
 Writes run in a thread (off Scrapy's reactor). When the database goes away the batch is kept
 and retried; if it is still unreachable when the spider closes, the batch is written to a spool
 file under ``DSI_SPOOL_DIR`` and replayed by the next run of the same source, so nothing is lost.
+
+When the database refuses a batch for what is in it (a value it cannot store), the batch is
+written again item by item: the good items are stored and each refused one goes to the
+``dead_letters`` table with the database's reason (``dsi/store/dead_letter``,
+``dsi/lost/write_error``); if even that fails, to ``<source>.dead.jsonl`` in the spool folder.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from twisted.internet.threads import deferToThread
 
 from crawler.items import BaseItem
 from crawler.pipelines.retry import RETRY_DELAYS, with_retry
+from storage.dead_letters import add_dead_letter
 from storage.items import ItemRow, bounded, upsert_items
 from storage.session import StorageUnavailable
 
@@ -61,6 +67,13 @@ def _row_to_json(row: ItemRow) -> dict[str, Any]:
 
 def _row_from_json(data: dict[str, Any]) -> ItemRow:
     return ItemRow(**data)
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of a database error (no SQL, no parameters)."""
+    cause = getattr(exc, "orig", None) or exc
+    first = (str(cause).strip().splitlines() or [""])[0]
+    return f"{type(cause).__name__}: {first}"[:500]
 
 
 class StorePipeline:
@@ -118,12 +131,57 @@ class StorePipeline:
             try:
                 self._write(rows)
             except StorageUnavailable:
-                # keep them for the next flush (or the spool at close)
-                with self.lock:
-                    self.buffer[:0] = rows
-                self._inc("dsi/store/deferred", len(rows))
+                self._keep(rows)
+                return
+            except Exception as exc:  # the database refused something in the batch
+                logger.warning("a batch of %d items was refused (%s): writing one by one",
+                               len(rows), _reason(exc))  # fmt: skip
+                self._write_one_by_one(rows)
                 return
         self._inc("dsi/store/written", len(rows))
+
+    def _keep(self, rows: list[ItemRow]) -> None:
+        """Put rows back in front of the buffer (next flush, or the spool at close)."""
+        with self.lock:
+            self.buffer[:0] = rows
+        self._inc("dsi/store/deferred", len(rows))
+
+    def _write_one_by_one(self, rows: list[ItemRow]) -> None:
+        """Each row in its own transaction; a refused row becomes a dead letter."""
+        for i, row in enumerate(rows):
+            try:
+                self._write([row])
+            except StorageUnavailable:
+                self._keep(rows[i:])
+                return
+            except Exception as exc:
+                self._dead_letter(row, _reason(exc))
+            else:
+                self._inc("dsi/store/written")
+
+    def _dead_letter(self, row: ItemRow, reason: str) -> None:
+        logger.error(
+            "item refused by the database, kept as a dead letter: %s (%s)", row.url, reason
+        )
+        self._inc("dsi/store/dead_letter")
+        self._inc("dsi/lost/write_error")
+        payload = _row_to_json(row)
+        try:
+            with_retry(
+                self.url,
+                lambda session: add_dead_letter(
+                    session, source=row.source, spider=row.spider, url=row.url, reason=reason,
+                    payload=payload, run_id=row.run_id,
+                ),
+                delays=(),
+            )  # fmt: skip
+        except Exception as exc:  # not even the dead letter: keep it on disk
+            self.spool_dir.mkdir(parents=True, exist_ok=True)
+            path = self.spool_dir / f"{row.source}.dead.jsonl"
+            line = {"reason": reason, "row": payload, "dead_letter_error": _reason(exc)}
+            with path.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(line, ensure_ascii=True, default=repr) + "\n")
+            logger.error("dead letter written to %s", path)
 
     def _flush(self) -> None:
         self._write_or_keep(self._take())
@@ -164,6 +222,10 @@ class StorePipeline:
         except StorageUnavailable:
             logger.error("database still unreachable; spool %s kept", path)
             return
+        except Exception as exc:  # a refused item must not keep the others out
+            logger.warning("spooled items refused (%s): writing one by one", _reason(exc))
+            with self.write_lock:
+                self._write_one_by_one(rows)
         path.unlink()
         self._inc("dsi/store/replayed", len(rows))
         logger.info("replayed %d spooled items from %s", len(rows), path)
