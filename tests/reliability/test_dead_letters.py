@@ -41,17 +41,24 @@ def run_pipeline(database_url: str, tmp_path: Path, items: list[WebsiteProfile])
     return crawler.stats
 
 
+def only_dead_letter(database_url: str, *, stored: int) -> Any:
+    """The one dead letter (item 2), after ``stored`` items were stored."""
+    with session_scope(database_url) as session:
+        assert count_items(session, source="civic") == stored
+        (letter,) = dead_letters(session, source="civic")
+        assert letter.url == "https://site2.example/"
+        session.expunge(letter)
+    return letter
+
+
 def test_a_refused_item_is_a_dead_letter_and_the_batch_is_stored(
     database_url: str, tmp_path: Path
 ) -> None:
     items = [profile(1), profile(2, blob=b"\x00\x01 not JSON"), profile(3)]
     stats = run_pipeline(database_url, tmp_path, items)
-    with session_scope(database_url) as session:
-        assert count_items(session, source="civic") == 2
-        (letter,) = dead_letters(session, source="civic")
-        assert letter.url == "https://site2.example/"
-        assert "JSON serializable" in letter.reason
-        assert "site2.example" in letter.payload
+    letter = only_dead_letter(database_url, stored=2)
+    assert "JSON serializable" in letter.reason
+    assert "site2.example" in letter.payload
     assert stats.get_value("dsi/store/written") == 2
     assert stats.get_value("dsi/store/dead_letter") == 1
     assert stats.get_value("dsi/lost/write_error") == 1
@@ -67,9 +74,5 @@ def test_a_value_postgresql_refuses_loses_only_its_item(
     upgrade(database_url)  # SQLite stores NaN; PostgreSQL's JSONB refuses it
     items = [profile(1), profile(2, score=float("nan")), profile(3), profile(4)]
     stats = run_pipeline(database_url, tmp_path, items)
-    with session_scope(database_url) as session:
-        assert count_items(session, source="civic") == 3
-        (letter,) = dead_letters(session, source="civic")
-        assert letter.url == "https://site2.example/"
-        assert "NaN" in letter.payload
+    assert "NaN" in only_dead_letter(database_url, stored=3).payload
     assert stats.get_value("dsi/store/dead_letter") == 1
