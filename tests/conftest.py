@@ -150,3 +150,18 @@ def crawl_adhoc(spider: str, url: str, database: str, *options: str) -> dict[str
     summary: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     summary["log"] = proc.stderr
     return summary
+
+
+@pytest.fixture
+def empty_postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """An empty schema (no tables, no alembic_version) in the session's PostgreSQL database."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"empty_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{postgres_server_url}?options=-csearch_path%3D{schema}"
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()

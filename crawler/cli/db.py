@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from crawler.cli.common import DatabaseOption, JsonOption, database_url
+from storage import backup as backups
 from storage import migrate
 from storage.items import counts_by_spider
 from storage.runs import recent_runs
@@ -61,3 +64,47 @@ def status(database: DatabaseOption = None, as_json: JsonOption = False) -> None
             f"run {r['id']}: {r['source']} [{r['spider']}] {r['status']} "
             f"pages={r['pages']} items={r['items']} started {r['started_at']}"
         )
+
+
+FileArgument = Annotated[Path, typer.Argument(help="The backup file (.jsonl, or .jsonl.gz).")]
+
+
+@app.command()
+def backup(
+    file: FileArgument, database: DatabaseOption = None, as_json: JsonOption = False
+) -> None:
+    """Write every row of the database to FILE (JSON Lines; gzip when FILE ends in .gz).
+
+    The rows are read in one transaction, so crawls may keep running. The file is the same for
+    SQLite and PostgreSQL and restores into either.
+
+    Example: dsi db backup var/backup-2026-11-28.jsonl.gz
+    """
+    url = database_url(database)
+    counts = backups.backup(url, file)
+    _report("backed up", counts, file, as_json)
+
+
+@app.command()
+def restore(
+    file: FileArgument, database: DatabaseOption = None, as_json: JsonOption = False
+) -> None:
+    """Load a backup written by `dsi db backup` into an empty database (all rows or none).
+
+    The database is migrated first and must be at the backup's schema revision.
+
+    Example: dsi db restore var/backup-2026-11-28.jsonl.gz --database sqlite:///var/restored.sqlite3
+    """
+    url = database_url(database)
+    if not file.exists():
+        raise FileNotFoundError(f"no backup file {file}")
+    counts = backups.restore(url, file)
+    _report("restored", counts, file, as_json)
+
+
+def _report(what: str, counts: dict[str, int], file: Path, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps({"file": str(file), "rows": counts, "total": sum(counts.values())}))
+        return
+    detail = ", ".join(f"{k}={v}" for k, v in counts.items() if v) or "no rows"
+    typer.echo(f"{what} {sum(counts.values())} rows ({detail}): {file}")

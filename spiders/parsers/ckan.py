@@ -88,9 +88,13 @@ def portal_root(url: str) -> str:
 
     ``https://h/data/api/3/action/package_search?q=x`` -> ``https://h/data/``;
     ``https://h/data/dataset/abc`` -> ``https://h/data/``; ``https://h/data`` -> ``https://h/data/``;
-    a Socrata link ``https://h/Transport/Bike-lanes/ab12-cd34`` -> ``https://h/``.
+    a Socrata link ``https://h/Transport/Bike-lanes/ab12-cd34`` -> ``https://h/``. A URL that
+    cannot be split (``http://[``) comes back as it is.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
     path = parts.path or "/"
     match = _API_RE.match(path if path.endswith("/") else path + "/")
     if match:
@@ -112,7 +116,10 @@ def portal_root(url: str) -> str:
 
 def api_base(url: str) -> str:
     """The action API base (``<portal>/api/3/action/``), keeping an explicit ``/api/action/``."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # not a readable URL: portal_root keeps it as it is
+        return portal_root(url) + "api/3/action/"
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     match = _API_RE.match(path)
     if match and match.group("version") is None and "/api/action/" in path:

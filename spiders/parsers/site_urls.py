@@ -80,10 +80,14 @@ def origin(url: str) -> str | None:
 
 def trap_reason(url: str) -> str | None:
     """Why a same-site URL should not be followed (``"too_long"``, ``"calendar"``,
-    ``"file"``, ``"deep_path"``, ``"repeating_path"``, ``"query"``), or None."""
+    ``"file"``, ``"deep_path"``, ``"repeating_path"``, ``"query"``, ``"unreadable"``), or
+    None."""
     if len(url) > MAX_URL_LENGTH:
         return "too_long"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not a readable URL: never followed
+        return "unreadable"
     path = parts.path
     if is_file_url(url):
         return "file"

@@ -80,7 +80,10 @@ def catalog_url(url: str, *, limit: int, offset: int, domain_filter: bool = True
 
 def filters_own_domain(url: str) -> bool:
     """True when ``url`` asks the discovery API for its own host only (``domains=<host>``)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not a readable URL
+        return False
     return ("domains", parts.hostname or "") in parse_qsl(parts.query)
 
 
