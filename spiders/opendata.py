@@ -140,9 +140,10 @@ class OpendataSpider(DSISpider):
         self, portal: Portal | None, key: str, message: str, *args: Any, fatal: bool = True
     ) -> None:
         """Log a problem, count ``dsi/parse/opendata/<key>``; ``fatal`` ones make the run
-        incomplete."""
+        incomplete and are counted as ``dsi/lost/<key>`` too."""
         if fatal:
             self.logger.error(message, *args)
+            self.lost(key)
         else:
             self.logger.warning(message, *args)
         self.stat(f"parse/opendata/{key}")

@@ -125,6 +125,8 @@ class CatalogPage:
     #: True when the document was invalid and only parts of it could be read.
     salvaged: bool = False
     next_url: str | None = None
+    #: A next-page link that is not a readable URL (paging cannot go on from here).
+    bad_next_url: str | None = None
     total_items: int | None = None
 
 
@@ -357,8 +359,8 @@ def _read_paging(page: CatalogPage) -> None:
                     nxt = urljoin(page.url, str(value).strip())
                 except ValueError:
                     nxt = ""
-                if not readable_url(nxt):
-                    page.warnings.append(f"next page is not a readable URL: {str(value)[:80]}")
+                if not nxt or not readable_url(nxt):
+                    page.bad_next_url = str(value)[:200]
                     continue
                 if nxt != page.url:
                     page.next_url = nxt

@@ -99,6 +99,14 @@ class DcatAdapter(PortalAdapter[DcatState]):
             return
         for out in self._records(portal, response, page):
             yield out
+        if page.bad_next_url and not page.next_url:
+            spider.problem(
+                portal,
+                "bad_next_url",
+                "DCAT catalogue %s: the next page is not a readable URL (%r): harvest stops here",
+                response.url,
+                page.bad_next_url,
+            )
         nxt = self._next_page(page, response)
         if nxt and nxt not in state.visited:
             if len(state.visited) >= spider.max_catalog_pages:

@@ -147,3 +147,25 @@ def test_a_malformed_dcat_landing_page_keeps_the_datasets() -> None:
     assert set(datasets) == {"Street trees", "Bike counters"}
     assert datasets["Street trees"].raw.get("landing_page") is None
     assert datasets["Bike counters"].raw.get("landing_page") == "https://data.example.org/bikes"
+
+
+def test_a_dcat_next_page_that_cannot_be_read_keeps_the_page_and_says_so() -> None:
+    from spiders.opendata import OpendataSpider
+
+    spider = make_spider(OpendataSpider, urls=["https://data.example.org/catalog.ttl"], api="dcat")
+    spider.crawler.stats.open_spider(spider)
+    body = CATALOGUE + (
+        "@prefix hydra: <http://www.w3.org/ns/hydra/core#> .\n"
+        "<https://data.example.org/catalog.ttl> hydra:next <http://[::1> .\n"
+    )
+    request = spider.start_requests_for_source()[0]
+    response = TextResponse(
+        request.url, body=body.encode(), headers={"Content-Type": "text/turtle"}, request=request
+    )
+    out = drain(spider.parse_dcat(response))
+    titles = sorted(getattr(i, "title", "") for i in out if not isinstance(i, Request))
+    assert titles == ["Bike counters", "Street trees"]
+    assert not [r for r in out if isinstance(r, Request)]  # paging cannot go on
+    portal = next(iter(spider.portals.values()))
+    assert portal.problems == ["bad_next_url"]  # the run ends incomplete, not finished
+    assert spider.crawler.stats.get_value("dsi/lost/bad_next_url") == 1

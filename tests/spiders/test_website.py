@@ -300,3 +300,26 @@ def test_idle_with_unfinished_sites_keeps_the_spider_open() -> None:
         spider._on_idle()  # no engine in a test crawler: the profile is built and counted
     assert spider.crawler.stats.get_value("dsi/website/profiles_partial") == 1
     spider._on_idle()  # nothing unfinished now: the spider may close
+
+
+@pytest.mark.parametrize(
+    ("landed", "kept"),
+    [("https://casino.example/", False), ("https://en.tenants.example/", True)],
+)
+def test_a_home_page_redirect_off_the_domain_is_not_adopted(landed: str, kept: bool) -> None:
+    from scrapy.http import HtmlResponse
+
+    from tests.spiders.harness import drain
+
+    spider = make_spider(WebsiteSpider, urls=["https://tenants.example/"])
+    spider.crawler.stats.open_spider(spider)
+    (home,) = spider.seed_requests(spider.start_urls)
+    body = b"<html><head><title>Elsewhere</title></head><body><p>Other text.</p></body></html>"
+    response = HtmlResponse(landed, body=body, request=home)
+    (profile,) = [i for i in drain(spider.parse_page(response, **home.cb_kwargs))]
+    assert profile.site == (landed.rstrip("/") if kept else "https://tenants.example")
+    assert bool(profile.main_text) is kept
+    offsite = spider.crawler.stats.get_value("dsi/parse/website/offsite_redirect")
+    assert offsite == (None if kept else 1)
+    if not kept:
+        assert any("redirected off the site" in w for w in profile.warnings)
