@@ -11,6 +11,8 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import install_reactor
 
+from crawler.logformatter import one_line_network_errors
+from crawler.outcome import Outcome, Status, judge
 from crawler.seeds import spider_arguments
 from crawler.sources import Source
 
@@ -23,6 +25,7 @@ class CrawlResult:
     spider: str
     finish_reason: str | None
     stats: dict[str, Any]
+    outcome: Outcome
 
 
 def project_settings(database_url: str | None = None, **overrides: Any) -> Settings:
@@ -67,6 +70,7 @@ def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult
         logging.root.removeHandler(handler)
     settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
     process = CrawlerProcess(settings)
+    one_line_network_errors()
     crawlers: list[tuple[Source, Crawler]] = []
     for source, extra in zip(sources, arguments, strict=True):
         spider_cls = process.spider_loader.load(source.spider)
@@ -84,6 +88,16 @@ def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult
                 spider=source.spider,
                 finish_reason=stats.get("finish_reason"),
                 stats=dict(stats),
+                outcome=outcome_of(crawler, stats),
             )
         )
     return results
+
+
+def outcome_of(crawler: Crawler, stats: dict[str, Any]) -> Outcome:
+    """The outcome the run recorder judged, or judged here when it did not run."""
+    if "dsi/run/status" in stats:
+        return Outcome(Status(stats["dsi/run/status"]), str(stats.get("dsi/run/reason", "")))
+    spider = crawler.spider
+    may_be_empty = bool(getattr(spider, "may_be_empty", lambda: False)())
+    return judge(stats.get("finish_reason"), stats, may_be_empty=may_be_empty)

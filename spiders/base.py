@@ -33,6 +33,10 @@ class DSISpider(scrapy.Spider):
         self.source_name = source.name
         self.start_urls = list(source.urls)
 
+    def may_be_empty(self) -> bool:
+        """True when a run without items is a normal outcome (not the ``empty`` status)."""
+        return False
+
     def stat(self, key: str, n: int = 1) -> None:
         """Count an event under ``dsi/<key>`` in the crawl's stats."""
         if self.crawler.stats is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -25,12 +26,13 @@ def finish_run(
     stats: dict[str, Any],
     finish_reason: str | None = None,
     error: str | None = None,
+    finished_at: datetime | None = None,
 ) -> None:
     run = session.get(CrawlRun, run_id)
     if run is None:
         raise LookupError(f"no crawl run with id {run_id}")
     run.status = status
-    run.finished_at = utcnow()
+    run.finished_at = finished_at or utcnow()
     run.finish_reason = finish_reason
     run.stats = stats
     run.error = error

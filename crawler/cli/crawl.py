@@ -38,20 +38,39 @@ def parse_options(pairs: list[str]) -> dict[str, object]:
 
 
 def summarise(results: list[CrawlResult]) -> list[dict[str, object]]:
-    return [
-        {
-            "source": r.source,
-            "spider": r.spider,
-            "finish_reason": r.finish_reason,
-            "pages": r.stats.get("response_received_count", 0),
-            "items": r.stats.get("item_scraped_count", 0),
-            "dropped": r.stats.get("item_dropped_count", 0),
-            "errors": r.stats.get("log_count/ERROR", 0),
-            "stored": r.stats.get("dsi/store/written", 0),
-            "spooled": r.stats.get("dsi/store/spooled", 0),
-        }
-        for r in results
-    ]
+    """One summary per crawl; errors are this crawl's own (by kind), never another's."""
+    from crawler.outcome import errors_by_kind, items, pages
+
+    summaries: list[dict[str, object]] = []
+    for r in results:
+        errors = errors_by_kind(r.stats)
+        summaries.append(
+            {
+                "source": r.source,
+                "spider": r.spider,
+                "status": r.outcome.status.value,
+                "finish_reason": r.finish_reason,
+                "pages": pages(r.stats),
+                "items": items(r.stats),
+                "dropped": r.stats.get("item_dropped_count", 0),
+                "errors": sum(errors.values()),
+                "stored": r.stats.get("dsi/store/written", 0),
+                "spooled": r.stats.get("dsi/store/spooled", 0),
+                "run_id": r.stats.get("dsi/run_id"),
+                "reason": r.outcome.reason,
+                "errors_by_kind": errors,
+            }
+        )
+    return summaries
+
+
+def exit_for(results: list[CrawlResult]) -> None:
+    """Exit with the worst crawl's code (0 only when every crawl finished)."""
+    from crawler.outcome import EXIT_CODES, worst
+
+    code = EXIT_CODES[worst(r.outcome.status for r in results)]
+    if code:
+        raise typer.Exit(code)
 
 
 def crawl(
@@ -80,6 +99,9 @@ def crawl(
 ) -> None:
     """Crawl one source from the sources file, or an ad-hoc one, into the database.
 
+    Exit codes: 0 finished, 1 error of the command, 3 failed, 4 incomplete, 5 refused
+    (private-network guard), 6 empty (no item), 7 interrupted.
+
     Examples: dsi crawl sandbox-jobs --sources sandbox.toml;
     dsi crawl --spider opendata --url http://127.0.0.1:8765/ckan/ -o api=ckan
     --allow-private-network
@@ -102,9 +124,13 @@ def crawl(
     from crawler.runner import crawl_sources, project_settings
 
     settings = project_settings(database_url(database))
-    summary = summarise(crawl_sources([source], settings))
+    results = crawl_sources([source], settings)
+    summary = summarise(results)
     if as_json:
         typer.echo(json.dumps(summary[0]))
     else:
         for s in summary:
-            typer.echo(" ".join(f"{k}={v}" for k, v in s.items()))
+            typer.echo(
+                " ".join(f"{k}={v}" for k, v in s.items() if k not in ("reason", "errors_by_kind"))
+            )
+    exit_for(results)
