@@ -253,6 +253,7 @@ def classify_stored_items(
     info, model = load_active(model_dir)
     predictor = Predictor(model, info.version)
     summary = ClassifySummary(model_version=info.version)
+    per_run: dict[int, list[int]] = {}  # run id -> [scored, relevant]
     for batch in _batches(database_url, info.version, pending_only, batch_size):
         preds = predictor.predict(
             [t for _, t, _ in batch],
@@ -268,6 +269,10 @@ def classify_stored_items(
                     continue
                 rows.append(_score_row(item, pred, info.version))
                 summary.relevant += int(pred.is_relevant)
+                if item.last_run_id is not None:
+                    counts = per_run.setdefault(item.last_run_id, [0, 0])
+                    counts[0] += 1
+                    counts[1] += int(pred.is_relevant)
                 summary.warnings += int(bool(pred.warnings))
                 for ref in candidate_refs(item):
                     cid = upsert_candidate(session, ref)
@@ -278,9 +283,25 @@ def classify_stored_items(
             summary.candidates_updated += refresh_candidates(session, touched, info.version)
             summary.scored += len(rows)
         logger.info("scored %d items so far", summary.scored)
+    recheck_runs(database_url, per_run)
     summary.top = top_candidates(database_url, top)
     summary.seconds = round(time.perf_counter() - start, 3)
     return summary
+
+
+def recheck_runs(database_url: str, per_run: dict[int, list[int]]) -> None:
+    """Add what scoring found to each run's stats (``dsi/classify/scored``, ``.../positive``)
+    and check those runs again: their DSI-positive rate can now be compared."""
+    from crawler import settings
+    from crawler.monitoring import Alerts, check_run
+    from storage.runs import add_run_stats
+
+    alerts = Alerts.from_settings(vars(settings))
+    for run_id, (scored, positive) in sorted(per_run.items()):
+        with session_scope(database_url) as session:
+            counts = {"dsi/classify/scored": scored, "dsi/classify/positive": positive}
+            add_run_stats(session, run_id, counts)
+        check_run(database_url, run_id, alerts=alerts)
 
 
 def _label_list(explanation: Any, task: str, labels: Any) -> list[str]:

@@ -72,7 +72,8 @@ class Outcome:
         return EXIT_CODES.get(self.status, 1)
 
 
-def _int(value: Any) -> int:
+def as_int(value: Any) -> int:
+    """A stats value as an int (0 when absent or not a number)."""
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -82,12 +83,14 @@ def _int(value: Any) -> int:
 def pages(stats: Mapping[str, Any]) -> int:
     """Responses received for the crawl itself (robots.txt not counted)."""
     return max(
-        0, _int(stats.get("response_received_count")) - _int(stats.get("robotstxt/response_count"))
+        0,
+        as_int(stats.get("response_received_count"))
+        - as_int(stats.get("robotstxt/response_count")),
     )
 
 
 def items(stats: Mapping[str, Any]) -> int:
-    return _int(stats.get("item_scraped_count"))
+    return as_int(stats.get("item_scraped_count"))
 
 
 def errors_by_kind(stats: Mapping[str, Any]) -> dict[str, int]:
@@ -95,12 +98,12 @@ def errors_by_kind(stats: Mapping[str, Any]) -> dict[str, int]:
     exceptions, data lost); robots.txt answers and refused requests are not errors."""
     out: dict[str, int] = {}
     for key, value in stats.items():
-        n = _int(value)
+        n = as_int(value)
         if n <= 0:
             continue
         if key.startswith("downloader/response_status_count/"):
             code = key.rsplit("/", 1)[1]
-            n -= _int(stats.get(f"robotstxt/response_status_count/{code}"))
+            n -= as_int(stats.get(f"robotstxt/response_status_count/{code}"))
             if code[:1] in ("4", "5") and n > 0:
                 out[f"http/{code}"] = n
         elif key.startswith("downloader/exception_type_count/"):
@@ -133,9 +136,9 @@ def judge(
     """
     errors = errors_by_kind(stats)
     n_items, n_pages = items(stats), pages(stats)
-    refused = _int(stats.get("dsi/network/private_refused"))
+    refused = as_int(stats.get("dsi/network/private_refused"))
     lost = {k: v for k, v in errors.items() if k.startswith("lost/")}
-    spooled = _int(stats.get("dsi/store/spooled"))
+    spooled = as_int(stats.get("dsi/store/spooled"))
     if finish_reason == "shutdown":
         return Outcome(Status.INTERRUPTED, "stopped before the end (shutdown)")
     if finish_reason not in _COMPLETED_REASONS:

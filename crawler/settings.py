@@ -98,3 +98,11 @@ DSI_PLAYWRIGHT_DOWNLOAD_HANDLERS = {
     "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
     "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
 }
+
+# --- operations (#22) ------------------------------------------------------------------------
+#: Called when a run's checks fail: a shell command (the alert as JSON on stdin) ...
+DSI_ALERT_COMMAND = os.environ.get("DSI_ALERT_COMMAND", "")
+#: ... and/or a URL the alert is POSTed to as JSON.
+DSI_ALERT_WEBHOOK = os.environ.get("DSI_ALERT_WEBHOOK", "")
+#: Alert on ``fail`` only (default) or also on ``warn``.
+DSI_ALERT_ON = os.environ.get("DSI_ALERT_ON", "fail")

@@ -11,6 +11,7 @@ from crawler.cli import classify as classify_cmd
 from crawler.cli import crawl as crawl_cmd
 from crawler.cli import db, export, sources
 from crawler.cli import demo as demo_cmd
+from crawler.cli import runs as runs_cmd
 from crawler.cli import sandbox as sandbox_cmd
 from crawler.cli.common import CLIError, setup_logging
 
@@ -26,6 +27,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(export.app, name="export")
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(sources.app, name="sources")
+app.add_typer(runs_cmd.app, name="runs")
 app.command(name="crawl")(crawl_cmd.crawl)
 app.command(name="train")(classify_cmd.train)
 app.command(name="evaluate")(classify_cmd.evaluate)

@@ -8,6 +8,7 @@ of the source, so a completed run is never later taken for one that died.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -20,6 +21,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.checks import FIELD_PREFIX
+from crawler.monitoring import Alerts, check_run
 from crawler.outcome import Outcome, Status, judge
 from storage.runs import finish_run, mark_interrupted, running_runs, start_run
 from storage.session import StorageUnavailable, session_scope
@@ -65,6 +68,7 @@ class RunRecorder:
         self.run_id: int | None = None
         self.errors = 0
         self.spool_dir = Path(crawler.settings.get("DSI_SPOOL_DIR", "var/spool"))
+        self.alerts = Alerts.from_settings(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
@@ -74,6 +78,7 @@ class RunRecorder:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
@@ -107,6 +112,12 @@ class RunRecorder:
 
     def spider_error(self, failure: Any, response: Any, spider: Spider) -> None:
         self.errors += 1
+
+    def item_scraped(self, item: Any, response: Any, spider: Spider) -> None:
+        """Count the filled fields of every item (``dsi/fields/<name>``: coverage checks)."""
+        assert self.crawler.stats is not None
+        for name in filled_fields(item):
+            self.crawler.stats.inc_value(f"{FIELD_PREFIX}{name}")
 
     def _ends_path(self, source: str) -> Path:
         return self.spool_dir / f"{source}.run-ends.jsonl"
@@ -173,6 +184,11 @@ class RunRecorder:
         except StorageUnavailable as exc:
             logger.error("cannot record the run end (kept for the next run): %s", exc)
             self._spool_end(source, reason, stats, may_be_empty)
+            return
+        try:
+            check_run(self.url, self.run_id, alerts=self.alerts, may_be_empty=may_be_empty)
+        except StorageUnavailable as exc:
+            logger.error("cannot check run %s: %s", self.run_id, exc)
 
     def _spool_end(
         self, source: str, reason: str, stats: dict[str, Any], may_be_empty: bool
@@ -187,6 +203,24 @@ class RunRecorder:
         self.spool_dir.mkdir(parents=True, exist_ok=True)
         with self._ends_path(source).open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(end) + "\n")
+
+
+_NOT_CONTENT = frozenset({"source", "url", "raw", "warnings"})
+
+
+def filled_fields(item: Any) -> list[str]:
+    """The item's content fields that hold a value (``False`` and ``0`` count as values)."""
+    if not dataclasses.is_dataclass(item) or isinstance(item, type):
+        return []
+    out = []
+    for f in dataclasses.fields(item):
+        if f.name in _NOT_CONTENT:
+            continue
+        value = getattr(item, f.name, None)
+        if value is None or (isinstance(value, str | list | dict | tuple) and not value):
+            continue
+        out.append(f.name)
+    return out
 
 
 def parse_stamp(value: Any) -> datetime | None:
