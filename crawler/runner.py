@@ -47,6 +47,14 @@ def load_spider_class(settings: Settings, name: str) -> type:
     return cls
 
 
+def check_sources(sources: list[Source], settings: Settings) -> None:
+    """Every source valid for its spider (``SourceError`` otherwise) before anything starts."""
+    for source in sources:
+        check = getattr(load_spider_class(settings, source.spider), "check_source", None)
+        if check is not None:
+            check(source)
+
+
 def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult]:
     """Crawl the sources concurrently; returns one result per source when all have finished.
 
@@ -56,11 +64,7 @@ def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult
     """
     from storage.migrate import upgrade
 
-    checked = [(s, load_spider_class(settings, s.spider)) for s in sources]
-    for source, spider_cls in checked:  # every source valid before anything starts
-        check = getattr(spider_cls, "check_source", None)
-        if check is not None:
-            check(source)
+    check_sources(sources, settings)
     database_url = settings.get("DSI_DATABASE_URL")
     upgrade(database_url)
     arguments = [spider_arguments(source, database_url) for source in sources]

@@ -13,6 +13,7 @@ from crawler.cli import db, export, sources
 from crawler.cli import demo as demo_cmd
 from crawler.cli import runs as runs_cmd
 from crawler.cli import sandbox as sandbox_cmd
+from crawler.cli import scheduler as scheduler_cmd
 from crawler.cli.common import CLIError, setup_logging
 
 app = typer.Typer(
@@ -28,6 +29,7 @@ app.add_typer(export.app, name="export")
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(sources.app, name="sources")
 app.add_typer(runs_cmd.app, name="runs")
+app.add_typer(scheduler_cmd.app, name="scheduler")
 app.command(name="crawl")(crawl_cmd.crawl)
 app.command(name="train")(classify_cmd.train)
 app.command(name="evaluate")(classify_cmd.evaluate)

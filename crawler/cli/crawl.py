@@ -121,10 +121,19 @@ def crawl(
         from dataclasses import replace
 
         source = replace(source, max_pages=max_pages)
-    from crawler.runner import crawl_sources, project_settings
+    from crawler.runner import check_sources, crawl_sources, project_settings
+    from crawler.scheduling import SourceBusy, SourceLock
+    from storage.migrate import upgrade
 
-    settings = project_settings(database_url(database))
-    results = crawl_sources([source], settings)
+    db_url = database_url(database)
+    settings = project_settings(db_url)
+    check_sources([source], settings)
+    upgrade(db_url)
+    try:
+        with SourceLock(db_url, source.name):  # one run of a source at a time, across machines
+            results = crawl_sources([source], settings)
+    except SourceBusy as exc:
+        raise CLIError(str(exc)) from exc
     summary = summarise(results)
     if as_json:
         typer.echo(json.dumps(summary[0]))
