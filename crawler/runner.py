@@ -47,6 +47,45 @@ def load_spider_class(settings: Settings, name: str) -> type:
     return cls
 
 
+def spider_arguments_from_strings(
+    spider: str, settings: Settings, kwargs: dict[str, Any]
+) -> dict[str, Any]:
+    """``scrapy crawl SPIDER -a source=NAME`` (from ``DSI_SOURCES``) or ``-a url=URL[,URL]``
+    (an ad-hoc source; other ``-a key=value`` become its options, ``allow_private_network=true``
+    included): the validated :class:`Source`, its page budget, and what it needs from the
+    database, as ``dsi crawl`` passes them. Errors are :class:`SourceError`, before any fetch."""
+    from pathlib import Path
+
+    from crawler.sources import SourceError, adhoc_source, find_source, load_sources, toml_scalar
+
+    name, urls = kwargs.pop("source", None), kwargs.pop("url", None)
+    if name and urls:
+        raise SourceError("give -a source=NAME or -a url=URL, not both")
+    if name:
+        source = find_source(load_sources(Path(settings.get("DSI_SOURCES"))), str(name))
+        if source.spider != spider:
+            raise SourceError(
+                f"source {source.name!r} is for spider {source.spider!r}, not {spider!r}"
+            )
+    elif urls:
+        options = {key: toml_scalar(str(value)) for key, value in kwargs.items()}
+        kwargs = {}
+        source = adhoc_source(spider, [u for u in str(urls).split(",") if u], **options)
+    else:
+        raise SourceError(
+            f"spider {spider!r} needs -a source=NAME (from DSI_SOURCES) or -a url=URL"
+        )
+    check_sources([source], settings)
+    if not settings.frozen:
+        settings.set("CLOSESPIDER_PAGECOUNT", source.max_pages, priority="spider")
+    database_url = settings.get("DSI_DATABASE_URL")
+    if database_url:
+        from storage.migrate import upgrade
+
+        upgrade(database_url)
+    return {**kwargs, "source": source, **spider_arguments(source, database_url)}
+
+
 def check_sources(sources: list[Source], settings: Settings) -> None:
     """Every source valid for its spider (``SourceError`` otherwise) before anything starts."""
     for source in sources:

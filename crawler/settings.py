@@ -99,6 +99,11 @@ DSI_PLAYWRIGHT_DOWNLOAD_HANDLERS = {
     "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
 }
 
+#: The sources file ``scrapy crawl SPIDER -a source=NAME`` reads.
+DSI_SOURCES = os.environ.get("DSI_SOURCES", "sources.toml")
+#: Turns ``scrapy crawl`` string arguments into a spider's source and database arguments.
+DSI_SPIDER_ARGUMENTS = "crawler.runner.spider_arguments_from_strings"
+
 # --- operations (#22) ------------------------------------------------------------------------
 #: Called when a run's checks fail: a shell command (the alert as JSON on stdin) ...
 DSI_ALERT_COMMAND = os.environ.get("DSI_ALERT_COMMAND", "")

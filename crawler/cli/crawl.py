@@ -23,17 +23,14 @@ if TYPE_CHECKING:
 
 def parse_options(pairs: list[str]) -> dict[str, object]:
     """``key=value`` pairs (values parsed as TOML scalars where they can be)."""
-    import tomllib
+    from crawler.sources import toml_scalar
 
     out: dict[str, object] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise CLIError(f"--option expects key=value, got {pair!r}")
-        try:
-            out[key.strip()] = tomllib.loads(f"v = {value}")["v"]
-        except tomllib.TOMLDecodeError:
-            out[key.strip()] = value
+        out[key.strip()] = toml_scalar(value)
     return out
 
 
