@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -247,6 +247,7 @@ def classify_stored_items(
     batch_size: int = 256,
     top: int = 10,
     detect_language: bool = True,
+    on_batch: Callable[[int], Any] | None = None,
 ) -> ClassifySummary:
     """Score stored items with the active model, write scores and update candidates."""
     start = time.perf_counter()
@@ -283,6 +284,8 @@ def classify_stored_items(
             summary.candidates_updated += refresh_candidates(session, touched, info.version)
             summary.scored += len(rows)
         logger.info("scored %d items so far", summary.scored)
+        if on_batch is not None:
+            on_batch(len(batch))
     recheck_runs(database_url, per_run)
     summary.top = top_candidates(database_url, top)
     summary.seconds = round(time.perf_counter() - start, 3)

@@ -75,7 +75,10 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.runs.RunRecorder": 100,
     "crawler.extensions.deletions.DeletionMarker": 200,
+    "crawler.extensions.progress.CrawlProgress": 300,
 }
+#: Show a crawl's progress on stderr (``dsi crawl`` and ``dsi demo`` switch it on).
+DSI_PROGRESS = False
 
 # --- Playwright (opt-in per request with meta={"playwright": True}) -------------------------
 PLAYWRIGHT_BROWSER_TYPE = "chromium"

@@ -123,7 +123,7 @@ def crawl(
     from storage.migrate import upgrade
 
     db_url = database_url(database)
-    settings = project_settings(db_url)
+    settings = project_settings(db_url, DSI_PROGRESS=True)
     check_sources([source], settings)
     upgrade(db_url)
     try:

@@ -50,7 +50,7 @@ def demo(
             )
         echo_err(f"sandbox web on {sandbox.base_url} with {len(sandbox.site_urls)} sites")
         sources = sandbox.demo_sources()
-        settings = project_settings(url, LOG_LEVEL="WARNING")
+        settings = project_settings(url, LOG_LEVEL="WARNING", DSI_PROGRESS=True)
         crawled = crawl_sources(sources, settings)
         results = summarise(crawled)
     summary: dict[str, Any] = {

@@ -78,11 +78,15 @@ def test_connection_refused_is_one_line_with_its_cause(sqlite_url: str) -> None:
 
 @pytest.mark.slow
 def test_a_good_crawl_exits_0(sandbox: Any, sqlite_url: str) -> None:
-    code, summary, _ = crawl(
+    code, summary, stderr = crawl(
         sqlite_url, "jobs", f"{sandbox.base_url}/jobs/", "--allow-private-network"
     )
     assert (code, summary["status"], summary["errors"]) == (0, "finished", 0)
     assert summary["items"] > 0
+    # progress: plain lines off a terminal, the last one with the totals
+    progress = [ln for ln in stderr.splitlines() if ln.startswith("crawl adhoc-jobs-127.0.0.1: ")]
+    assert progress and f"{summary['pages']}/500 pages" in progress[-1]
+    assert f"items={summary['items']}" in progress[-1] and "finished" in progress[-1]
 
 
 @pytest.mark.parametrize(
