@@ -94,7 +94,30 @@ def check_sources(sources: list[Source], settings: Settings) -> None:
             check(source)
 
 
-def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult]:
+def distributed_settings(settings: Settings, source: Source) -> dict[str, Any]:
+    """What a crawler of ``source`` needs to share its frontier in Redis with other workers."""
+    return {
+        "SCHEDULER": "crawler.frontier.LeasedScheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_PERSIST": True,
+        "REDIS_URL": settings.get("DSI_REDIS_URL"),
+        "DSI_FRONTIER_PREFIX": f"{settings.get('DSI_FRONTIER_NAMESPACE')}:{source.name}",
+        # a page's lease is given back once its items are stored: store them one by one
+        "DSI_STORE_BATCH_SIZE": 1,
+        "SPIDER_MIDDLEWARES": {
+            **settings.getdict("SPIDER_MIDDLEWARES"),
+            "crawler.frontier.LeaseMiddleware": 5,
+        },
+        "DOWNLOADER_MIDDLEWARES": {
+            **settings.getdict("DOWNLOADER_MIDDLEWARES"),
+            "crawler.frontier.FailedFetchMiddleware": 10,
+        },
+    }
+
+
+def crawl_sources(
+    sources: list[Source], settings: Settings, *, distributed: bool = False
+) -> list[CrawlResult]:
     """Crawl the sources concurrently; returns one result per source when all have finished.
 
     What a spider needs from the database (seeds, the open-data harvest state) is read here,
@@ -119,6 +142,9 @@ def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult
         spider_cls = process.spider_loader.load(source.spider)
         crawler = process.create_crawler(spider_cls)
         crawler.settings.set("CLOSESPIDER_PAGECOUNT", source.max_pages, priority="spider")
+        if distributed:
+            for key, value in distributed_settings(settings, source).items():
+                crawler.settings.set(key, value, priority="cmdline")
         process.crawl(crawler, source=source, **extra)
         crawlers.append((source, crawler))
     process.start()

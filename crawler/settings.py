@@ -112,5 +112,11 @@ DSI_SPIDER_ARGUMENTS = "crawler.runner.spider_arguments_from_strings"
 DSI_ALERT_COMMAND = os.environ.get("DSI_ALERT_COMMAND", "")
 #: ... and/or a URL the alert is POSTed to as JSON.
 DSI_ALERT_WEBHOOK = os.environ.get("DSI_ALERT_WEBHOOK", "")
+#: Redis of ``dsi crawl NAME --distributed`` (the shared, durable frontier: crawler.frontier).
+DSI_REDIS_URL = os.environ.get("DSI_REDIS_URL", "")
+#: Seconds a worker may hold a request before another worker takes it over (a dead worker's).
+DSI_FRONTIER_LEASE_SECONDS = float(os.environ.get("DSI_FRONTIER_LEASE_SECONDS", "180"))
+#: Key prefix of the frontiers in Redis (one frontier per source under it).
+DSI_FRONTIER_NAMESPACE = os.environ.get("DSI_FRONTIER_NAMESPACE", "dsi:frontier")
 #: Alert on ``fail`` only (default) or also on ``warn``.
 DSI_ALERT_ON = os.environ.get("DSI_ALERT_ON", "fail")

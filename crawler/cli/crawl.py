@@ -61,6 +61,23 @@ def summarise(results: list[CrawlResult]) -> list[dict[str, object]]:
     return summaries
 
 
+def check_redis(source: Source, redis_url: str) -> None:
+    """A distributed crawl needs a jobs source and a Redis that answers."""
+    if source.spider != "jobs":
+        raise CLIError(
+            f"--distributed crawls jobs sources only ({source.name} is {source.spider}: its "
+            "spider keeps per-portal or per-site state in memory)"
+        )
+    if not redis_url:
+        raise CLIError("--distributed needs DSI_REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=5).ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise CLIError(f"Redis unreachable ({redis_url}): {exc}") from exc
+
+
 def exit_for(results: list[CrawlResult]) -> None:
     """Exit with the worst crawl's code (0 only when every crawl finished)."""
     from crawler.outcome import EXIT_CODES, worst
@@ -90,6 +107,13 @@ def crawl(
         bool, typer.Option(help="Ad-hoc crawl: allow loopback/private addresses.")
     ] = False,
     max_pages: Annotated[int | None, typer.Option(help="Override the page budget.")] = None,
+    distributed: Annotated[
+        bool,
+        typer.Option(
+            help="Share the crawl frontier in Redis ($DSI_REDIS_URL) with other workers of this "
+            "source (jobs sources); also resumes after kill -9."
+        ),
+    ] = False,
     sources: SourcesOption = None,
     database: DatabaseOption = None,
     as_json: JsonOption = False,
@@ -126,11 +150,15 @@ def crawl(
     settings = project_settings(db_url, DSI_PROGRESS=True)
     check_sources([source], settings)
     upgrade(db_url)
-    try:
-        with SourceLock(db_url, source.name):  # one run of a source at a time, across machines
-            results = crawl_sources([source], settings)
-    except SourceBusy as exc:
-        raise CLIError(str(exc)) from exc
+    if distributed:  # the workers share the frontier: no run lock
+        check_redis(source, settings.get("DSI_REDIS_URL"))
+        results = crawl_sources([source], settings, distributed=True)
+    else:
+        try:
+            with SourceLock(db_url, source.name):  # one run of a source at a time, anywhere
+                results = crawl_sources([source], settings)
+        except SourceBusy as exc:
+            raise CLIError(str(exc)) from exc
     summary = summarise(results)
     if as_json:
         typer.echo(json.dumps(summary[0]))
