@@ -213,3 +213,30 @@ def test_a_failed_fetch_is_retried_not_seen_forever(redis_namespace: str) -> Non
     scheduler.lease_seconds = -1
     assert scheduler.next_request() is not None
     assert scheduler.requeue_expired() == 1 and len(scheduler.queue) == 1
+
+
+@pytest.mark.parametrize(
+    ("spider", "redis_url", "message"),
+    [
+        ("opendata", REDIS_URL, "--distributed crawls jobs sources only"),
+        ("jobs", "", "--distributed needs DSI_REDIS_URL"),
+        ("jobs", "redis://127.0.0.1:1/0", "Redis unreachable (redis://127.0.0.1:1/0)"),
+    ],
+)
+def test_distributed_refusals_are_one_line(
+    spider: str, redis_url: str, message: str, tmp_path: Path
+) -> None:
+    result = run_dsi(
+        "crawl",
+        "--spider",
+        spider,
+        "--url",
+        "http://127.0.0.1:9/",
+        "--distributed",
+        "--database",
+        f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        env={"DSI_REDIS_URL": redis_url},
+    )
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Error: ") and message in line
