@@ -42,6 +42,7 @@ from storage.schedule import (
     lock_holder,
     release_lock,
     renew_lock,
+    take_over_lock,
 )
 from storage.session import StorageUnavailable, session_scope
 
@@ -57,6 +58,15 @@ def utcnow() -> datetime:
 
 def owner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def owner_died(owner: str) -> bool:
+    """True when ``owner`` (``host:pid:…``) is a process of this host that no longer runs."""
+    from crawler.extensions.runs import process_alive
+
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    return host == socket.gethostname() and pid.isdigit() and not process_alive(int(pid))
 
 
 class SourceBusy(RuntimeError):
@@ -84,10 +94,20 @@ class SourceLock:
         self._thread: threading.Thread | None = None
 
     def acquire(self) -> None:
+        """Take the lock; a lock left by a dead process of this host is taken over."""
+        now = self.clock()
         with session_scope(self.url) as session:
-            if acquire_lock(session, self.source, self.owner, now=self.clock(), ttl=self.ttl):
+            if acquire_lock(session, self.source, self.owner, now=now, ttl=self.ttl):
                 return
-            holder = lock_holder(session, self.source, now=self.clock())
+            holder = lock_holder(session, self.source, now=now)
+            if holder is not None and owner_died(holder.owner):
+                logger.warning(
+                    "the run lock of %s was left by %s, which died: taken over",
+                    self.source,
+                    holder.owner,
+                )
+                if take_over_lock(session, self.source, holder.owner, self.owner, now, self.ttl):
+                    return
         raise SourceBusy(self.source, holder)
 
     def _renew_forever(self) -> None:

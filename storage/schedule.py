@@ -62,6 +62,18 @@ def acquire_lock(
     return _rowcount(result) == 1
 
 
+def take_over_lock(
+    session: Session, source: str, dead: str, owner: str, now: datetime, ttl: timedelta
+) -> bool:
+    """Take the lock from ``dead`` (a holder known to have died); False if it changed hands."""
+    result = session.execute(
+        update(SourceState)
+        .where(SourceState.source == source, SourceState.lock_owner == dead)
+        .values(lock_owner=owner, lock_acquired_at=now, lock_expires_at=now + ttl)
+    )
+    return _rowcount(result) == 1
+
+
 def renew_lock(session: Session, source: str, owner: str, *, now: datetime, ttl: timedelta) -> bool:
     """Extend the lock ``owner`` holds; False when it was lost (expired and taken)."""
     result = session.execute(

@@ -239,3 +239,26 @@ def test_scheduler_stops_gracefully_on_sigterm(sqlite_url: str, tmp_path: Path) 
     rest = proc.stderr.read()
     assert "signal SIGTERM: stopping" in rest and "scheduler stopped" in rest
     assert "Traceback" not in rest
+
+
+def test_a_lock_left_by_a_dead_process_is_taken_over(database_url: str) -> None:
+    import socket
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    with session_scope(database_url) as s:
+        owner = f"{socket.gethostname()}:{dead.pid}:killed"
+        assert acquire_lock(s, "board", owner, now=datetime.now(UTC), ttl=timedelta(hours=1))
+    with SourceLock(database_url, "board") as lock, session_scope(database_url) as s:
+        holder = lock_holder(s, "board", now=datetime.now(UTC))
+        assert holder is not None and holder.owner == lock.owner
+    with session_scope(database_url) as s:  # a live holder (this process) is not
+        assert acquire_lock(
+            s,
+            "board",
+            f"{socket.gethostname()}:{os.getpid()}:me",
+            now=datetime.now(UTC),
+            ttl=timedelta(hours=1),
+        )
+    with pytest.raises(SourceBusy):
+        SourceLock(database_url, "board").acquire()
