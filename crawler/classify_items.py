@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -247,12 +247,14 @@ def classify_stored_items(
     batch_size: int = 256,
     top: int = 10,
     detect_language: bool = True,
+    on_batch: Callable[[int], Any] | None = None,
 ) -> ClassifySummary:
     """Score stored items with the active model, write scores and update candidates."""
     start = time.perf_counter()
     info, model = load_active(model_dir)
     predictor = Predictor(model, info.version)
     summary = ClassifySummary(model_version=info.version)
+    per_run: dict[int, list[int]] = {}  # run id -> [scored, relevant]
     for batch in _batches(database_url, info.version, pending_only, batch_size):
         preds = predictor.predict(
             [t for _, t, _ in batch],
@@ -268,6 +270,10 @@ def classify_stored_items(
                     continue
                 rows.append(_score_row(item, pred, info.version))
                 summary.relevant += int(pred.is_relevant)
+                if item.last_run_id is not None:
+                    counts = per_run.setdefault(item.last_run_id, [0, 0])
+                    counts[0] += 1
+                    counts[1] += int(pred.is_relevant)
                 summary.warnings += int(bool(pred.warnings))
                 for ref in candidate_refs(item):
                     cid = upsert_candidate(session, ref)
@@ -278,9 +284,27 @@ def classify_stored_items(
             summary.candidates_updated += refresh_candidates(session, touched, info.version)
             summary.scored += len(rows)
         logger.info("scored %d items so far", summary.scored)
+        if on_batch is not None:
+            on_batch(len(batch))
+    recheck_runs(database_url, per_run)
     summary.top = top_candidates(database_url, top)
     summary.seconds = round(time.perf_counter() - start, 3)
     return summary
+
+
+def recheck_runs(database_url: str, per_run: dict[int, list[int]]) -> None:
+    """Add what scoring found to each run's stats (``dsi/classify/scored``, ``.../positive``)
+    and check those runs again: their DSI-positive rate can now be compared."""
+    from crawler import settings
+    from crawler.monitoring import Alerts, check_run
+    from storage.runs import add_run_stats
+
+    alerts = Alerts.from_settings(vars(settings))
+    for run_id, (scored, positive) in sorted(per_run.items()):
+        with session_scope(database_url) as session:
+            counts = {"dsi/classify/scored": scored, "dsi/classify/positive": positive}
+            add_run_stats(session, run_id, counts)
+        check_run(database_url, run_id, alerts=alerts)
 
 
 def _label_list(explanation: Any, task: str, labels: Any) -> list[str]:

@@ -11,6 +11,8 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.reactor import install_reactor
 
+from crawler.logformatter import one_line_network_errors
+from crawler.outcome import Outcome, Status, judge
 from crawler.seeds import spider_arguments
 from crawler.sources import Source
 
@@ -23,6 +25,7 @@ class CrawlResult:
     spider: str
     finish_reason: str | None
     stats: dict[str, Any]
+    outcome: Outcome
 
 
 def project_settings(database_url: str | None = None, **overrides: Any) -> Settings:
@@ -44,7 +47,77 @@ def load_spider_class(settings: Settings, name: str) -> type:
     return cls
 
 
-def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult]:
+def spider_arguments_from_strings(
+    spider: str, settings: Settings, kwargs: dict[str, Any]
+) -> dict[str, Any]:
+    """``scrapy crawl SPIDER -a source=NAME`` (from ``DSI_SOURCES``) or ``-a url=URL[,URL]``
+    (an ad-hoc source; other ``-a key=value`` become its options, ``allow_private_network=true``
+    included): the validated :class:`Source`, its page budget, and what it needs from the
+    database, as ``dsi crawl`` passes them. Errors are :class:`SourceError`, before any fetch."""
+    from pathlib import Path
+
+    from crawler.sources import SourceError, adhoc_source, find_source, load_sources, toml_scalar
+
+    name, urls = kwargs.pop("source", None), kwargs.pop("url", None)
+    if name and urls:
+        raise SourceError("give -a source=NAME or -a url=URL, not both")
+    if name:
+        source = find_source(load_sources(Path(settings.get("DSI_SOURCES"))), str(name))
+        if source.spider != spider:
+            raise SourceError(
+                f"source {source.name!r} is for spider {source.spider!r}, not {spider!r}"
+            )
+    elif urls:
+        options = {key: toml_scalar(str(value)) for key, value in kwargs.items()}
+        kwargs = {}
+        source = adhoc_source(spider, [u for u in str(urls).split(",") if u], **options)
+    else:
+        raise SourceError(
+            f"spider {spider!r} needs -a source=NAME (from DSI_SOURCES) or -a url=URL"
+        )
+    check_sources([source], settings)
+    if not settings.frozen:
+        settings.set("CLOSESPIDER_PAGECOUNT", source.max_pages, priority="spider")
+    database_url = settings.get("DSI_DATABASE_URL")
+    if database_url:
+        from storage.migrate import upgrade
+
+        upgrade(database_url)
+    return {**kwargs, "source": source, **spider_arguments(source, database_url)}
+
+
+def check_sources(sources: list[Source], settings: Settings) -> None:
+    """Every source valid for its spider (``SourceError`` otherwise) before anything starts."""
+    for source in sources:
+        check = getattr(load_spider_class(settings, source.spider), "check_source", None)
+        if check is not None:
+            check(source)
+
+
+def distributed_settings(settings: Settings, source: Source) -> dict[str, Any]:
+    """What a crawler of ``source`` needs to share its frontier in Redis with other workers."""
+    return {
+        "SCHEDULER": "crawler.frontier.LeasedScheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_PERSIST": True,
+        "REDIS_URL": settings.get("DSI_REDIS_URL"),
+        "DSI_FRONTIER_PREFIX": f"{settings.get('DSI_FRONTIER_NAMESPACE')}:{source.name}",
+        # a page's lease is given back once its items are stored: store them one by one
+        "DSI_STORE_BATCH_SIZE": 1,
+        "SPIDER_MIDDLEWARES": {
+            **settings.getdict("SPIDER_MIDDLEWARES"),
+            "crawler.frontier.LeaseMiddleware": 5,
+        },
+        "DOWNLOADER_MIDDLEWARES": {
+            **settings.getdict("DOWNLOADER_MIDDLEWARES"),
+            "crawler.frontier.FailedFetchMiddleware": 10,
+        },
+    }
+
+
+def crawl_sources(
+    sources: list[Source], settings: Settings, *, distributed: bool = False
+) -> list[CrawlResult]:
     """Crawl the sources concurrently; returns one result per source when all have finished.
 
     What a spider needs from the database (seeds, the open-data harvest state) is read here,
@@ -53,11 +126,7 @@ def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult
     """
     from storage.migrate import upgrade
 
-    checked = [(s, load_spider_class(settings, s.spider)) for s in sources]
-    for source, spider_cls in checked:  # every source valid before anything starts
-        check = getattr(spider_cls, "check_source", None)
-        if check is not None:
-            check(source)
+    check_sources(sources, settings)
     database_url = settings.get("DSI_DATABASE_URL")
     upgrade(database_url)
     arguments = [spider_arguments(source, database_url) for source in sources]
@@ -67,11 +136,15 @@ def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult
         logging.root.removeHandler(handler)
     settings.set("LOG_INSTALL_ROOT_HANDLER", True, priority="cmdline")
     process = CrawlerProcess(settings)
+    one_line_network_errors()
     crawlers: list[tuple[Source, Crawler]] = []
     for source, extra in zip(sources, arguments, strict=True):
         spider_cls = process.spider_loader.load(source.spider)
         crawler = process.create_crawler(spider_cls)
         crawler.settings.set("CLOSESPIDER_PAGECOUNT", source.max_pages, priority="spider")
+        if distributed:
+            for key, value in distributed_settings(settings, source).items():
+                crawler.settings.set(key, value, priority="cmdline")
         process.crawl(crawler, source=source, **extra)
         crawlers.append((source, crawler))
     process.start()
@@ -84,6 +157,16 @@ def crawl_sources(sources: list[Source], settings: Settings) -> list[CrawlResult
                 spider=source.spider,
                 finish_reason=stats.get("finish_reason"),
                 stats=dict(stats),
+                outcome=outcome_of(crawler, stats),
             )
         )
     return results
+
+
+def outcome_of(crawler: Crawler, stats: dict[str, Any]) -> Outcome:
+    """The outcome the run recorder judged, or judged here when it did not run."""
+    if "dsi/run/status" in stats:
+        return Outcome(Status(stats["dsi/run/status"]), str(stats.get("dsi/run/reason", "")))
+    spider = crawler.spider
+    may_be_empty = bool(getattr(spider, "may_be_empty", lambda: False)())
+    return judge(stats.get("finish_reason"), stats, may_be_empty=may_be_empty)

@@ -82,7 +82,10 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.runs.RunRecorder": 100,
     "crawler.extensions.deletions.DeletionMarker": 200,
+    "crawler.extensions.progress.CrawlProgress": 300,
 }
+#: Show a crawl's progress on stderr (``dsi crawl`` and ``dsi demo`` switch it on).
+DSI_PROGRESS = False
 
 # --- Playwright (opt-in per request with meta={"playwright": True}) -------------------------
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
@@ -105,3 +108,22 @@ DSI_PLAYWRIGHT_DOWNLOAD_HANDLERS = {
     "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
     "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
 }
+
+#: The sources file ``scrapy crawl SPIDER -a source=NAME`` reads.
+DSI_SOURCES = os.environ.get("DSI_SOURCES", "sources.toml")
+#: Turns ``scrapy crawl`` string arguments into a spider's source and database arguments.
+DSI_SPIDER_ARGUMENTS = "crawler.runner.spider_arguments_from_strings"
+
+# --- operations (#22) ------------------------------------------------------------------------
+#: Called when a run's checks fail: a shell command (the alert as JSON on stdin) ...
+DSI_ALERT_COMMAND = os.environ.get("DSI_ALERT_COMMAND", "")
+#: ... and/or a URL the alert is POSTed to as JSON.
+DSI_ALERT_WEBHOOK = os.environ.get("DSI_ALERT_WEBHOOK", "")
+#: Redis of ``dsi crawl NAME --distributed`` (the shared, durable frontier: crawler.frontier).
+DSI_REDIS_URL = os.environ.get("DSI_REDIS_URL", "")
+#: Seconds a worker may hold a request before another worker takes it over (a dead worker's).
+DSI_FRONTIER_LEASE_SECONDS = float(os.environ.get("DSI_FRONTIER_LEASE_SECONDS", "180"))
+#: Key prefix of the frontiers in Redis (one frontier per source under it).
+DSI_FRONTIER_NAMESPACE = os.environ.get("DSI_FRONTIER_NAMESPACE", "dsi:frontier")
+#: Alert on ``fail`` only (default) or also on ``warn``.
+DSI_ALERT_ON = os.environ.get("DSI_ALERT_ON", "fail")

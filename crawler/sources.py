@@ -217,6 +217,14 @@ def find_source(sources: list[Source], name: str) -> Source:
     raise SourceError(f"no source named {name!r} (known: {known})")
 
 
+def toml_scalar(text: str) -> Any:
+    """A command-line value as TOML reads it (``3`` an int, ``true`` a bool), else the text."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
 def adhoc_source(spider: str, urls: list[str], **options: Any) -> Source:
     """A source for ``dsi crawl --spider S --url U`` (named after spider and first host)."""
     try:

@@ -26,6 +26,18 @@ class DSISpider(scrapy.Spider):
         """Raise ``SourceError`` (naming file, source and field) for options this spider rejects."""
         check_options(source, cls.source_options)
 
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
+        """Scrapy's own tooling (``scrapy crawl jobs -a source=NAME`` or ``-a url=URL``, scrapyd)
+        passes strings: ``DSI_SPIDER_ARGUMENTS`` (a function path, wired in the settings) turns
+        them into the :class:`Source` and database arguments ``dsi crawl`` would pass."""
+        if not isinstance(kwargs.get("source"), Source):
+            from scrapy.utils.misc import load_object
+
+            resolve = load_object(crawler.settings.get("DSI_SPIDER_ARGUMENTS"))
+            kwargs = resolve(cls.name, crawler.settings, dict(kwargs))
+        return super().from_crawler(crawler, *args, **kwargs)
+
     def __init__(self, *args: Any, source: Source | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if source is None:
@@ -33,6 +45,10 @@ class DSISpider(scrapy.Spider):
         self.dsi_source = source
         self.source_name = source.name
         self.start_urls = list(source.urls)
+
+    def may_be_empty(self) -> bool:
+        """True when a run without items is a normal outcome (not the ``empty`` status)."""
+        return False
 
     def stat(self, key: str, n: int = 1) -> None:
         """Count an event under ``dsi/<key>`` in the crawl's stats."""

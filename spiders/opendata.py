@@ -135,6 +135,10 @@ class OpendataSpider(DSISpider):
                 f"changes since {portal.since.isoformat()}" if portal.since else "full run",
             )
 
+    def may_be_empty(self) -> bool:
+        """An incremental harvest finds nothing when no dataset changed."""
+        return any(portal.since is not None for portal in self.portals.values())
+
     # --- shared with the adapters --------------------------------------------------------------
     def problem(
         self, portal: Portal | None, key: str, message: str, *args: Any, fatal: bool = True

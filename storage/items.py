@@ -155,6 +155,33 @@ def upsert_items(session: Session, rows: Sequence[ItemRow]) -> int:
     return len(values)
 
 
+def item_changes(session: Session, rows: Sequence[ItemRow]) -> dict[str, int]:
+    """What an upsert of ``rows`` will do: ``new``, ``updated`` (fields changed), ``unchanged``.
+
+    Read before the upsert, in the same transaction.
+    """
+    wanted: dict[tuple[str, str], str] = {}
+    for row in rows:
+        key = (storable(row.source), url_key(storable(row.url)))
+        wanted[key] = content_hash(storable(row.fields))
+    known: dict[tuple[str, str], str] = {}
+    for source in {s for s, _ in wanted}:
+        keys = [k for s, k in wanted if s == source]
+        stmt = select(Item.url_key, Item.content_hash).where(
+            Item.source == source, Item.url_key.in_(keys)
+        )
+        known.update({(source, k): h for k, h in session.execute(stmt)})
+    out = {"new": 0, "updated": 0, "unchanged": 0}
+    for key, digest in wanted.items():
+        if key not in known:
+            out["new"] += 1
+        elif known[key] != digest:
+            out["updated"] += 1
+        else:
+            out["unchanged"] += 1
+    return out
+
+
 def count_items(session: Session, *, spider: str | None = None, source: str | None = None) -> int:
     stmt = select(func.count()).select_from(Item)
     if spider:

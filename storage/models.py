@@ -85,11 +85,32 @@ class CrawlRun(Base):
     spider: Mapped[str] = mapped_column(String(40))
     started_at: Mapped[Timestamp]
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    #: running | finished | failed | interrupted
+    #: running | finished | failed | incomplete | refused | empty | interrupted
+    #: (:class:`crawler.outcome.Status`)
     status: Mapped[str] = mapped_column(String(20), default="running")
     finish_reason: Mapped[str | None] = mapped_column(String(100), nullable=True)
     stats: Mapped[Json] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: checks against the source's own history (:mod:`crawler.checks`), a list of dicts
+    checks: Mapped[Any | None] = mapped_column(JSONType, nullable=True)
+    #: ok | warn | fail: the worst check (None before the checks ran)
+    health: Mapped[str | None] = mapped_column(String(10), nullable=True)
+
+
+class SourceState(Base):
+    """Per source: the scheduler's last cron fire handled and the run lock.
+
+    The lock is a row update that succeeds for one holder only (``owner`` empty or expired), so
+    it holds across processes and machines sharing the database; holders renew ``expires_at``.
+    """
+
+    __tablename__ = "source_state"
+
+    source: Mapped[str] = mapped_column(String(200), primary_key=True)
+    last_fire_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    lock_owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    lock_acquired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    lock_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Item(Base):

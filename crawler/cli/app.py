@@ -11,7 +11,9 @@ from crawler.cli import classify as classify_cmd
 from crawler.cli import crawl as crawl_cmd
 from crawler.cli import db, export, sources
 from crawler.cli import demo as demo_cmd
+from crawler.cli import runs as runs_cmd
 from crawler.cli import sandbox as sandbox_cmd
+from crawler.cli import scheduler as scheduler_cmd
 from crawler.cli.common import CLIError, setup_logging
 
 app = typer.Typer(
@@ -26,6 +28,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(export.app, name="export")
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(sources.app, name="sources")
+app.add_typer(runs_cmd.app, name="runs")
+app.add_typer(scheduler_cmd.app, name="scheduler")
 app.command(name="crawl")(crawl_cmd.crawl)
 app.command(name="train")(classify_cmd.train)
 app.command(name="evaluate")(classify_cmd.evaluate)
@@ -44,6 +48,8 @@ def _root(
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from classifiers.registry import ModelError
     from crawler.sources import SourceError
     from storage.session import StorageUnavailable
@@ -56,20 +62,49 @@ def _user_errors() -> tuple[type[BaseException], ...]:
         FileNotFoundError,
         PermissionError,
         ValueError,
+        SQLAlchemyError,
+        OSError,
     )
 
 
+def one_line(exc: BaseException) -> str:
+    """An exception as one line, its cause kept (``connection refused``), never a traceback."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        text = f"database error: {exc.orig}"
+    elif isinstance(exc, NoSuchModuleError | ArgumentError):
+        text = f"bad database URL: {exc}"
+    else:
+        text = str(exc) or exc.__class__.__name__
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return " ".join(lines[:2]) if lines else exc.__class__.__name__
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the installed ``dsi`` script."""
-    if argv is not None:
-        sys.argv = ["dsi", *argv]
+    """Entry point of the installed ``dsi`` script: every error is one line ``Error: ...``,
+    exit 1 (usage errors included); crawl outcomes have their own codes (see ``dsi crawl``)."""
+    from typer._click import exceptions as click
+
+    args = sys.argv[1:] if argv is None else argv
     try:
-        app(prog_name="dsi")
-    except _user_errors() as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        code = app(args=args, prog_name="dsi", standalone_mode=False)
+    except click.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        sys.exit(0)
+    except click.UsageError as exc:
+        hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx else ""
+        typer.echo(f"Error: {one_line(exc)}{hint}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
+    except click.ClickException as exc:
+        typer.echo(f"Error: {one_line(exc)}", err=True)
+        sys.exit(1)
+    except _user_errors() as exc:
+        typer.echo(f"Error: {one_line(exc)}", err=True)
+        sys.exit(1)
+    except (KeyboardInterrupt, typer.Abort):
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

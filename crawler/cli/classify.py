@@ -12,6 +12,7 @@ import numpy as np
 import typer
 
 from crawler.cli.common import CLIError, DatabaseOption, JsonOption, database_url, echo_err
+from crawler.progress import Progress, counted, steps_from_logs
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,8 @@ def train(
             raise CLIError("--cv needs at least 2 folds")
         from classifiers.train import cross_validate
 
-        result = cross_validate(dataset, folds=cv)
+        with steps_from_logs(f"{cv}-fold cross-validation", "classifiers"):
+            result = cross_validate(dataset, folds=cv)
         if as_json:
             typer.echo(json.dumps(result))
             return
@@ -172,13 +174,14 @@ def train(
         raise CLIError("--exclude-source dsi4eu: DSI4EU comes from --from; pass another export")
     from classifiers.models import ModelParams
 
-    trained = train_model(
-        dataset,
-        decisions=examples,
-        params=ModelParams(relevance_cv=relevance_folds),
-        relevance_corpus=corpus,
-        relevance_cv=relevance_cv,
-    )
+    with steps_from_logs("training", "classifiers"):
+        trained = train_model(
+            dataset,
+            decisions=examples,
+            params=ModelParams(relevance_cv=relevance_folds),
+            relevance_corpus=corpus,
+            relevance_cv=relevance_cv,
+        )
     info = save_model(trained, _model_dir(model_dir), activate=activate)
     if as_json:
         typer.echo(
@@ -271,7 +274,8 @@ def evaluate(
 
     dataset = _load(on, _unknown(unknown_labels, "skip"), quality)
     info, model = load_active(_model_dir(model_dir))
-    result = evaluate_records(dataset, model)
+    with steps_from_logs("evaluation", "classifiers"):
+        result = evaluate_records(dataset, model)
     result["model_version"] = info.version
     result["records"] = len(dataset.records)
     result["spam_excluded"] = sum(r.spam for r in dataset.records)
@@ -406,13 +410,15 @@ def classify(
         return
     from crawler.classify_items import classify_stored_items
 
-    summary = classify_stored_items(
-        database_url(database),
-        _model_dir(model_dir),
-        pending_only=pending,
-        batch_size=batch_size,
-        top=top,
-    )
+    with Progress("classify", unit="items") as progress:
+        summary = classify_stored_items(
+            database_url(database),
+            _model_dir(model_dir),
+            pending_only=pending,
+            batch_size=batch_size,
+            top=top,
+            on_batch=progress.advance,
+        )
     if as_json:
         typer.echo(json.dumps(summary.to_dict()))
         return
@@ -471,12 +477,13 @@ def _classify_file(
     )
     target = out.open("w", encoding="utf-8") if out else None
     try:
-        for row in rows:
-            line = json.dumps(row, ensure_ascii=False)
-            if target:
-                target.write(line + "\n")
-            else:
-                typer.echo(line)
+        with Progress("classify", total=len(parsed.items), unit="texts") as progress:
+            for row in counted(rows, progress):
+                line = json.dumps(row, ensure_ascii=False)
+                if target:
+                    target.write(line + "\n")
+                else:
+                    typer.echo(line)
     finally:
         if target:
             target.close()

@@ -23,35 +23,68 @@ if TYPE_CHECKING:
 
 def parse_options(pairs: list[str]) -> dict[str, object]:
     """``key=value`` pairs (values parsed as TOML scalars where they can be)."""
-    import tomllib
+    from crawler.sources import toml_scalar
 
     out: dict[str, object] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise CLIError(f"--option expects key=value, got {pair!r}")
-        try:
-            out[key.strip()] = tomllib.loads(f"v = {value}")["v"]
-        except tomllib.TOMLDecodeError:
-            out[key.strip()] = value
+        out[key.strip()] = toml_scalar(value)
     return out
 
 
 def summarise(results: list[CrawlResult]) -> list[dict[str, object]]:
-    return [
-        {
-            "source": r.source,
-            "spider": r.spider,
-            "finish_reason": r.finish_reason,
-            "pages": r.stats.get("response_received_count", 0),
-            "items": r.stats.get("item_scraped_count", 0),
-            "dropped": r.stats.get("item_dropped_count", 0),
-            "errors": r.stats.get("log_count/ERROR", 0),
-            "stored": r.stats.get("dsi/store/written", 0),
-            "spooled": r.stats.get("dsi/store/spooled", 0),
-        }
-        for r in results
-    ]
+    """One summary per crawl; errors are this crawl's own (by kind), never another's."""
+    from crawler.outcome import errors_by_kind, items, pages
+
+    summaries: list[dict[str, object]] = []
+    for r in results:
+        errors = errors_by_kind(r.stats)
+        summaries.append(
+            {
+                "source": r.source,
+                "spider": r.spider,
+                "status": r.outcome.status.value,
+                "finish_reason": r.finish_reason,
+                "pages": pages(r.stats),
+                "items": items(r.stats),
+                "dropped": r.stats.get("item_dropped_count", 0),
+                "errors": sum(errors.values()),
+                "stored": r.stats.get("dsi/store/written", 0),
+                "spooled": r.stats.get("dsi/store/spooled", 0),
+                "run_id": r.stats.get("dsi/run_id"),
+                "reason": r.outcome.reason,
+                "errors_by_kind": errors,
+            }
+        )
+    return summaries
+
+
+def check_redis(source: Source, redis_url: str) -> None:
+    """A distributed crawl needs a jobs source and a Redis that answers."""
+    if source.spider != "jobs":
+        raise CLIError(
+            f"--distributed crawls jobs sources only ({source.name} is {source.spider}: its "
+            "spider keeps per-portal or per-site state in memory)"
+        )
+    if not redis_url:
+        raise CLIError("--distributed needs DSI_REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=5).ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise CLIError(f"Redis unreachable ({redis_url}): {exc}") from exc
+
+
+def exit_for(results: list[CrawlResult]) -> None:
+    """Exit with the worst crawl's code (0 only when every crawl finished)."""
+    from crawler.outcome import EXIT_CODES, worst
+
+    code = EXIT_CODES[worst(r.outcome.status for r in results)]
+    if code:
+        raise typer.Exit(code)
 
 
 def crawl(
@@ -74,11 +107,21 @@ def crawl(
         bool, typer.Option(help="Ad-hoc crawl: allow loopback/private addresses.")
     ] = False,
     max_pages: Annotated[int | None, typer.Option(help="Override the page budget.")] = None,
+    distributed: Annotated[
+        bool,
+        typer.Option(
+            help="Share the crawl frontier in Redis ($DSI_REDIS_URL) with other workers of this "
+            "source (jobs sources); also resumes after kill -9."
+        ),
+    ] = False,
     sources: SourcesOption = None,
     database: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Crawl one source from the sources file, or an ad-hoc one, into the database.
+
+    Exit codes: 0 finished, 1 error of the command, 3 failed, 4 incomplete, 5 refused
+    (private-network guard), 6 empty (no item), 7 interrupted.
 
     Examples: dsi crawl sandbox-jobs --sources sandbox.toml;
     dsi crawl --spider opendata --url http://127.0.0.1:8765/ckan/ -o api=ckan
@@ -99,12 +142,29 @@ def crawl(
         from dataclasses import replace
 
         source = replace(source, max_pages=max_pages)
-    from crawler.runner import crawl_sources, project_settings
+    from crawler.runner import check_sources, crawl_sources, project_settings
+    from crawler.scheduling import SourceBusy, SourceLock
+    from storage.migrate import upgrade
 
-    settings = project_settings(database_url(database))
-    summary = summarise(crawl_sources([source], settings))
+    db_url = database_url(database)
+    settings = project_settings(db_url, DSI_PROGRESS=True)
+    check_sources([source], settings)
+    upgrade(db_url)
+    if distributed:  # the workers share the frontier: no run lock
+        check_redis(source, settings.get("DSI_REDIS_URL"))
+        results = crawl_sources([source], settings, distributed=True)
+    else:
+        try:
+            with SourceLock(db_url, source.name):  # one run of a source at a time, anywhere
+                results = crawl_sources([source], settings)
+        except SourceBusy as exc:
+            raise CLIError(str(exc)) from exc
+    summary = summarise(results)
     if as_json:
         typer.echo(json.dumps(summary[0]))
     else:
         for s in summary:
-            typer.echo(" ".join(f"{k}={v}" for k, v in s.items()))
+            typer.echo(
+                " ".join(f"{k}={v}" for k, v in s.items() if k not in ("reason", "errors_by_kind"))
+            )
+    exit_for(results)

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from crawler.cli.common import DatabaseOption, JsonOption, database_url, echo_err
-from crawler.cli.crawl import summarise
+from crawler.cli.common import CLIError, DatabaseOption, JsonOption, database_url, echo_err
+from crawler.cli.crawl import exit_for, summarise
 from storage.items import counts_by_spider
 from storage.session import redact, session_scope
 
@@ -35,7 +35,14 @@ def demo(
     from sandbox.server import SandboxServer
 
     url = database_url(database)
-    with SandboxServer(port=port) as sandbox:
+    try:
+        server = SandboxServer(port=port).start()
+    except OSError as exc:
+        raise CLIError(
+            f"cannot start the sandbox web on port {port}: {exc.strerror or exc} "
+            "(choose another with --port)"
+        ) from exc
+    with server as sandbox:
         if sandbox.base_url != f"http://127.0.0.1:{port}":
             echo_err(
                 f"port {port} is busy: sandbox on {sandbox.base_url} (rows from demos on "
@@ -43,8 +50,9 @@ def demo(
             )
         echo_err(f"sandbox web on {sandbox.base_url} with {len(sandbox.site_urls)} sites")
         sources = sandbox.demo_sources()
-        settings = project_settings(url, LOG_LEVEL="WARNING")
-        results = summarise(crawl_sources(sources, settings))
+        settings = project_settings(url, LOG_LEVEL="WARNING", DSI_PROGRESS=True)
+        crawled = crawl_sources(sources, settings)
+        results = summarise(crawled)
     summary: dict[str, Any] = {
         "database": redact(url),
         "sources": results,
@@ -58,6 +66,7 @@ def demo(
         typer.echo(json.dumps(summary, default=str))
     else:
         _print_summary(summary)
+    exit_for(crawled)
 
 
 def _classify(url: str) -> dict[str, Any]:
@@ -98,7 +107,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
         typer.echo(
             f"  {r['source']:<20} {r['spider']:<9} pages={r['pages']:<5} "
             f"items={r['items']:<5} dropped={r['dropped']} errors={r['errors']} "
-            f"({r['finish_reason']})"
+            f"{r['status']}"
         )
     items = summary["items"]
     typer.echo("items stored: " + ", ".join(f"{k}={v}" for k, v in sorted(items.items())))

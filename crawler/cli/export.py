@@ -11,6 +11,7 @@ import typer
 
 from crawler.cli.common import DatabaseOption, database_url, echo_err
 from crawler.exporting import iter_records, write_csv, write_jsonl
+from crawler.progress import Progress, counted
 from storage.items import iter_items
 from storage.session import session_scope
 
@@ -47,10 +48,11 @@ def items(
             records = iter_records(
                 iter_items(session, spider=spider.value, source=source), spider.value
             )
-            if format is Format.csv:
-                n = write_csv(records, fh, spider.value)
-            else:
-                n = write_jsonl(records, fh)
+            with Progress(f"export {spider.value}", unit="items") as progress:
+                if format is Format.csv:
+                    n = write_csv(counted(records, progress), fh, spider.value)
+                else:
+                    n = write_jsonl(counted(records, progress), fh)
     finally:
         if out:
             fh.close()

@@ -21,12 +21,13 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
+from sqlalchemy.orm import Session
 from twisted.internet.threads import deferToThread
 
 from crawler.items import BaseItem
 from crawler.pipelines.retry import RETRY_DELAYS, with_retry
 from storage.dead_letters import add_dead_letter
-from storage.items import ItemRow, bounded, upsert_items
+from storage.items import ItemRow, bounded, item_changes, upsert_items
 from storage.session import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -110,12 +111,14 @@ class StorePipeline:
             logger.warning("database unavailable, will retry: %s", exc)
             self._inc("dsi/store/retries")
 
-        with_retry(
-            self.url,
-            lambda session: upsert_items(session, rows),
-            delays=self.retry_delays,
-            on_retry=retrying,
-        )
+        def work(session: Session) -> dict[str, int]:
+            changes = item_changes(session, rows)
+            upsert_items(session, rows)
+            return changes
+
+        changes = with_retry(self.url, work, delays=self.retry_delays, on_retry=retrying)
+        for kind, n in changes.items():  # dsi/store/new, updated, unchanged
+            self._inc(f"dsi/store/{kind}", n)
 
     def _take(self) -> list[ItemRow]:
         """Swap the buffer out (under the buffer lock, never held during I/O)."""

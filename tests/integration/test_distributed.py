@@ -1,0 +1,242 @@
+"""`dsi crawl NAME --distributed`: workers sharing a durable frontier in the real Redis, writing
+to one database; kill -9 then restart; failed fetches retried, not marked seen forever."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy import Request
+from scrapy.utils.test import get_crawler
+
+from crawler.frontier import LEASE_META, FailedFetchMiddleware, LeasedScheduler, frontier_keys
+from storage.items import count_items
+from storage.session import session_scope
+from tests.conftest import REDIS_URL, ROOT, run_dsi, service_missing
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def redis_namespace() -> Iterator[str]:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        service_missing("Redis", str(exc))
+    namespace = f"dsi-test-{uuid.uuid4().hex[:10]}"
+    yield namespace
+    keys = list(client.scan_iter(f"{namespace}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def fetched(namespace: str, source: str) -> dict[str, int]:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    return {k: int(v) for k, v in client.hgetall(f"{namespace}:{source}:fetched").items()}
+
+
+def leftovers(namespace: str, source: str) -> list[str]:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    return sorted(client.scan_iter(f"{namespace}:{source}:*"))
+
+
+def sources_file(sandbox: Any, tmp_path: Path) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(sandbox.sources_toml(), encoding="utf-8")
+    return path
+
+
+def worker(sources: Path, database: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    exe = Path(sys.executable).parent / "dsi"
+    args = [str(exe), "crawl", "sandbox-jobs", "--sources", str(sources), "--distributed"]
+    return subprocess.Popen(
+        [*args, "--json", "--database", database],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(proc: subprocess.Popen[str]) -> dict[str, Any]:
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err[-3000:]
+    assert "Traceback" not in err
+    summary: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return summary
+
+
+@pytest.fixture(scope="module")
+def reference(sandbox: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The same source crawled by one plain (not distributed) process."""
+    from storage.migrate import upgrade
+
+    tmp = tmp_path_factory.mktemp("reference")
+    url = f"sqlite:///{tmp / 'db.sqlite3'}"
+    upgrade(url)
+    proc = run_dsi(
+        "crawl",
+        "sandbox-jobs",
+        "--sources",
+        str(sources_file(sandbox, tmp)),
+        "--json",
+        "--database",
+        url,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    summary: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    with session_scope(url) as s:
+        summary["stored_items"] = count_items(s)
+    return summary
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_two_workers_fetch_every_page_once(
+    sandbox: Any,
+    postgres_server_url: str,
+    redis_namespace: str,
+    tmp_path: Path,
+    reference: dict[str, Any],
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    from storage.migrate import upgrade
+
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    with create_engine(postgres_server_url, isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    database = f"{postgres_server_url}?options=-csearch_path%3D{schema}"
+    upgrade(database)
+    sources = sources_file(sandbox, tmp_path)
+    env = {"DSI_REDIS_URL": REDIS_URL, "DSI_FRONTIER_NAMESPACE": redis_namespace}
+    started = time.monotonic()
+    workers = [worker(sources, database, env) for _ in range(2)]
+    a, b = (finish(w) for w in workers)
+    seconds = time.monotonic() - started
+    counts = fetched(redis_namespace, "sandbox-jobs")
+    assert counts and set(counts.values()) == {1}, {u: n for u, n in counts.items() if n > 1}
+    assert a["pages"] + b["pages"] == len(counts)
+    # a plain crawl fetches its start URL a second time when a page links back to it
+    assert reference["pages"] - 1 <= len(counts) <= reference["pages"]
+    assert a["items"] + b["items"] == reference["items"]  # no item scraped by both
+    with session_scope(database) as s:
+        assert count_items(s) == reference["stored_items"]  # the union is complete
+    assert leftovers(redis_namespace, "sandbox-jobs") == [f"{redis_namespace}:sandbox-jobs:fetched"]
+    print(f"2 workers: {len(counts)} pages in {seconds:.1f}s; split {a['pages']}/{b['pages']}")
+
+
+@pytest.mark.slow
+def test_kill_9_then_restart_refetches_only_what_was_in_flight(
+    sandbox: Any,
+    sqlite_url: str,
+    redis_namespace: str,
+    tmp_path: Path,
+    reference: dict[str, Any],
+) -> None:
+    sources = sources_file(sandbox, tmp_path)
+    env = {
+        "DSI_REDIS_URL": REDIS_URL,
+        "DSI_FRONTIER_NAMESPACE": redis_namespace,
+        "DSI_FRONTIER_LEASE_SECONDS": "5",
+    }
+    first = worker(sources, sqlite_url, env)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.2)
+        with session_scope(sqlite_url) as s:
+            if count_items(s) >= 15:
+                break
+    assert first.poll() is None, "the crawl ended before it could be killed"
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=30)
+    before = sum(fetched(redis_namespace, "sandbox-jobs").values())
+    assert 0 < before < reference["pages"]
+
+    summary = finish(worker(sources, sqlite_url, env))
+    counts = fetched(redis_namespace, "sandbox-jobs")
+    refetched = sum(n - 1 for n in counts.values())
+    assert reference["pages"] - 1 <= len(counts) <= reference["pages"]  # every page fetched
+    assert refetched <= 16  # only what was in flight (CONCURRENT_REQUESTS)
+    assert before + summary["pages"] == len(counts) + refetched
+    with session_scope(sqlite_url) as s:
+        assert count_items(s) == reference["stored_items"]  # none lost, none duplicated
+    print(f"kill -9 after {before} pages: {refetched} page(s) fetched again")
+
+
+def test_a_failed_fetch_is_retried_not_seen_forever(redis_namespace: str) -> None:
+    from scrapy import Spider
+
+    crawler = get_crawler(
+        Spider,
+        settings_dict={
+            "REDIS_URL": REDIS_URL,
+            "DSI_FRONTIER_PREFIX": f"{redis_namespace}:src",
+            "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+            "SCHEDULER_PERSIST": True,
+        },
+    )
+    spider = Spider(name="jobs")
+    spider.crawler = crawler
+    spider.settings = crawler.settings
+    scheduler = LeasedScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    keys = frontier_keys(f"{redis_namespace}:src")
+    request = Request("http://127.0.0.1:9/advert/1")
+    assert scheduler.enqueue_request(request)
+    assert not scheduler.enqueue_request(Request("http://127.0.0.1:9/advert/1"))  # seen
+    taken = scheduler.next_request()
+    assert taken is not None and taken.meta[LEASE_META]
+    assert scheduler.server.zcard(keys["leases"]) == 1 and len(scheduler.queue) == 0
+    # the fetch fails for good (after its retries): lease back, fingerprint forgotten
+    FailedFetchMiddleware(crawler).process_exception(taken, ConnectionRefusedError(), spider)
+    assert scheduler.server.zcard(keys["leases"]) == 0
+    assert scheduler.enqueue_request(Request("http://127.0.0.1:9/advert/1"))  # tried again
+    # a lease whose worker died is queued again
+    scheduler.lease_seconds = -1
+    assert scheduler.next_request() is not None
+    assert scheduler.requeue_expired() == 1 and len(scheduler.queue) == 1
+
+
+@pytest.mark.parametrize(
+    ("spider", "redis_url", "message"),
+    [
+        ("opendata", REDIS_URL, "--distributed crawls jobs sources only"),
+        ("jobs", "", "--distributed needs DSI_REDIS_URL"),
+        ("jobs", "redis://127.0.0.1:1/0", "Redis unreachable (redis://127.0.0.1:1/0)"),
+    ],
+)
+def test_distributed_refusals_are_one_line(
+    spider: str, redis_url: str, message: str, tmp_path: Path
+) -> None:
+    result = run_dsi(
+        "crawl",
+        "--spider",
+        spider,
+        "--url",
+        "http://127.0.0.1:9/",
+        "--distributed",
+        "--database",
+        f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        env={"DSI_REDIS_URL": redis_url},
+    )
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Error: ") and message in line
