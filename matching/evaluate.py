@@ -12,6 +12,11 @@ organisations of both halves. Queries:
 * ``look_alike``: another organisation of the same kind made from one in the database
   ("Fab Lab Palermo" -> "Fab Lab Bergamo") -> no match.
 
+Half of the organisations without a website get a plausible one of their own (the sample has
+few), a quarter a LinkedIn page; queries carry them half of the time (a page of the site, a
+subdomain...), and a third of those carry another name of the organisation (an acronym, a
+descriptor added): what an employer field next to the employer's website looks like.
+
 Organisations entered twice (same name words and country) count as one: either id is right.
 The baseline is a plain fuzzy matcher: the database name with the best rapidfuzz ``WRatio``,
 a match when it reaches 90.
@@ -32,7 +37,7 @@ from matching.features import FEATURES, compare, prepare
 from matching.index import Matcher, MatchResult
 from matching.model import MatchModel, fit_model, tune_threshold
 from matching.names import parse_name
-from matching.noise import look_alike, noisy_name, noisy_place
+from matching.noise import alias, look_alike, noisy_name, noisy_place, noisy_website, website_for
 from matching.places import country_code
 from matching.records import Record
 
@@ -62,14 +67,29 @@ def _bucket(value: str, salt: str) -> float:
     return int.from_bytes(digest[:4], "big") / 2**32
 
 
-def _record(org: dict[str, Any], record_id: str | None = None) -> Record:
+def _record(org: dict[str, Any]) -> Record:
     return Record(
-        id=record_id or str(org["organisation_id"]),
+        id=str(org["organisation_id"]),
         name=str(org["organisation_name"]),
         website=org.get("website") or None,
         country=org.get("country") or None,
         city=org.get("region") or None,
+        social=tuple(org.get("_social") or ()),
     )
+
+
+def _with_keys(org: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The organisation, with a generated own website and LinkedIn page at times."""
+    out = dict(org)
+    code = country_code(org.get("country") or None)
+    if not out.get("website") and rng.random() < 0.5:
+        out["website"] = website_for(out["organisation_name"], code, rng)
+    if rng.random() < 0.25:
+        slug = "-".join(parse_name(out["organisation_name"], code).variants[0].tokens)
+        out["_social"] = [
+            f"https://www.linkedin.com/company/{slug or 'org'}-{org['organisation_id']}"
+        ]
+    return out
 
 
 def build_experiment(
@@ -77,7 +97,9 @@ def build_experiment(
 ) -> Experiment:
     """Database and labelled queries from DSI4EU organisation records (see module docstring)."""
     rng = random.Random(seed)
-    usable = [o for o in organisations if str(o.get("organisation_name") or "").strip()]
+    usable = [
+        _with_keys(o, rng) for o in organisations if str(o.get("organisation_name") or "").strip()
+    ]
     groups: dict[tuple[str, str | None], list[dict[str, Any]]] = defaultdict(list)
     for org in usable:
         code = country_code(org.get("country") or None)
@@ -115,10 +137,20 @@ def build_experiment(
             city, country, place_noise = noisy_place(
                 org.get("region") or None, org.get("country") or None, rng
             )
-            website = org.get("website") or None
-            if website and rng.random() < 0.5:
-                website = None
-            query = Record(id=f"{oid}#{n}", name=name, website=website, country=country, city=city)
+            website = org.get("website") if rng.random() < 0.5 else None
+            social = tuple(org.get("_social") or ()) if rng.random() < 0.5 else ()
+            if website:
+                website = noisy_website(website, rng)
+                noise.append("website")
+            if social:
+                noise.append("linkedin")
+            if (website or social) and rng.random() < 0.33:
+                name = alias(org["organisation_name"], code, rng)
+                noise.append("alias")
+            query = Record(
+                id=f"{oid}#{n}", name=name, website=website, country=country, city=city,
+                social=social,
+            )  # fmt: skip
             target.append(Query(query, expected, kind, tuple(noise + place_noise)))
         if oid in in_db:
             other = look_alike(org["organisation_name"], rng, fillers)
@@ -126,7 +158,10 @@ def build_experiment(
                 city, country, _ = noisy_place(
                     org.get("region") or None, org.get("country") or None, rng
                 )
-                query = Record(id=f"{oid}#alike", name=other, country=country, city=city)
+                website = website_for(other, code, rng) if rng.random() < 0.5 else None
+                query = Record(
+                    id=f"{oid}#alike", name=other, country=country, city=city, website=website
+                )
                 target.append(Query(query, frozenset(), "look_alike"))
     return experiment
 

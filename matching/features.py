@@ -32,6 +32,7 @@ FEATURES = (
     "name_compact",  # rapidfuzz ratio of the readings written without spaces (0..1)
     "name_conflict",  # 1 if each side has a distinctive word the other lacks
     "name_place_extra",  # 1 if a word only one side has is a city or country ("Fab Lab Bari")
+    "name_place_only",  # 1 if the only distinctive words shared are places (cities, countries)
     "domain_same",
     "domain_differs",
     "social_same",
@@ -130,6 +131,12 @@ def compare(a: Prepared, b: Prepared, weights: TermWeights) -> Comparison:
     place_words = [t for t in best.missing if names_a_place(t)]
     if place_words:
         reasons.append("place named on one side only: " + ", ".join(place_words[:3]))
+    shared_distinctive = [t for t in best.shared if weights.distinctive(t)]
+    place_only = bool(shared_distinctive) and all(names_a_place(t) for t in shared_distinctive)
+    if place_only and not exact:
+        reasons.append(
+            "the only distinctive words shared are places: " + ", ".join(shared_distinctive[:3])
+        )
 
     domain = None
     if a.domain and b.domain:
@@ -169,6 +176,7 @@ def compare(a: Prepared, b: Prepared, weights: TermWeights) -> Comparison:
         compact,
         1.0 if best.conflict else 0.0,
         1.0 if place_words else 0.0,
+        1.0 if place_only and not exact else 0.0,
         *_ternary(domain),
         *_ternary(social),
         1.0 if form > 0 else 0.0,

@@ -18,7 +18,15 @@ from crawler.text import fold_accents
 from matching.names import GENERIC_WORDS, STOP_WORDS, parse_name, tokens_of
 from matching.places import place_of
 
-__all__ = ["NOISE_KINDS", "look_alike", "noisy_name", "noisy_place"]
+__all__ = [
+    "NOISE_KINDS",
+    "alias",
+    "look_alike",
+    "noisy_name",
+    "noisy_place",
+    "noisy_website",
+    "website_for",
+]
 
 #: country -> legal forms as written on the web (suffix, or prefix when ending in a space)
 _WRITTEN_FORMS: dict[str, tuple[str, ...]] = {
@@ -210,3 +218,52 @@ def look_alike(name: str, rng: random.Random, fillers: Sequence[str]) -> str | N
     for i in distinctive[-1:] if len(distinctive) > 1 and rng.random() < 0.5 else distinctive:
         words[i] = rng.choice(fillers)
     return " ".join(words)
+
+
+#: second-level domains organisations use, per country (else .org / .eu / .com)
+_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "GB": ("org.uk", "co.uk"), "AU": ("org.au", "com.au"), "AT": ("at", "or.at"),
+    "NZ": ("org.nz",), "BR": ("org.br", "com.br"), "PL": ("pl", "org.pl"), "ES": ("es", "org"),
+    "DE": ("de",), "IT": ("it",), "FR": ("fr",), "NL": ("nl",), "BE": ("be",), "PT": ("pt",),
+}  # fmt: skip
+
+
+def website_for(name: str, country: str | None, rng: random.Random) -> str:
+    """A plausible own website for an organisation of that name."""
+    words = parse_name(name, country).variants[0].tokens
+    slug = ("" if rng.random() < 0.6 else "-").join(words)[:40] or "org"
+    suffix = rng.choice(_SUFFIXES.get(country or "", ("org", "eu", "com")))
+    return f"https://www.{slug}.{suffix}"
+
+
+def noisy_website(url: str, rng: random.Random) -> str:
+    """The same site as a page of it, a subdomain, or another scheme."""
+    host = url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+    return rng.choice(
+        (
+            f"https://{host}/en/about-us",
+            f"http://www.{host}",
+            f"https://shop.{host}/",
+            f"https://{host}/?utm_source=jobs",
+        )
+    )
+
+
+_DESCRIPTORS = (
+    "Social Enterprise",
+    "Children's Charity",
+    "Community Interest Company",
+    "Innovation Centre",
+    "Network",
+    "Team",
+)
+
+
+def alias(name: str, country: str | None, rng: random.Random) -> str:
+    """Another name of the same organisation, as employers' fields and profiles give it:
+    its acronym, or its name with a descriptor ("Barnardo's" -> "Barnardos Children's
+    Charity")."""
+    words = [w for w in parse_name(name, country).variants[0].tokens if w not in STOP_WORDS]
+    if len(words) >= 3 and rng.random() < 0.5:
+        return "".join(w[0] for w in words).upper()
+    return f"{name} {rng.choice(_DESCRIPTORS)}"

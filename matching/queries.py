@@ -26,7 +26,8 @@ def _text(value: Any, field: str, number: int) -> str | None:
     return str(value).strip() or None
 
 
-def parse_query(line: str, number: int) -> Record:
+def parse_query(line: str, number: int) -> tuple[Any, Record]:
+    """The line's own ``id`` value (echoed back as given) and the record to match."""
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -45,10 +46,10 @@ def parse_query(line: str, number: int) -> Record:
     if not isinstance(social, list) or not all(isinstance(s, str) for s in social):
         raise QueryLineError(f"line {number}: 'social' must be a URL or a list of URLs")
     optional = {f: _text(data.get(f), f, number) for f in _OPTIONAL}
-    return Record(id=ident, name=name, social=tuple(social), **optional)
+    return data["id"], Record(id=ident, name=name, social=tuple(social), **optional)
 
 
-def parse_queries(lines: Iterable[str]) -> list[Record]:
+def parse_queries(lines: Iterable[str]) -> list[tuple[Any, Record]]:
     """Every non-blank line as a record; the first malformed line raises (nothing is lost:
     no line is matched until all are read)."""
     return [parse_query(line, n) for n, line in enumerate(lines, 1) if line.strip()]

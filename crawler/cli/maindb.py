@@ -125,7 +125,10 @@ def match(
     with session_scope(main_url(main_database)) as session:
         entries = maindb.match_records(session, "organisation")
     matcher = Matcher(entries, threshold=match_threshold(threshold), limit=limit)
-    lines = (json.dumps(matcher.match(q).to_dict(), ensure_ascii=False) for q in queries)
+    lines = (
+        json.dumps(_with_entry_ids(raw_id, matcher.match(q).to_dict()), ensure_ascii=False)
+        for raw_id, q in queries
+    )
     if out is None:
         for line in lines:
             typer.echo(line)
@@ -134,6 +137,16 @@ def match(
         for line in lines:
             handle.write(line + "\n")
     echo_err(f"{len(queries)} queries matched against {len(entries)} organisations -> {out}")
+
+
+def _with_entry_ids(raw_id: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """The query's id as given; the database's ids as the integers they are."""
+    row["id"] = raw_id
+    if row["match"] is not None:
+        row["match"] = int(row["match"])
+    for candidate in row["candidates"]:
+        candidate["id"] = int(candidate["id"])
+    return row
 
 
 def match_threshold(option: float | None) -> float | None:
