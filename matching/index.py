@@ -99,6 +99,16 @@ class Matcher:
         self._cap = max(200, len(self.entries) // 100)
         self._sets: dict[str, frozenset[int]] = {}
 
+    def add(self, record: Record) -> None:
+        """One more entry (the word weights take it into account)."""
+        prepared = prepare(record)
+        self.entries.append(prepared)
+        self.weights.add({t for v in prepared.variants for t in v.tokens})
+        for key in self._keys(prepared):
+            self._index[key].append(len(self.entries) - 1)
+            self._sets.pop(key, None)
+        self._cap = max(200, len(self.entries) // 100)
+
     @staticmethod
     def _keys(p: Prepared) -> set[str]:
         keys = {f"d:{p.domain}"} if p.domain else set()

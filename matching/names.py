@@ -352,7 +352,11 @@ class TermWeights:
             total += 1
         self.counts = counts
         self.total = max(total, 1)
-        self._max = math.log(self.total + 1) + 1.0
+
+    def add(self, tokens: Iterable[str]) -> None:
+        """Count one more name."""
+        self.counts.update(set(tokens))
+        self.total += 1
 
     def __call__(self, token: str) -> float:
         if token in STOP_WORDS:

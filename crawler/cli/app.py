@@ -7,9 +7,9 @@ import sys
 
 import typer
 
+from crawler.cli import candidates, db, export, maindb, sources
 from crawler.cli import classify as classify_cmd
 from crawler.cli import crawl as crawl_cmd
-from crawler.cli import db, export, maindb, sources
 from crawler.cli import demo as demo_cmd
 from crawler.cli import sandbox as sandbox_cmd
 from crawler.cli.common import CLIError, setup_logging
@@ -25,6 +25,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(export.app, name="export")
 app.add_typer(maindb.app, name="maindb")
+app.add_typer(candidates.app, name="candidates")
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(sources.app, name="sources")
 app.command(name="crawl")(crawl_cmd.crawl)
