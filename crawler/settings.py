@@ -98,3 +98,12 @@ DSI_PLAYWRIGHT_DOWNLOAD_HANDLERS = {
     "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
     "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
 }
+
+# --- curator review app (``dsi review serve``) ---
+#: hours a sign-in lasts
+DSI_REVIEW_SESSION_HOURS = float(os.environ.get("DSI_REVIEW_SESSION_HOURS", "12"))
+#: share of candidates two curators decide independently (agreement figures); 0 turns it off
+DSI_REVIEW_OVERLAP = float(os.environ.get("DSI_REVIEW_OVERLAP", "0.05"))
+#: failed sign-ins per user name and per address within DSI_REVIEW_LOGIN_WINDOW seconds
+DSI_REVIEW_LOGIN_ATTEMPTS = int(os.environ.get("DSI_REVIEW_LOGIN_ATTEMPTS", "5"))
+DSI_REVIEW_LOGIN_WINDOW = float(os.environ.get("DSI_REVIEW_LOGIN_WINDOW", "300"))
