@@ -31,7 +31,8 @@ from classifiers.registry import ModelInfo, load_active
 from classifiers.train import DecisionExample
 from crawler.items import ITEM_CLASSES
 from crawler.text import fold_accents
-from crawler.urls import PLATFORM_DOMAINS, on_domain
+from crawler.urls import on_domain
+from matching.keys import SHARED_HOSTS
 from storage.candidates import (
     CandidateRef,
     link_evidence,
@@ -57,18 +58,6 @@ def normalise_name(name: str) -> str:
     text = re.sub(r"[^\w\s]", " ", fold_accents(name))
     text = _LEGAL_FORMS.sub(" ", text)
     return " ".join(text.split())
-
-
-#: hosts shared by many organisations: never an organisation's identity
-SHARED_HOSTS = PLATFORM_DOMAINS | {
-    "gitlab.com",
-    "xing.com",
-    "google.com",
-    "sites.google.com",
-    "indeed.com",
-    "stepstone.de",
-    "glassdoor.com",
-}
 
 
 def host_of(url: str | None) -> str | None:

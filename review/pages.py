@@ -98,7 +98,9 @@ def login_form(request: Request) -> Response:
 
 def _login_page(request: Request, message: str, status: int) -> Response:
     cfg = config(request)
-    token = new_token()
+    # one pre-session token per browser: a second tab (or a favicon request redirected here)
+    # must not invalidate the form already shown
+    token = request.cookies.get(LOGIN_COOKIE) or new_token()
     response = render(
         request,
         "login.html",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from review.web import safe_url
 from storage.candidates import evidence_items
+from storage.maindb import KINDS, Kind, get_entry
 from storage.models import AuditEntry, Candidate, ItemScore, QueueEntry, utcnow
 from storage.promotion import promotions_of
 from storage.review_decisions import DecisionError, Outcome, audit_log, decide
@@ -137,8 +138,32 @@ def candidate_view(session: Session, candidate_id: int) -> CandidateView | None:
             }
             for p in promotions_of(session, candidate_id)
         ],
-        matches=[],
+        matches=_matches(session, candidate),
     )
+
+
+def _matches(session: Session, candidate: Candidate) -> list[dict[str, Any]]:
+    """The candidate's main-database match (by the matcher, ``storage.maindb``) with its
+    per-feature reasons; empty when nothing is above the matcher's confidence."""
+    if candidate.match_id is None or candidate.kind not in KINDS:
+        return []
+    kind: Kind = "project" if candidate.kind == "project" else "organisation"
+    entry = get_entry(session, kind, candidate.match_id)
+    if entry is None:
+        return []
+    name = entry.get("organisation_name") or entry.get("project_name") or ""
+    return [
+        {
+            "id": candidate.match_id,
+            "kind": kind,
+            "name": str(name),
+            "website": safe_url(str(entry.get("website") or "")),
+            "country": str(entry.get("country") or ""),
+            "region": str(entry.get("region") or ""),
+            "score": float(candidate.match_score or 0.0),
+            "reasons": [str(r) for r in (candidate.match_reasons or [])],
+        }
+    ]
 
 
 def run_decision(

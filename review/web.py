@@ -35,7 +35,7 @@ SECURITY_HEADERS = {
     ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # browsers send Origin: null under no-referrer
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cache-Control": "no-store",
 }

@@ -171,6 +171,28 @@ class Candidate(Base):
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]
+    #: the organisation's social pages, {"linkedin": url, "twitter": url, ...}
+    social_links: Mapped[Json] = mapped_column(default=dict)
+    #: best main-database entry (organisation_id or project_id by ``kind``), when above the
+    #: matcher's confidence; ``match_score`` and ``match_reasons`` are kept below it too
+    match_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    match_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    match_reasons: Mapped[Json] = mapped_column(default=list)
+
+
+class CandidateKey(Base):
+    """An identity key of a candidate (``domain:``, ``social:``, ``name:``): evidence carrying
+    any of a candidate's keys joins that candidate."""
+
+    __tablename__ = "candidate_keys"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+
+    id: Mapped[IntPK]
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(255))
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
 
 
 class CandidateEvidence(Base):
@@ -366,3 +388,75 @@ class Promotion(Base):
     items: Mapped[Json] = mapped_column(default=list)
     previous: Mapped[Json] = mapped_column(default=dict)
     reverted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+# --- the main database (the DSI map) ---------------------------------------------------------
+# Columns mirror the digitalsocial.eu export format (``storage.maindb`` reads and writes it);
+# ``domain`` is derived (the website's registrable domain, for matching) and ``extra`` keeps
+# any field the format gains later, so an import exports back without loss.
+
+
+class MainOrganisation(Base):
+    """An organisation on the DSI map; ``organisation_id`` is the map's own record id."""
+
+    __tablename__ = "main_organisations"
+
+    organisation_id: Mapped[IntPK]
+    name: Mapped[str] = mapped_column(Text)
+    website: Mapped[str] = mapped_column(Text, default="")
+    #: registrable domain of ``website`` (Public Suffix List), "" when none
+    domain: Mapped[str] = mapped_column(String(255), default="", index=True)
+    short_description: Mapped[str] = mapped_column(Text, default="")
+    long_description: Mapped[str] = mapped_column(Text, default="")
+    #: the country as the map names it ("United Kingdom"); ``country_code`` is its ISO code
+    country: Mapped[str] = mapped_column(String(120), default="")
+    country_code: Mapped[str | None] = mapped_column(String(2), nullable=True, index=True)
+    #: region or city, as entered ("Bolton", "Amsterdam")
+    region: Mapped[str] = mapped_column(Text, default="")
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    type_id: Mapped[int] = mapped_column(Integer, default=0)
+    #: "Social enterprise, charity, foundation or other non-profit", "For-profit business"...
+    type_name: Mapped[str] = mapped_column(String(120), default="")
+    #: "0-5 people", "6-10 people"... "" when unknown
+    size: Mapped[str] = mapped_column(String(40), default="")
+    start_date: Mapped[str] = mapped_column(String(10), default="")
+    linked_project_ids: Mapped[Json] = mapped_column(default=list)
+    tags: Mapped[Json] = mapped_column(default=list)
+    #: [{"id", "name"}] network tags
+    networks: Mapped[Json] = mapped_column(default=list)
+    created: Mapped[str] = mapped_column(String(10), default="")
+    extra: Mapped[Json] = mapped_column(default=dict)
+    updated_at: Mapped[Timestamp]
+
+
+class MainProject(Base):
+    """A project on the DSI map; ``project_id`` is the map's own record id."""
+
+    __tablename__ = "main_projects"
+
+    project_id: Mapped[IntPK]
+    name: Mapped[str] = mapped_column(Text)
+    website: Mapped[str] = mapped_column(Text, default="")
+    domain: Mapped[str] = mapped_column(String(255), default="", index=True)
+    short_description: Mapped[str] = mapped_column(Text, default="")
+    long_description: Mapped[str] = mapped_column(Text, default="")
+    social_impact: Mapped[str] = mapped_column(Text, default="")
+    start_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    end_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    country: Mapped[str] = mapped_column(String(120), default="")
+    country_code: Mapped[str | None] = mapped_column(String(2), nullable=True, index=True)
+    #: the city or region, as entered
+    region: Mapped[str] = mapped_column(Text, default="")
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    linked_organisation_ids: Mapped[Json] = mapped_column(default=list)
+    who_we_help: Mapped[Json] = mapped_column(default=list)
+    #: social areas ("support_tags"), DSI focus and technologies: [{"id", "name"}]
+    social_areas: Mapped[Json] = mapped_column(default=list)
+    focus: Mapped[Json] = mapped_column(default=list)
+    technologies: Mapped[Json] = mapped_column(default=list)
+    creation_date: Mapped[str] = mapped_column(String(10), default="")
+    extra: Mapped[Json] = mapped_column(default=dict)
+    updated_at: Mapped[Timestamp]

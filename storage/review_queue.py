@@ -4,9 +4,9 @@ Priorities (a curator switches between them):
 
 - ``relevance``: most likely DSI first;
 - ``uncertainty``: what a decision teaches the model most first (active learning);
-- ``expected_value``: relevance × uncertainty × novelty, where novelty is 1 minus the best
-  main-database match score (1 when nothing matches: a new entry is worth more than a
-  duplicate); each row says why it is queued where it is.
+- ``expected_value``: relevance × uncertainty × novelty, where novelty is 1 minus the
+  candidate's best main-database match score (``candidates.match_score``; 1 when nothing
+  matches: a new entry is worth more than a duplicate); each row says why it is queued there.
 
 Pages use keyset pagination on ``(priority, candidate_id)`` over the ``(status, priority,
 candidate_id)`` indexes; filters read flat columns (multi-valued facets are ``|a|b|`` strings
@@ -15,7 +15,7 @@ matched as whole tokens), never JSON, and a page never counts the whole query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, get_args
@@ -117,12 +117,11 @@ def refresh_queue(
     session: Session,
     candidate_ids: Sequence[int] | None = None,
     *,
-    match_scores: Mapping[int, tuple[float, str]] | None = None,
     overlap_share: float = 0.0,
 ) -> int:
-    """(Re)build the queue rows of these candidates (all when None) from the candidates, their
-    evidence items and ``match_scores`` (candidate id -> (best main-database match score, its
-    name)); keeps the overlap flag and snooze date of existing rows. Returns rows written."""
+    """(Re)build the queue rows of these candidates (all when None) from the candidates (their
+    scores and main-database match) and their evidence items; keeps the overlap flag and snooze
+    date of existing rows. Returns rows written."""
     stmt = select(Candidate).order_by(Candidate.id)
     if candidate_ids is not None:
         ids = sorted(set(candidate_ids))
@@ -131,7 +130,7 @@ def refresh_queue(
         stmt = stmt.where(Candidate.id.in_(ids))
     written = 0
     for chunk in _chunks(list(session.scalars(stmt)), 500):
-        _refresh_chunk(session, chunk, match_scores or {}, overlap_share)
+        _refresh_chunk(session, chunk, overlap_share)
         written += len(chunk)
     session.flush()
     return written
@@ -145,7 +144,6 @@ def _chunks(rows: list[Candidate], size: int) -> Iterable[list[Candidate]]:
 def _refresh_chunk(
     session: Session,
     candidates: list[Candidate],
-    match_scores: Mapping[int, tuple[float, str]],
     overlap_share: float,
 ) -> None:
     ids = [c.id for c in candidates]
@@ -169,9 +167,11 @@ def _refresh_chunk(
             session.add(row)
         relevance = float(c.relevance or 0.0)
         uncertainty = float(c.uncertainty or 0.0)
-        score, matched = match_scores.get(c.id, (0.0, ""))
+        score = float(c.match_score or 0.0)
         novelty = max(0.0, 1.0 - score)
-        match = f"best main-database match {matched} {score:.2f}" if matched else "no match"
+        match = f"main-database match {c.match_id} at {score:.2f}" if c.match_id else "no match"
+        if not c.match_id and score:
+            match = f"best main-database match below confidence, {score:.2f}"
         liveliness = [
             float(i.fields["liveliness"])
             for i in evidence

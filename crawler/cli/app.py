@@ -9,7 +9,7 @@ import typer
 
 from crawler.cli import classify as classify_cmd
 from crawler.cli import crawl as crawl_cmd
-from crawler.cli import db, export, sources
+from crawler.cli import db, export, maindb, sources
 from crawler.cli import demo as demo_cmd
 from crawler.cli import review as review_cmd
 from crawler.cli import sandbox as sandbox_cmd
@@ -26,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(export.app, name="export")
+app.add_typer(maindb.app, name="maindb")
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(sources.app, name="sources")
 app.add_typer(review_cmd.app, name="review")
@@ -51,11 +52,13 @@ def _root(
 def _user_errors() -> tuple[type[BaseException], ...]:
     from classifiers.registry import ModelError
     from crawler.sources import SourceError
+    from storage.maindb import MainDbError
     from storage.session import StorageUnavailable
 
     return (
         ModelError,
         CLIError,
+        MainDbError,
         SourceError,
         StorageUnavailable,
         FileNotFoundError,

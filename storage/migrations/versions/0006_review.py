@@ -1,7 +1,7 @@
 """Curator review: users, sessions, settings, the review queue, the audit log, overlap votes, promotions
 
 Revision ID: 0006_review
-Revises: 0001
+Revises: 0002_maindb
 Create Date: 2026-11-28 13:15:47.923682
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 import storage.models
 
 revision: str = '0006_review'
-down_revision: str | None = '0001'
+down_revision: str | None = '0002_maindb'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
