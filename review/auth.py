@@ -14,6 +14,7 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -69,9 +70,12 @@ class LoginLimiter:
     """At most ``attempts`` failed sign-ins per key (user name, client address) per ``window``
     seconds; a success clears the user name's failures."""
 
-    def __init__(self, attempts: int, window: float) -> None:
+    def __init__(
+        self, attempts: int, window: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.attempts = attempts
         self.window = window
+        self.clock = clock
         self._failures: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
@@ -82,12 +86,12 @@ class LoginLimiter:
         return found
 
     def blocked(self, *keys: str) -> bool:
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             return any(len(self._recent(k, now)) >= self.attempts for k in keys)
 
     def failed(self, *keys: str) -> None:
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             for key in keys:
                 self._recent(key, now).append(now)

@@ -158,7 +158,11 @@ def _timed(fn: Callable[[], Any], repeat: int) -> list[float]:
 
 def measure(url: str, repeat: int = 5, pages: int = 3) -> dict[str, Any]:
     """p95 (ms) of queue pages through the app, and of the naive OFFSET + COUNT baseline."""
-    from fastapi.testclient import TestClient
+    import warnings
+
+    with warnings.catch_warnings():  # starlette would rather have a renamed httpx fork
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
 
     from review.app import create_app
     from review.auth import hash_password

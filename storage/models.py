@@ -319,8 +319,9 @@ class QueueEntry(Base):
     technologies: Mapped[str] = mapped_column(Text, default="|")
     areas: Mapped[str] = mapped_column(Text, default="|")
     liveliness: Mapped[float | None] = mapped_column(Float, nullable=True)
-    first_seen: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    last_seen: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: first/last time its evidence was seen (the candidate's creation when it has none)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime())
     #: lower-cased name and evidence text for search
     search_text: Mapped[str] = mapped_column(Text, default="")
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

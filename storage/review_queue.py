@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, get_args
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -192,8 +192,8 @@ def _refresh_chunk(
         row.technologies = tokens(c.technologies or {})
         row.areas = tokens(c.areas or {})
         row.liveliness = max(liveliness) if liveliness else None
-        row.first_seen = min((i.first_seen for i in evidence), default=None)
-        row.last_seen = max((i.last_seen for i in evidence), default=None)
+        row.first_seen = min((i.first_seen for i in evidence), default=c.created_at)
+        row.last_seen = max((i.last_seen for i in evidence), default=c.created_at)
         row.search_text = _search_text(c, evidence)
 
 
@@ -247,7 +247,21 @@ def wake_snoozed(session: Session, now: datetime | None = None) -> int:
     return len(ids)
 
 
-def _conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _unindexed(column: Any, dialect: str) -> Any:
+    """On SQLite, ``coalesce(column, column)``: a filter the planner cannot answer from an index,
+    so that it walks the priority's index in order and stops after a page, instead of taking a
+    filter's index (a score range, a country) and sorting thousands of rows for every page.
+    PostgreSQL's planner weighs both with statistics and gets the column as it is."""
+    if dialect != "sqlite":
+        return column
+    return func.coalesce(column, column)
+
+
+def _conditions(f: QueueFilter, dialect: str = "") -> list[ColumnElement[bool]]:
     q = QueueEntry
     cond: list[ColumnElement[bool]] = []
     if f.status:
@@ -257,7 +271,7 @@ def _conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
     if f.kind:
         cond.append(q.kind == f.kind)
     if f.country:
-        cond.append(q.country == f.country.strip().upper()[:2])
+        cond.append(_unindexed(q.country, dialect) == f.country.strip().upper()[:2])
     if f.city:
         cond.append(func.lower(q.city) == f.city.strip().lower())
     for column, value in (
@@ -270,13 +284,13 @@ def _conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
         if value:
             cond.append(_like_token(column, value))
     if f.min_score is not None:
-        cond.append(q.relevance >= f.min_score)
+        cond.append(_unindexed(q.relevance, dialect) >= f.min_score)
     if f.max_score is not None:
-        cond.append(q.relevance <= f.max_score)
+        cond.append(_unindexed(q.relevance, dialect) <= f.max_score)
     if f.min_liveliness is not None:
         cond.append(q.liveliness >= f.min_liveliness)
     if f.seen_from is not None:
-        cond.append(q.last_seen >= f.seen_from)
+        cond.append(_unindexed(q.last_seen, dialect) >= f.seen_from)
     if f.seen_to is not None:
         cond.append(q.first_seen <= f.seen_to)
     if f.q and f.q.strip():
@@ -301,8 +315,6 @@ def encode_cursor(row: QueueEntry, order: str) -> str:
     value = getattr(row, order)
     if isinstance(value, datetime):
         return f"t{value.timestamp()!r}:{row.candidate_id}"
-    if value is None:
-        return f"n:{row.candidate_id}"
     return f"f{float(value)!r}:{row.candidate_id}"
 
 
@@ -310,8 +322,6 @@ def _decode_cursor(cursor: str) -> tuple[Any, int]:
     try:
         head, _, cid = cursor.partition(":")
         ident = int(cid)
-        if head == "n":
-            return None, ident
         if head[0] == "t":
             from datetime import UTC
 
@@ -331,27 +341,15 @@ def queue_page(
     after: str | None = None,
     limit: int = 50,
 ) -> QueuePage:
-    """One page of the queue, highest priority first; ``after`` is the previous page's
-    ``next_cursor``. Rows without a value for the order (no ``last_seen``) come last."""
+    """One page of the queue, highest priority first (ties: newest candidate first); ``after``
+    is the previous page's ``next_cursor``."""
     column = _order_column(order)
     limit = max(1, min(limit, 500))
-    stmt = select(QueueEntry).where(*_conditions(filters))
+    stmt = select(QueueEntry).where(*_conditions(filters, _dialect(session)))
     if after:
         value, ident = _decode_cursor(after)
-        if value is None:
-            stmt = stmt.where(column.is_(None), QueueEntry.candidate_id > ident)
-        else:
-            stmt = stmt.where(
-                or_(
-                    column < value,
-                    and_(column == value, QueueEntry.candidate_id > ident),
-                    column.is_(None),
-                )
-            )
-    if order == "last_seen":  # the one nullable priority: rows without it come last
-        stmt = stmt.order_by(column.is_(None), column.desc(), QueueEntry.candidate_id)
-    else:
-        stmt = stmt.order_by(column.desc(), QueueEntry.candidate_id)
+        stmt = stmt.where(tuple_(column, QueueEntry.candidate_id) < tuple_(value, ident))
+    stmt = stmt.order_by(column.desc(), QueueEntry.candidate_id.desc())
     rows = list(session.scalars(stmt.limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
@@ -398,16 +396,11 @@ def neighbours(
     if row is None:
         return None, None
     after = queue_page(session, filters, order=order, after=encode_cursor(row, order), limit=1)
-    value = getattr(row, order)
-    cond = _conditions(filters)
-    if value is None:
-        earlier = or_(column.is_not(None), QueueEntry.candidate_id < candidate_id)
-    else:
-        earlier = or_(column > value, and_(column == value, QueueEntry.candidate_id < candidate_id))
+    earlier = tuple_(column, QueueEntry.candidate_id) > tuple_(getattr(row, order), candidate_id)
     before = session.scalars(
         select(QueueEntry.candidate_id)
-        .where(*cond, earlier)
-        .order_by(column.asc(), QueueEntry.candidate_id.desc())
+        .where(*_conditions(filters, _dialect(session)), earlier)
+        .order_by(column.asc(), QueueEntry.candidate_id.asc())
         .limit(1)
     ).first()
     return (
