@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from review.agreement import pair_agreement
 from review.service import candidate_view, run_decision
-from review.web import Viewer, admin, db, parse_filters, viewer
+from review.web import Viewer, admin, config, db, parse_filters, viewer
 from storage.models import AuditEntry, Candidate, QueueEntry
 from storage.review_decisions import audit_log as read_audit
 from storage.review_decisions import bulk, disagreements, last_undoable, undo, votes
@@ -221,6 +221,7 @@ def api_candidate(
 def api_decide(
     candidate_id: int,
     body: DecisionIn,
+    request: Request,
     user: Viewer = Depends(viewer),
     session: Session = Depends(db),
 ) -> DecisionOut:
@@ -235,6 +236,7 @@ def api_decide(
         edits=body.edits,
         merge_into=body.merge_into,
         snooze_days=body.snooze_days,
+        label_check=config(request).label_check,
     )
     return DecisionOut(
         entry=audit_out(outcome.entry),

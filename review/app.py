@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from review import api, pages
 from review.auth import LoginLimiter
-from review.web import ReviewConfig, csrf_guard, error_response, guard, wants_json
+from review.web import LabelCheck, ReviewConfig, csrf_guard, error_response, guard, wants_json
 from storage.promotion import PromotionError
 from storage.review_decisions import DecisionError
 from storage.review_queue import QueueError
@@ -30,6 +30,7 @@ def create_app(
     login_attempts: int = 5,
     login_window: float = 300.0,
     secure_cookies: bool = False,
+    label_check: LabelCheck | None = None,
 ) -> FastAPI:
     """The app for one database (whose schema must be current: ``dsi db upgrade``)."""
     with session_scope(database_url) as session:
@@ -48,6 +49,7 @@ def create_app(
         overlap_share=overlap_share,
         secure_cookies=secure_cookies,
         limiter=LoginLimiter(login_attempts, login_window),
+        label_check=label_check,
     )
     app.middleware("http")(guard)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -242,6 +242,7 @@ async def decide_page(
                 edits=_changed(session, candidate_id, edits),
                 merge_into=int(merge_into) if merge_into else None,
                 snooze_days=float(snooze_days) if snooze_days else None,
+                label_check=config(request).label_check,
             )
             _, following = neighbours(
                 session, candidate_id, parse_filters(fields, user.username), _order(fields)

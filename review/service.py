@@ -9,13 +9,15 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from review.web import safe_url
+from review.web import LabelCheck, safe_url
 from storage.candidates import evidence_items
 from storage.maindb import KINDS, Kind, get_entry
 from storage.models import AuditEntry, Candidate, ItemScore, QueueEntry, utcnow
 from storage.promotion import promotions_of
 from storage.review_decisions import DecisionError, Outcome, audit_log, decide
 
+#: edited label lists and the taxonomy task they belong to
+LABEL_TASKS = {"technologies": "technology", "areas": "area"}
 #: evidence fields worth showing, per spider (all text, always escaped)
 EVIDENCE_FIELDS = {
     "jobs": ("employer", "location", "posted_on", "description"),
@@ -177,8 +179,16 @@ def run_decision(
     merge_into: int | None = None,
     snooze_days: float | None = None,
     as_vote: bool = True,
+    label_check: LabelCheck | None = None,
 ) -> Outcome:
-    """Decide, with the snooze length in days (default 7)."""
+    """Decide, with the snooze length in days (default 7); labels typed by the curator must be
+    known to ``label_check`` (the taxonomy), or ``dsi train --decisions`` could not use them."""
+    if label_check is not None and edits:
+        for key, task in LABEL_TASKS.items():
+            labels = edits.get(key) or []
+            unknown = [str(x) for x in labels if not label_check(task, str(x))]
+            if unknown:
+                raise DecisionError(f"unknown {task} label(s): {', '.join(unknown)}")
     until = None
     if action == "snooze":
         days = 7.0 if snooze_days is None else snooze_days

@@ -20,6 +20,7 @@ from storage.review_queue import QueueFilter
 from storage.review_users import session_user
 from storage.session import session_scope
 
+LabelCheck = Callable[[str, str], bool]
 SESSION_COOKIE = "dsi_review_session"
 LOGIN_COOKIE = "dsi_review_login"
 CSRF_HEADER = "x-csrf-token"
@@ -51,6 +52,8 @@ class ReviewConfig:
     overlap_share: float = 0.05
     secure_cookies: bool = False
     limiter: LoginLimiter = field(default_factory=lambda: LoginLimiter(5, 300))
+    #: (task, label) -> known? for labels curators type ("technology" or "area"); None: any
+    label_check: LabelCheck | None = None
 
 
 @dataclass(slots=True, frozen=True)

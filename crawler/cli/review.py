@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -31,6 +32,7 @@ def serve(
     """
     import uvicorn
 
+    from classifiers.taxonomy import load_taxonomy
     from crawler import settings
     from review.app import create_app
     from storage.review_queue import mark_overlap, refresh_queue, unqueued_ids
@@ -49,9 +51,19 @@ def serve(
         login_attempts=settings.DSI_REVIEW_LOGIN_ATTEMPTS,
         login_window=settings.DSI_REVIEW_LOGIN_WINDOW,
         secure_cookies=secure_cookies,
+        label_check=_known_label(load_taxonomy()),
     )
     echo_err(f"review app on http://{host}:{port}/")
     uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False)
+
+
+def _known_label(taxonomy: Any) -> Callable[[str, str], bool]:
+    """Whether `dsi train --decisions` can read a label a curator typed."""
+
+    def known(task: str, name: str) -> bool:
+        return taxonomy.map_tag(task, name) is not None
+
+    return known
 
 
 @app.command()

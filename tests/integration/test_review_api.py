@@ -382,3 +382,83 @@ def test_openapi_describes_the_api_for_signed_in_users(app_db: Any) -> None:
         "/api/audit",
     } <= set(spec["paths"])
     assert "/login" not in spec["paths"]
+
+
+def test_typed_labels_must_be_in_the_taxonomy(database_url: str) -> None:
+    from classifiers.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    ids = seed(database_url)
+    app = create_app(
+        database_url,
+        overlap_share=0.0,
+        label_check=lambda task, name: taxonomy.map_tag(task, name) is not None,
+    )
+    client = client_for(app)
+    csrf = signed_in(client)
+    cid = ids["Civic Budget Map"]
+    bad = client.post(
+        f"/api/candidates/{cid}/decision",
+        headers={"X-CSRF-Token": csrf},
+        json={"action": "accept", "edits": {"areas": ["Digital democracy", "Sneakers"]}},
+    )
+    assert bad.status_code == 409
+    assert bad.json()["error"]["message"] == "unknown area label(s): Sneakers"
+    assert client.get(f"/api/candidates/{cid}").json()["status"] == "pending"
+    good = client.post(
+        f"/api/candidates/{cid}/decision",
+        headers={"X-CSRF-Token": csrf},
+        json={"action": "accept", "edits": {"areas": ["Digital democracy"]}},
+    )
+    assert good.status_code == 200, good.text
+
+
+def test_decisions_become_labelled_match_pairs(app_db: Any) -> None:
+    from storage.review_decisions import match_pairs
+
+    app, url, ids = app_db
+    client = client_for(app)
+    csrf = signed_in(client)
+    repair, tenants = ids["Repair Cafe Network"], ids["Tenants Data Commons"]
+    client.post(
+        f"/api/candidates/{repair}/decision",
+        headers={"X-CSRF-Token": csrf},
+        json={"action": "accept"},  # accepted as new although matched: not that entry
+    )
+    with session_scope(url) as session:
+        assert match_pairs(session) == [(repair, ids["maindb"], False)]
+    client.post("/api/undo", headers={"X-CSRF-Token": csrf}, json={})
+    client.post(
+        f"/api/candidates/{repair}/decision",
+        headers={"X-CSRF-Token": csrf},
+        json={"action": "merge", "merge_into": ids["maindb"]},
+    )
+    client.post(
+        f"/api/candidates/{tenants}/decision",
+        headers={"X-CSRF-Token": csrf},
+        json={"action": "reject"},  # no match: no pair
+    )
+    with session_scope(url) as session:
+        assert match_pairs(session) == [(repair, ids["maindb"], True)]
+
+
+def test_sessions_expire_and_disabled_users_cannot_sign_in(app_db: Any) -> None:
+    from sqlalchemy import update
+
+    from storage.models import ReviewSession, utcnow
+    from storage.review_users import set_active
+
+    app, url, _ = app_db
+    client = client_for(app)
+    signed_in(client)
+    assert client.get("/api/me").status_code == 200
+    with session_scope(url) as session:
+        session.execute(update(ReviewSession).values(expires_at=utcnow()))
+    assert client.get("/api/me").status_code == 401
+    with session_scope(url) as session:
+        set_active(session, "cyd", False)
+    token = csrf_from(client.get("/login").text)
+    refused = client.post(
+        "/login", data={"username": "cyd", "password": PASSWORD, "csrf_token": token}
+    )
+    assert refused.status_code == 401 and "Wrong user name or password" in refused.text
