@@ -28,6 +28,13 @@ def client_for(app: Any) -> TestClient:
     return TestClient(app, base_url="http://127.0.0.1")
 
 
+def decide(client: TestClient, csrf: str, candidate_id: int, body: dict[str, Any]) -> Any:
+    """POST a decision through the JSON API."""
+    return client.post(
+        f"/api/candidates/{candidate_id}/decision", headers={"X-CSRF-Token": csrf}, json=body
+    )
+
+
 def test_every_route_refuses_a_stranger(app_db: Any) -> None:
     app, _, ids = app_db
     client = client_for(app)
@@ -137,11 +144,7 @@ def test_csrf_is_required_on_every_state_change(app_db: Any) -> None:
     refused = client.post(f"/api/candidates/{cid}/decision", json={"action": "reject"})
     assert refused.status_code == 403
     assert refused.json()["error"]["message"] == "missing or wrong CSRF token"
-    wrong = client.post(
-        f"/api/candidates/{cid}/decision",
-        json={"action": "reject"},
-        headers={"X-CSRF-Token": "0" * 64},
-    )
+    wrong = decide(client, "0" * 64, cid, {"action": "reject"})
     assert wrong.status_code == 403
     form = client.post(f"/candidates/{cid}/decide", data={"action": "reject"})
     assert form.status_code == 403
@@ -151,9 +154,8 @@ def test_csrf_is_required_on_every_state_change(app_db: Any) -> None:
         headers={"X-CSRF-Token": csrf, "Origin": "https://evil.example"},
     )
     assert foreign.status_code == 403
-    ok = client.post(
-        f"/api/candidates/{cid}/decision", json={"action": "reject"}, headers={"X-CSRF-Token": csrf}
-    )
+    assert foreign.json()["error"]["message"] == "cross-origin request refused"
+    ok = decide(client, csrf, cid, {"action": "reject"})
     assert ok.status_code == 200, ok.text
 
 
@@ -205,11 +207,7 @@ def test_accept_with_edits_promotes_and_undo_restores(app_db: Any) -> None:
     csrf = signed_in(client, "bob")
     cid = ids["Tenants Data Commons"]
     edits = {"name": "Tenants' Data Commons", "areas": ["Cities and urban development"]}
-    answer = client.post(
-        f"/api/candidates/{cid}/decision",
-        headers={"X-CSRF-Token": csrf},
-        json={"action": "accept", "edits": edits},
-    )
+    answer = decide(client, csrf, cid, {"action": "accept", "edits": edits})
     assert answer.status_code == 200, answer.text
     entry = answer.json()["entry"]
     assert entry["before"]["status"] == "pending" and entry["after"]["status"] == "accepted"
@@ -225,9 +223,7 @@ def test_accept_with_edits_promotes_and_undo_restores(app_db: Any) -> None:
         assert decision.areas == ["Cities and urban development"]
         prov = session.scalars(select(Promotion)).one()
         assert prov.items[0]["url"] == "https://web-gb.example/0" and prov.curator == "bob"
-    again = client.post(
-        f"/api/candidates/{cid}/decision", headers={"X-CSRF-Token": csrf}, json={"action": "reject"}
-    )
+    again = decide(client, csrf, cid, {"action": "reject"})
     assert again.status_code == 409 and "undo that decision first" in again.text
     undone = client.post("/api/undo", headers={"X-CSRF-Token": csrf}, json={})
     assert undone.status_code == 200, undone.text
@@ -249,11 +245,7 @@ def test_merge_into_match_and_undo(app_db: Any) -> None:
     detail = client.get(f"/api/candidates/{cid}").json()
     assert detail["matches"][0]["id"] == ids["maindb"]
     assert "same country NL" in detail["matches"][0]["reasons"]
-    merged = client.post(
-        f"/api/candidates/{cid}/decision",
-        headers={"X-CSRF-Token": csrf},
-        json={"action": "merge", "merge_into": ids["maindb"]},
-    )
+    merged = decide(client, csrf, cid, {"action": "merge", "merge_into": ids["maindb"]})
     assert merged.status_code == 200, merged.text
     with session_scope(url) as session:
         record = maindb.get_entry(session, "organisation", ids["maindb"])
@@ -270,11 +262,7 @@ def test_merge_into_match_and_undo(app_db: Any) -> None:
     with session_scope(url) as session:
         record = maindb.get_entry(session, "organisation", ids["maindb"])
         assert record is not None and record["website"] == "" and record["region"] == ""
-    missing = client.post(
-        f"/api/candidates/{cid}/decision",
-        headers={"X-CSRF-Token": csrf},
-        json={"action": "merge", "merge_into": 999999},
-    )
+    missing = decide(client, csrf, cid, {"action": "merge", "merge_into": 999999})
     assert missing.status_code == 409 and "no organisation 999999" in missing.text
     assert client.get(f"/api/candidates/{cid}").json()["status"] == "pending"
 
@@ -306,17 +294,9 @@ def test_snooze_hides_until_due(app_db: Any) -> None:
     client = client_for(app)
     csrf = signed_in(client)
     cid = ids["Acme Logistics"]
-    bad = client.post(
-        f"/api/candidates/{cid}/decision",
-        headers={"X-CSRF-Token": csrf},
-        json={"action": "snooze", "snooze_days": 0},
-    )
+    bad = decide(client, csrf, cid, {"action": "snooze", "snooze_days": 0})
     assert bad.status_code == 409
-    client.post(
-        f"/api/candidates/{cid}/decision",
-        headers={"X-CSRF-Token": csrf},
-        json={"action": "snooze", "snooze_days": 3},
-    )
+    decide(client, csrf, cid, {"action": "snooze", "snooze_days": 3})
     assert cid not in [r["id"] for r in client.get("/api/queue").json()["rows"]]
     snoozed = client.get("/api/queue", params={"status": "snoozed"}).json()["rows"]
     assert [r["id"] for r in snoozed] == [cid]
@@ -339,19 +319,11 @@ def test_overlap_sample_votes_and_kappa(database_url: str) -> None:
     }
     for name, (b, c) in plan.items():
         cid = ids[name]
-        first = bob.post(
-            f"/api/candidates/{cid}/decision",
-            headers={"X-CSRF-Token": tokens[bob]},
-            json={"action": b},
-        ).json()
+        first = decide(bob, tokens[bob], cid, {"action": b}).json()
         assert first["vote_only"] is True
         assert cid not in [r["id"] for r in bob.get("/api/queue").json()["rows"]]
         assert cid in [r["id"] for r in cyd.get("/api/queue").json()["rows"]]
-        second = cyd.post(
-            f"/api/candidates/{cid}/decision",
-            headers={"X-CSRF-Token": tokens[cyd]},
-            json={"action": c},
-        ).json()
+        second = decide(cyd, tokens[cyd], cid, {"action": c}).json()
         assert second["vote_only"] is (b != c) and second["disagreement"] is (b != c)
     assert bob.get("/api/agreement").status_code == 403  # admins only
     pairs = ada.get("/api/agreement").json()
@@ -360,11 +332,7 @@ def test_overlap_sample_votes_and_kappa(database_url: str) -> None:
     assert [d["id"] for d in disagreements] == [ids["Civic Budget Map"]]
     page = ada.get("/admin")
     assert page.status_code == 200 and "0.500" in page.text and "Civic Budget Map" in page.text
-    resolved = ada.post(
-        f"/api/candidates/{ids['Civic Budget Map']}/decision",
-        headers={"X-CSRF-Token": tokens[ada]},
-        json={"action": "reject"},
-    )
+    resolved = decide(ada, tokens[ada], ids["Civic Budget Map"], {"action": "reject"})
     assert resolved.json()["vote_only"] is False
     assert ada.get("/api/disagreements").json() == []
 
@@ -397,18 +365,17 @@ def test_typed_labels_must_be_in_the_taxonomy(database_url: str) -> None:
     client = client_for(app)
     csrf = signed_in(client)
     cid = ids["Civic Budget Map"]
-    bad = client.post(
-        f"/api/candidates/{cid}/decision",
-        headers={"X-CSRF-Token": csrf},
-        json={"action": "accept", "edits": {"areas": ["Digital democracy", "Sneakers"]}},
+    bad = decide(
+        client,
+        csrf,
+        cid,
+        {"action": "accept", "edits": {"areas": ["Digital democracy", "Sneakers"]}},
     )
     assert bad.status_code == 409
     assert bad.json()["error"]["message"] == "unknown area label(s): Sneakers"
     assert client.get(f"/api/candidates/{cid}").json()["status"] == "pending"
-    good = client.post(
-        f"/api/candidates/{cid}/decision",
-        headers={"X-CSRF-Token": csrf},
-        json={"action": "accept", "edits": {"areas": ["Digital democracy"]}},
+    good = decide(
+        client, csrf, cid, {"action": "accept", "edits": {"areas": ["Digital democracy"]}}
     )
     assert good.status_code == 200, good.text
 
@@ -420,23 +387,21 @@ def test_decisions_become_labelled_match_pairs(app_db: Any) -> None:
     client = client_for(app)
     csrf = signed_in(client)
     repair, tenants = ids["Repair Cafe Network"], ids["Tenants Data Commons"]
-    client.post(
-        f"/api/candidates/{repair}/decision",
-        headers={"X-CSRF-Token": csrf},
-        json={"action": "accept"},  # accepted as new although matched: not that entry
+    decide(
+        client,
+        csrf,
+        repair,
+        {"action": "accept"},  # accepted as new although matched: not that entry
     )
     with session_scope(url) as session:
         assert match_pairs(session) == [(repair, ids["maindb"], False)]
     client.post("/api/undo", headers={"X-CSRF-Token": csrf}, json={})
-    client.post(
-        f"/api/candidates/{repair}/decision",
-        headers={"X-CSRF-Token": csrf},
-        json={"action": "merge", "merge_into": ids["maindb"]},
-    )
-    client.post(
-        f"/api/candidates/{tenants}/decision",
-        headers={"X-CSRF-Token": csrf},
-        json={"action": "reject"},  # no match: no pair
+    decide(client, csrf, repair, {"action": "merge", "merge_into": ids["maindb"]})
+    decide(
+        client,
+        csrf,
+        tenants,
+        {"action": "reject"},  # no match: no pair
     )
     with session_scope(url) as session:
         assert match_pairs(session) == [(repair, ids["maindb"], True)]
