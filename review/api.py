@@ -194,7 +194,11 @@ def api_candidate(
         "model_version": c.model_version,
         "technologies": c.technologies,
         "areas": c.areas,
-        "explanation": {"for": view.explanation_for, "against": view.explanation_against},
+        "explanation": {
+            "for": view.explanation_for,
+            "against": view.explanation_against,
+            "sides": [{"side": s, "probability": p, "terms": t} for s, p, t in view.sides],
+        },
         "why_queued": view.queue.reason if view.queue else "",
         "evidence": [
             {

@@ -49,6 +49,8 @@ class CandidateView:
     evidence: list[Evidence]
     explanation_for: list[str]
     explanation_against: list[str]
+    #: the relevance model's two sides: (side, its probability, the terms that drove it)
+    sides: list[tuple[str, float | None, list[str]]]
     similar: list[Candidate]
     audit: list[AuditEntry]
     promotions: list[dict[str, Any]]
@@ -115,6 +117,10 @@ def _terms(explanation: dict[str, Any], key: str) -> list[str]:
     return [_field_text(t) for t in (explanation.get(key) or [])][:20]
 
 
+def _probability(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
 def candidate_view(session: Session, candidate_id: int) -> CandidateView | None:
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:
@@ -127,6 +133,13 @@ def candidate_view(session: Session, candidate_id: int) -> CandidateView | None:
         evidence=_evidence(session, candidate),
         explanation_for=_terms(explanation, "relevance"),
         explanation_against=_terms(explanation, "relevance_against"),
+        sides=[
+            (label, _probability(explanation.get(key)), _terms(explanation, terms))
+            for label, key, terms in (
+                ("social purpose", "social_purpose", "social"),
+                ("digital means", "digital_means", "digital"),
+            )
+        ],
         similar=_similar(session, candidate),
         audit=audit_log(session, candidate_id=candidate_id, limit=50),
         promotions=[

@@ -93,6 +93,10 @@ def seed(url: str) -> dict[str, int]:
                 explanation={
                     "relevance": ["open data", "renters"] if not hostile else [XSS_TEXT],
                     "relevance_against": ["forklift"],
+                    "social": ["renters"] if not hostile else [XSS_TEXT],
+                    "digital": ["open data"],
+                    "social_purpose": 0.93,
+                    "digital_means": 0.88,
                 },
                 model_version="test-1",
                 status="pending",

@@ -28,7 +28,10 @@
   }
   function candidateKeys(key) {
     var actions = {a: "form-accept", r: "form-reject", m: "form-merge", s: "form-snooze", u: "form-undo"};
-    if (actions[key]) { submit(actions[key]); }
+    var entry = document.getElementById("merge-into");
+    if (key === "m" && !document.querySelector("#form-merge input[type=radio]:checked") && entry && !entry.value) {
+      entry.focus();  // no match to merge into: ask for the entry id first
+    } else if (actions[key]) { submit(actions[key]); }
     else if (key === "j") { follow("next"); }
     else if (key === "k") { follow("prev"); }
   }

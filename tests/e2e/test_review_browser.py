@@ -96,6 +96,8 @@ def test_curator_session_in_chromium(review_server: Any, page: Any) -> None:
     page.wait_for_url(f"**/candidates/{ids['Tenants Data Commons']}**")
     assert "open data" in page.locator("#explain-for").inner_text()
     assert "forklift" in page.locator("#explain-against").inner_text()
+    sides = page.locator("#sides").inner_text()
+    assert "Social purpose 0.93" in sides and "Digital means 0.88" in sides
     shot(page, "candidate")
 
     # accept with an edited name (the form), then the next candidate opens
