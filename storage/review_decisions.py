@@ -237,14 +237,21 @@ def undo(session: Session, entry_id: int, username: str) -> list[AuditEntry]:
     if entry.action == "undo":
         raise DecisionError(f"entry {entry_id} is an undo itself: decide the candidate again")
     targets = [entry]
-    if entry.batch:
+    if entry.batch:  # the whole bulk action (what of it is not undone yet)
+        undone = select(AuditEntry.undoes).where(AuditEntry.undoes.is_not(None))
         targets = list(
             session.scalars(
                 select(AuditEntry)
-                .where(AuditEntry.batch == entry.batch, AuditEntry.action != "undo")
+                .where(
+                    AuditEntry.batch == entry.batch,
+                    AuditEntry.action != "undo",
+                    AuditEntry.id.not_in(undone),
+                )
                 .order_by(AuditEntry.id.desc())
             )
         )
+        if not targets:
+            raise DecisionError(f"the bulk action of entry {entry_id} is undone already")
     batch = uuid.uuid4().hex if len(targets) > 1 else None
     return [_undo_one(session, target, username, batch) for target in targets]
 

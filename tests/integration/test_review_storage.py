@@ -75,3 +75,17 @@ def test_undo_goes_newest_first_and_the_log_only_grows(database_url: str) -> Non
         assert log[1].before["status"] == "snoozed" and log[1].after["status"] == "rejected"
         row = session.get(QueueEntry, cid)
         assert row is not None and row.status == "pending"
+
+
+def test_a_bulk_action_is_undone_as_one_step_and_only_once(database_url: str) -> None:
+    from storage.review_decisions import bulk
+
+    seed(database_url)
+    with session_scope(database_url) as session:
+        done = bulk(session, QueueFilter(source="spam-fr"), "reject", "bob", dry_run=False)
+        entries = list(session.scalars(select(AuditEntry).where(AuditEntry.batch == done.batch)))
+        assert len(entries) == 3
+        undo(session, entries[0].id, "cyd")  # the whole batch: three undo entries
+        assert queue_page(session, QueueFilter(source="spam-fr")).rows != []
+        with pytest.raises(DecisionError, match="undone already"):
+            undo(session, entries[1].id, "cyd")
