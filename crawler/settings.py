@@ -127,3 +127,11 @@ DSI_FRONTIER_LEASE_SECONDS = float(os.environ.get("DSI_FRONTIER_LEASE_SECONDS", 
 DSI_FRONTIER_NAMESPACE = os.environ.get("DSI_FRONTIER_NAMESPACE", "dsi:frontier")
 #: Alert on ``fail`` only (default) or also on ``warn``.
 DSI_ALERT_ON = os.environ.get("DSI_ALERT_ON", "fail")
+# --- curator review app (``dsi review serve``) ---
+#: hours a sign-in lasts
+DSI_REVIEW_SESSION_HOURS = float(os.environ.get("DSI_REVIEW_SESSION_HOURS", "12"))
+#: share of candidates two curators decide independently (agreement figures); 0 turns it off
+DSI_REVIEW_OVERLAP = float(os.environ.get("DSI_REVIEW_OVERLAP", "0.05"))
+#: failed sign-ins per user name and per address within DSI_REVIEW_LOGIN_WINDOW seconds
+DSI_REVIEW_LOGIN_ATTEMPTS = int(os.environ.get("DSI_REVIEW_LOGIN_ATTEMPTS", "5"))
+DSI_REVIEW_LOGIN_WINDOW = float(os.environ.get("DSI_REVIEW_LOGIN_WINDOW", "300"))

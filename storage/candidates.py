@@ -242,6 +242,9 @@ def refresh_candidates(session: Session, candidate_ids: Sequence[int], model_ver
         candidate.updated_at = utcnow()
         updated += 1
     session.flush()
+    from storage.review_queue import refresh_queue  # the queue rows follow their candidates
+
+    refresh_queue(session, list(by_candidate))
     return updated
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -278,6 +279,153 @@ class DeadLetter(Base):
     payload: Mapped[str] = mapped_column(Text)
     run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[Timestamp]
+# --- curator review (``review/``) ------------------------------------------------------------
+class ReviewUser(Base):
+    """A person who may use the review app; ``role`` is curator or admin."""
+
+    __tablename__ = "review_users"
+    __table_args__ = (UniqueConstraint("username"),)
+
+    id: Mapped[IntPK]
+    username: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(Text)
+    #: curator | admin
+    role: Mapped[str] = mapped_column(String(20), default="curator")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[Timestamp]
+    password_changed_at: Mapped[Timestamp]
+
+
+class ReviewSession(Base):
+    """A signed-in browser: only a keyed hash of its token is stored; it expires."""
+
+    __tablename__ = "review_sessions"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[IntPK]
+    token_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("review_users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[Timestamp]
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class ReviewSetting(Base):
+    """Per-install settings of the review app (its secret key, generated on first run)."""
+
+    __tablename__ = "review_settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class QueueEntry(Base):
+    """A candidate's row in the review queue: its status, priorities and filter facets, flat and
+    indexed so that the queue page never reads JSON or counts evidence (rebuilt from the
+    candidate, its evidence items and its scores by ``storage.review_queue.refresh_queue``)."""
+
+    __tablename__ = "review_queue"
+    __table_args__ = (
+        Index("ix_review_queue_status_relevance", "status", "relevance", "candidate_id"),
+        Index("ix_review_queue_status_uncertainty", "status", "uncertainty", "candidate_id"),
+        Index("ix_review_queue_status_expected", "status", "expected_value", "candidate_id"),
+        Index("ix_review_queue_status_last_seen", "status", "last_seen", "candidate_id"),
+    )
+
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: mirrors ``candidates.status`` (pending | accepted | rejected | merged | snoozed)
+    status: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    relevance: Mapped[float] = mapped_column(Float, default=0.0)
+    uncertainty: Mapped[float] = mapped_column(Float, default=0.0)
+    novelty: Mapped[float] = mapped_column(Float, default=1.0)
+    expected_value: Mapped[float] = mapped_column(Float, default=0.0)
+    #: why the candidate is where it is in the expected-value order, for people
+    reason: Mapped[str] = mapped_column(Text, default="")
+    country: Mapped[str | None] = mapped_column(String(2), nullable=True, index=True)
+    city: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: facets with several values are ``|a|b|`` strings (exact-token LIKE, no JSON)
+    languages: Mapped[str] = mapped_column(String(200), default="|")
+    sources: Mapped[str] = mapped_column(Text, default="|")
+    spiders: Mapped[str] = mapped_column(String(200), default="|")
+    technologies: Mapped[str] = mapped_column(Text, default="|")
+    areas: Mapped[str] = mapped_column(Text, default="|")
+    liveliness: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: first/last time its evidence was seen (the candidate's creation when it has none)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: lower-cased name and evidence text for search
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: in the overlap sample: two curators decide it independently (agreement figures)
+    overlap: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuditEntry(Base):
+    """Append-only log of every review action: who, when, what, the state before and after.
+    An undo is a new entry pointing at the one it reverses (``undoes``); nothing is rewritten."""
+
+    __tablename__ = "review_audit"
+
+    id: Mapped[IntPK]
+    at: Mapped[Timestamp]
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    #: accept | reject | merge | snooze | edit | vote | undo
+    action: Mapped[str] = mapped_column(String(20))
+    candidate_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    #: entries made by one bulk action share a batch id (undone together)
+    batch: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    before: Mapped[Json] = mapped_column(default=dict)
+    after: Mapped[Json] = mapped_column(default=dict)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: the training decision written with this action (``decisions.id``), removed on undo
+    decision_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    undoes: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+
+
+class ReviewVote(Base):
+    """A curator's independent verdict on a candidate of the overlap sample."""
+
+    __tablename__ = "review_votes"
+    __table_args__ = (UniqueConstraint("candidate_id", "username"),)
+
+    id: Mapped[IntPK]
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    username: Mapped[str] = mapped_column(String(80))
+    #: accept | reject | merge
+    verdict: Mapped[str] = mapped_column(String(20))
+    at: Mapped[Timestamp]
+
+
+class Promotion(Base):
+    """Provenance of a candidate's promotion into the main database: which entry it created or
+    was merged into, by whom, when, from which items; ``previous`` holds what a merge changed
+    (restored on undo), and ``reverted_at`` marks an undone promotion."""
+
+    __tablename__ = "review_promotions"
+
+    id: Mapped[IntPK]
+    candidate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("candidates.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: organisation | project (the main-database table)
+    kind: Mapped[str] = mapped_column(String(20))
+    entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    #: created | merged
+    action: Mapped[str] = mapped_column(String(20))
+    curator: Mapped[str] = mapped_column(String(80))
+    at: Mapped[Timestamp]
+    #: [{"id", "source", "url"}] the evidence items
+    items: Mapped[Json] = mapped_column(default=list)
+    previous: Mapped[Json] = mapped_column(default=dict)
+    reverted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
 # --- the main database (the DSI map) ---------------------------------------------------------
 # Columns mirror the digitalsocial.eu export format (``storage.maindb`` reads and writes it);
 # ``domain`` is derived (the website's registrable domain, for matching) and ``extra`` keeps

@@ -11,9 +11,11 @@ from crawler.cli import candidates, db, export, maindb, sources
 from crawler.cli import classify as classify_cmd
 from crawler.cli import crawl as crawl_cmd
 from crawler.cli import demo as demo_cmd
+from crawler.cli import review as review_cmd
 from crawler.cli import runs as runs_cmd
 from crawler.cli import sandbox as sandbox_cmd
 from crawler.cli import scheduler as scheduler_cmd
+from crawler.cli import users as users_cmd
 from crawler.cli.common import CLIError, setup_logging
 
 app = typer.Typer(
@@ -32,11 +34,14 @@ app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(sources.app, name="sources")
 app.add_typer(runs_cmd.app, name="runs")
 app.add_typer(scheduler_cmd.app, name="scheduler")
+app.add_typer(review_cmd.app, name="review")
+app.add_typer(users_cmd.app, name="users")
 app.command(name="crawl")(crawl_cmd.crawl)
 app.command(name="train")(classify_cmd.train)
 app.command(name="evaluate")(classify_cmd.evaluate)
 app.command(name="classify")(classify_cmd.classify)
 app.add_typer(classify_cmd.bench_app, name="bench")
+classify_cmd.bench_app.command(name="review")(review_cmd.bench_review)
 app.command(name="demo")(demo_cmd.demo)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 import storage.models
 
 revision: str = '0003_runs'
-down_revision: str | None = '0001'
+down_revision: str | None = '0002_maindb'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -12,7 +12,7 @@ from alembic import op
 import storage.models
 
 revision: str = "0004_reliability"
-down_revision: str | None = "0001"
+down_revision: str | None = "0003_runs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Curator review web app (``dsi review serve``): queue, candidate pages, decisions, audit."""
