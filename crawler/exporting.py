@@ -19,54 +19,16 @@ from typing import IO, Any
 
 from crawler.items import ITEM_CLASSES, export_fields
 from storage.models import Item, ItemScore
+from storage.research import SCORE_FIELDS, score_values
 
 #: storage columns added after the spider's fields
 COUNT_FIELDS = ("times_seen",)
-#: one model version's verdict
-SCORE_FIELDS = (
-    "relevance",
-    "relevant",
-    "technologies",
-    "areas",
-    "model_version",
-    "relevance_threshold",
-)
 _TIMESTAMPS = ("first_seen", "last_seen")
 
 
 def export_columns(spider: str) -> list[str]:
     """Column order of ``dsi export items --spider SPIDER``."""
     return [*export_fields(spider), *COUNT_FIELDS, *SCORE_FIELDS]
-
-
-def score_values(score: ItemScore | None) -> dict[str, Any]:
-    """The score columns of one item (all None without a score)."""
-    if score is None:
-        return dict.fromkeys(SCORE_FIELDS)
-    explanation = score.explanation or {}
-    threshold = explanation.get("relevance_threshold")
-    threshold = float(threshold) if isinstance(threshold, int | float) else None
-    relevant = explanation.get("relevant")
-    if not isinstance(relevant, bool):
-        relevant = threshold is not None and score.relevance >= threshold
-    order = explanation.get("label_order") or {}
-    return {
-        "relevance": float(score.relevance),
-        "relevant": relevant,
-        "technologies": _labels(score.technologies, order.get("technology")),
-        "areas": _labels(score.areas, order.get("area")),
-        "model_version": score.model_version,
-        "relevance_threshold": threshold,
-    }
-
-
-def _labels(probs: Any, order: Any) -> list[str]:
-    """Label names: in the explanation's order where it gives one, then by probability."""
-    if not isinstance(probs, dict):
-        return []
-    first = [label for label in (order or []) if label in probs]
-    rest = sorted((label for label in probs if label not in first), key=lambda k: -probs[k])
-    return [*first, *rest]
 
 
 def export_record(item: Item, columns: list[str], score: ItemScore | None = None) -> dict[str, Any]:
@@ -205,7 +167,6 @@ __all__ = [
     "export_columns",
     "export_record",
     "iter_records",
-    "score_values",
     "write_csv",
     "write_jsonl",
     "write_parquet",

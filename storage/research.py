@@ -16,7 +16,18 @@ from sqlalchemy.orm import Session
 from storage.items import iter_item_batches
 from storage.models import Candidate, CandidateEvidence, CrawlRun, Item, ItemScore, SiteLink
 
+#: one model version's verdict on an item, as columns
+SCORE_FIELDS = (
+    "relevance",
+    "relevant",
+    "technologies",
+    "areas",
+    "model_version",
+    "relevance_threshold",
+)
+
 __all__ = [
+    "SCORE_FIELDS",
     "NoScores",
     "candidate_evidence_rows",
     "candidate_rows",
@@ -24,6 +35,7 @@ __all__ = [
     "iter_scored_items",
     "link_rows",
     "run_rows",
+    "score_values",
     "scored_versions",
 ]
 
@@ -80,6 +92,36 @@ def iter_scored_items(
             scores = {s.item_id: s for s in found}
         for item in batch:
             yield item, scores.get(item.id)
+
+
+def score_values(score: ItemScore | None) -> dict[str, Any]:
+    """The score columns of one item (all None without a score)."""
+    if score is None:
+        return dict.fromkeys(SCORE_FIELDS)
+    explanation = score.explanation or {}
+    threshold = explanation.get("relevance_threshold")
+    threshold = float(threshold) if isinstance(threshold, int | float) else None
+    relevant = explanation.get("relevant")
+    if not isinstance(relevant, bool):
+        relevant = threshold is not None and score.relevance >= threshold
+    order = explanation.get("label_order") or {}
+    return {
+        "relevance": float(score.relevance),
+        "relevant": relevant,
+        "technologies": _labels(score.technologies, order.get("technology")),
+        "areas": _labels(score.areas, order.get("area")),
+        "model_version": score.model_version,
+        "relevance_threshold": threshold,
+    }
+
+
+def _labels(probs: Any, order: Any) -> list[str]:
+    """Label names: in the explanation's order where it gives one, then by probability."""
+    if not isinstance(probs, dict):
+        return []
+    first = [label for label in (order or []) if label in probs]
+    rest = sorted((label for label in probs if label not in first), key=lambda k: -probs[k])
+    return [*first, *rest]
 
 
 def candidate_rows(session: Session) -> list[dict[str, Any]]:

@@ -39,6 +39,12 @@ RULES = (
         allowed=("crawler.text",),
     ),
     Rule("crawler.settings", ("storage",)),
+    # researchers' reports read storage and the taxonomy's data; the CLI wires them
+    Rule(
+        "reports",
+        ("scrapy", "twisted", "spiders", "crawler", "classifiers"),
+        allowed=("classifiers.taxonomy",),
+    ),
 )
 
 
@@ -73,7 +79,7 @@ def violations(source: str, module: str, rules: tuple[Rule, ...] = RULES) -> lis
 
 def project_modules() -> list[tuple[str, Path]]:
     out = []
-    for package in ("spiders", "storage", "classifiers", "crawler"):
+    for package in ("spiders", "storage", "classifiers", "crawler", "reports"):
         for path in sorted((ROOT / package).rglob("*.py")):
             parts = path.relative_to(ROOT).with_suffix("").parts
             if parts[-1] == "__init__":
@@ -86,6 +92,7 @@ def test_every_package_is_checked() -> None:
     modules = {name for name, _ in project_modules()}
     assert {"spiders.opendata", "storage.jobs", "crawler.settings"} <= modules
     assert any(name.startswith("classifiers.") for name in modules)
+    assert "reports.trends" in modules
 
 
 def test_imports_point_one_way() -> None:
@@ -142,6 +149,15 @@ def test_imports_point_one_way() -> None:
             ["crawler.settings:2 imports storage.session.x"],
         ),
         ("crawler.pipelines.store", "from storage.session import x\n", []),
+        ("reports.data", "from storage.research import x\n", []),
+        ("reports.geo", "from classifiers.taxonomy import DATA_DIR\n", []),
+        (
+            "reports.geo",
+            "from classifiers.predict import Predictor\n",
+            ["reports.geo:1 imports classifiers.predict.Predictor"],
+        ),
+        ("reports.x", "import scrapy\n", ["reports.x:1 imports scrapy"]),
+        ("reports.x", "from crawler.items import A\n", ["reports.x:1 imports crawler.items.A"]),
     ],
 )
 def test_checker_on_synthetic_sources(module: str, source: str, expected: list[str]) -> None:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from crawler.exporting import column_kinds, score_values, write_parquet
+from crawler.exporting import column_kinds, write_parquet
 from storage.models import ItemScore
+from storage.research import score_values
 
 
 def test_score_values_without_explanation_order_or_flag() -> None:
