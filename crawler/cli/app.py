@@ -9,7 +9,7 @@ import typer
 
 from crawler.cli import classify as classify_cmd
 from crawler.cli import crawl as crawl_cmd
-from crawler.cli import db, export, sources
+from crawler.cli import db, export, report, sources
 from crawler.cli import demo as demo_cmd
 from crawler.cli import sandbox as sandbox_cmd
 from crawler.cli.common import CLIError, setup_logging
@@ -24,6 +24,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(export.app, name="export")
+app.add_typer(report.app, name="report")
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(sources.app, name="sources")
 app.command(name="crawl")(crawl_cmd.crawl)
