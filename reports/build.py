@@ -59,15 +59,16 @@ def write_reports(
     out = Written(folder=folder, page=folder / PAGE)
     sections: list[Section] = []
     note = footnote(harvest.model_version, harvest.threshold, minimum)
+    plain_note = footnote(harvest.model_version, harvest.threshold, None)
     if "trends" in kinds:
         if harvest.adverts.empty:
             out.skipped["trends"] = "no job adverts stored"
         else:
             sections.append(_trends(harvest, folder, charts_dir, out, period, minimum, note))
     if "geography" in kinds:
-        sections.append(_geography(harvest, folder, charts_dir, out, note))
+        sections.append(_geography(harvest, folder, charts_dir, out, plain_note))
     if "network" in kinds:
-        sections.append(_network(harvest, folder, charts_dir, out, note))
+        sections.append(_network(harvest, folder, charts_dir, out, plain_note))
     intro = [
         f"Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC from {len(harvest.adverts)} "
         f"deduplicated job adverts, {len(harvest.candidates)} candidates, "
@@ -131,7 +132,9 @@ def _trends(
         + (f"{km.median():.0f} days" if km.median() is not None else "not reached yet")
         + ", "
         + ", ".join(f"{km.at(w):.0%} still online after {w} days" for w in (30, 60, 90))
-        + "."
+        + ". Lifetimes are measured between sightings: an advert seen by one crawl only "
+        "lasts 0 days here, and every ended advert may have lived up to one crawl interval "
+        "longer."
         if km is not None
         else ""
     )
@@ -144,9 +147,14 @@ def _trends(
             "first seen in the period; ended: last seen in it and gone at its source's latest "
             "crawl; stock: online at the period's end. Shares: DSI-relevant among scored new "
             "adverts, with 95 % Wilson intervals.",
-            f"Counts from 1 to {minimum - 1} are hidden (–), and so are as many other cells as "
-            "needed for no hidden count to be recoverable from the totals (audited by linear "
-            "programming); stock is hidden from the first period whose flows are hidden.",
+            (
+                f"Counts from 1 to {minimum - 1} are hidden (–), and so are as many other cells "
+                "as needed for no hidden count to be recoverable from the totals (audited by "
+                "linear programming); stock is hidden from the first period whose flows are "
+                "hidden."
+                if minimum > 1
+                else "No count is hidden (minimum count 1)."
+            ),
             lifetimes,
             "Series breaks (sources added or removed): "
             + (

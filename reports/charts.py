@@ -36,7 +36,11 @@ def footnote(model_version: str | None, threshold: float | None, minimum: int | 
         if (model_version and threshold is not None)
         else "no classifier scores"
     )
-    hidden = f"; counts 1-{minimum - 1} hidden (with what would reveal them)" if minimum else ""
+    hidden = (
+        f"; counts 1-{minimum - 1} hidden (with what would reveal them)"
+        if minimum and minimum > 1
+        else ""
+    )
     return model + hidden
 
 
