@@ -203,9 +203,8 @@ def _geography(
         title="Geography",
         paragraphs=[
             "Regions (README): Western, Southern, Northern, Baltic, Eastern, Balkan; per million "
-            "uses GeoNames populations (offline). The main database is not read yet: "
-            "organisations and projects come from the harvest's candidates, and the DSI4EU "
-            "sample shipped with the classifier is the reference.",
+            "uses GeoNames populations (offline). The DSI4EU sample shipped with the classifier "
+            "is the reference. " + _main_note(harvest),
             f"DSI4EU's finding (more activity per inhabitant in {' and '.join(DENSE)} Europe than "
             f"in the {', '.join(THIN)} regions), checked per measure: " + "; ".join(verdicts) + ".",
         ],
@@ -216,6 +215,20 @@ def _geography(
             "Per country": geo.countries,
             "Per city": geo.cities,
         },
+    )
+
+
+def _main_note(harvest: Harvest) -> str:
+    if harvest.main is None:
+        return (
+            "No main database was read (none in this installation, or not migrated): "
+            "organisations and projects are the harvest's candidates."
+        )
+    kinds = harvest.main["kind"].value_counts()
+    return (
+        f"Main database: {kinds.get('organisation', 0)} organisations and "
+        f"{kinds.get('project', 0)} projects (measure main_database; in the network, joined "
+        "to candidates with the same website)."
     )
 
 

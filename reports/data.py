@@ -317,6 +317,56 @@ def websites(session: Session, *, model_version: str | None = None) -> pd.DataFr
     return frame
 
 
+MAIN_COLUMNS = ["id", "kind", "name", "website", "site", "country", "region", "city", "linked"]
+
+
+def export_format_frame(records: Iterable[dict[str, Any]], kind: str) -> pd.DataFrame:
+    """Records in the digitalsocial.eu export format (the main database's and the DSI4EU
+    sample's) as ``id, kind, name, website, site, country, region, city, linked`` (``linked``:
+    the linked projects' or organisations' ids)."""
+    other = "project" if kind == "organisation" else "organisation"
+    rows = []
+    for record in records:
+        country = country_code(str(record.get("country") or ""))
+        website = str(record.get("website") or "") or None
+        rows.append(
+            {
+                "id": record.get(f"{kind}_id"),
+                "kind": kind,
+                "name": record.get(f"{kind}_name"),
+                "website": website,
+                "site": edge_key(website) if website else None,
+                "country": country,
+                "region": region_of(country),
+                "city": str(record.get("region") or "").strip() or None,
+                "linked": [str(i) for i in record.get(f"linked_{other}_ids") or []],
+            }
+        )
+    return pd.DataFrame(rows, columns=MAIN_COLUMNS)
+
+
+def read_main_database(url: str) -> pd.DataFrame | None:
+    """The main database's organisations and projects (``export_format_frame`` columns), or
+    None when this installation has no main database (module or tables absent)."""
+    try:
+        from storage import maindb  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return None
+    from sqlalchemy.exc import DBAPIError
+
+    from storage.session import session_scope
+
+    try:
+        with session_scope(maindb.main_database_url(url)) as session:
+            frames = [
+                export_format_frame(maindb.export_records(session, kind), kind)
+                for kind in ("organisation", "project")
+            ]
+    except DBAPIError:  # the main database's tables are not there (not migrated)
+        return None
+    return pd.concat(frames, ignore_index=True)
+
+
 @dataclass(slots=True)
 class Harvest:
     """Everything the reports read, scored by one model version."""
@@ -330,13 +380,20 @@ class Harvest:
     links: pd.DataFrame
     evidence: pd.DataFrame
     runs: pd.DataFrame
+    #: the main database's organisations and projects (None: no main database to read)
+    main: pd.DataFrame | None = None
 
 
 def load(
-    session: Session, *, model_version: str | None = None, active: str | None = None
+    session: Session,
+    *,
+    model_version: str | None = None,
+    active: str | None = None,
+    main: pd.DataFrame | None = None,
 ) -> Harvest:
     """Read the harvest: scores of ``model_version`` (else the ``active`` model's if it scored
-    anything, else the most recently scored version)."""
+    anything, else the most recently scored version); ``main``: the main database's entries
+    (``read_main_database``)."""
     version = choose_model_version(session, requested=model_version, active=active)
     run_frame = runs(session)
     adverts = job_adverts(session, model_version=version, run_frame=run_frame)
@@ -353,6 +410,7 @@ def load(
         links=links(session),
         evidence=evidence(session),
         runs=run_frame,
+        main=main,
     )
 
 
@@ -372,6 +430,7 @@ __all__ = [
     "candidates",
     "deduplicate",
     "evidence",
+    "export_format_frame",
     "items",
     "job_adverts",
     "last_crawls",
@@ -379,6 +438,7 @@ __all__ = [
     "load",
     "organisations",
     "projects",
+    "read_main_database",
     "runs",
     "websites",
     "with_city_population",

@@ -43,6 +43,7 @@ def build_graph(harvest: Harvest) -> nx.Graph:
         )
         if row.site and row.site not in site_node:
             site_node[str(row.site)] = node
+    main_projects = _add_main_database(graph, harvest.main, site_node)
     profiles = harvest.websites.dropna(subset=["site_key"])
     countries = {str(r.site_key): str(r.country or "") for r in profiles.itertuples(index=False)}
     names = {str(r.site_key): str(r.name or r.site_key) for r in profiles.itertuples(index=False)}
@@ -76,7 +77,45 @@ def build_graph(harvest: Harvest) -> nx.Graph:
     for orgs in projects_of.values():
         for a, b in itertools.combinations(sorted(orgs), 2):
             _add_edge(graph, f"c{a}", f"c{b}", "shared_project")
+    for main_orgs in main_projects.values():
+        for a, b in itertools.combinations(sorted(main_orgs), 2):
+            _add_edge(graph, a, b, "shared_project")
     return graph
+
+
+def _add_main_database(
+    graph: nx.Graph, main: pd.DataFrame | None, site_node: dict[str, str]
+) -> dict[str, set[str]]:
+    """Add the main database's organisations (a candidate with the same website is the same
+    node); returns project id -> the nodes of its organisations."""
+    projects: dict[str, set[str]] = {}
+    if main is None:
+        return projects
+    records = [{str(k): v for k, v in r.items()} for r in main.to_dict("records")]
+    id_node: dict[str, str] = {}
+    for row in (r for r in records if r["kind"] == "organisation"):
+        site = str(row["site"] or "")
+        node = site_node.get(site) if site else None
+        if node is None:
+            node = f"m{row['id']}"
+            graph.add_node(
+                node,
+                label=str(row["name"]),
+                kind="organisation (main database)",
+                country=str(row["country"] or ""),
+                site=site,
+                relevance=-1.0,
+            )
+            if site:
+                site_node[site] = node
+        id_node[str(row["id"])] = node
+        for project in row["linked"]:
+            projects.setdefault(str(project), set()).add(node)
+    for row in (r for r in records if r["kind"] == "project"):
+        for org in row["linked"]:
+            if str(org) in id_node:
+                projects.setdefault(str(row["id"]), set()).add(id_node[str(org)])
+    return projects
 
 
 def _number(value: object) -> float:

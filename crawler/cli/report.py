@@ -61,7 +61,7 @@ def _run(
     as_json: bool,
 ) -> None:
     from reports.build import write_reports
-    from reports.data import load
+    from reports.data import load, read_main_database
     from storage.research import NoScores
     from storage.session import session_scope
 
@@ -69,10 +69,15 @@ def _run(
         raise CLIError("--min-count must be at least 1")
     if out.exists() and not out.is_dir():
         raise CLIError(f"{out} exists and is not a folder")
-    with session_scope(database_url(database)) as session:
+    url = database_url(database)
+    main = read_main_database(url) if set(kinds) & {"geography", "network"} else None
+    with session_scope(url) as session:
         try:
             harvest = load(
-                session, model_version=model_version, active=active_model_version(model_dir)
+                session,
+                model_version=model_version,
+                active=active_model_version(model_dir),
+                main=main,
             )
         except NoScores as exc:
             raise CLIError(str(exc)) from None

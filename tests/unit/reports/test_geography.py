@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from reports.data import export_format_frame
 from reports.geography import dsi4eu_places, geography
 from reports.places import country_code, country_populations, region_of, region_populations
 from tests.unit.reports.helpers import harvest
@@ -46,3 +47,20 @@ def test_finding_per_measure() -> None:
     # DSI4EU's own sample shows its finding
     assert f.loc["dsi4eu", "dense_above_thin"]
     assert f.loc["relevant_adverts", "big_city_share"] == pytest.approx(0.5)  # Berlin; Tallinn
+
+
+def test_main_database_is_a_measure_when_there_is_one() -> None:
+    h = harvest()
+    assert "main_database" not in geography(h).regions.columns
+    h.main = export_format_frame(
+        [
+            {"organisation_id": 1, "organisation_name": "A", "country": "Latvia", "region": "Riga"},
+            {"organisation_id": 2, "organisation_name": "B", "country": "Spain"},
+        ],
+        "organisation",
+    )
+    geo = geography(h)
+    assert geo.regions.loc["Baltic", "main_database"] == 1
+    assert geo.countries.loc["ES", "main_database"] == 1
+    assert geo.cities.loc[("LV", "Riga"), "main_database"] == 1
+    assert "main_database" in geo.finding.index

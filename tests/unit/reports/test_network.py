@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
+import pandas as pd
 import pytest
 
+from reports.data import export_format_frame
 from reports.network import build_graph, summarise, write_graph
 from tests.unit.reports.helpers import harvest
 
@@ -63,3 +65,41 @@ def test_graphml_and_gexf_round_trip(tmp_path: Path) -> None:
     assert back.number_of_nodes() == 6 and back.number_of_edges() == 6
     assert back.nodes["c4"]["label"] == "Gamma" and back.nodes["c4"]["community"] >= 0
     assert nx.read_gexf(gexf).number_of_edges() == 6
+
+
+def test_main_database_organisations_join_the_graph() -> None:
+    h = harvest()
+    h.main = export_format_frame(
+        [
+            # the same organisation as candidate Alpha (same website): one node
+            {
+                "organisation_id": 7,
+                "organisation_name": "Alpha",
+                "website": "https://www.alpha.org",
+                "country": "Germany",
+                "linked_project_ids": ["9"],
+            },
+            {
+                "organisation_id": 8,
+                "organisation_name": "Omega",
+                "website": "",
+                "country": "Latvia",
+                "region": "Riga",
+                "linked_project_ids": [],
+            },
+        ],
+        "organisation",
+    )
+    h.main = pd.concat(
+        [
+            h.main,
+            export_format_frame(
+                [{"project_id": 9, "project_name": "Map", "linked_organisation_ids": ["7", "8"]}],
+                "project",
+            ),
+        ],
+        ignore_index=True,
+    )
+    graph = build_graph(h)
+    assert "m7" not in graph and graph.nodes["m8"]["country"] == "LV"
+    assert graph.edges["c1", "m8"]["kinds"] == "shared_project"  # both in project 9
