@@ -206,7 +206,7 @@ def network_charts(graph: nx.Graph, degrees: pd.DataFrame, folder: Path, note: s
         sizes = [30 + 25 * shown.degree(n) for n in shown]
         nx.draw_networkx_edges(shown, pos, ax=ax, alpha=0.3)
         nx.draw_networkx_nodes(shown, pos, ax=ax, node_color=colours, cmap="tab20", node_size=sizes)
-        top = sorted(shown, key=lambda n: -shown.degree(n))[:12]
+        top = sorted(shown, key=lambda n: -shown.degree(n))[:8]
         nx.draw_networkx_labels(
             shown,
             pos,

@@ -346,8 +346,8 @@ def export_format_frame(records: Iterable[dict[str, Any]], kind: str) -> pd.Data
 
 
 def read_main_database(url: str) -> pd.DataFrame | None:
-    """The main database's organisations and projects (``export_format_frame`` columns), or
-    None when this installation has no main database (module or tables absent)."""
+    """The main database's organisations and projects (``export_format_frame`` columns) at
+    ``url``, or None when this installation has no main database (module or tables absent)."""
     try:
         from storage import maindb  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
@@ -357,7 +357,7 @@ def read_main_database(url: str) -> pd.DataFrame | None:
     from storage.session import session_scope
 
     try:
-        with session_scope(maindb.main_database_url(url)) as session:
+        with session_scope(url) as session:
             frames = [
                 export_format_frame(maindb.export_records(session, kind), kind)
                 for kind in ("organisation", "project")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -70,7 +71,9 @@ def _run(
     if out.exists() and not out.is_dir():
         raise CLIError(f"{out} exists and is not a folder")
     url = database_url(database)
-    main = read_main_database(url) if set(kinds) & {"geography", "network"} else None
+    # the main database: DSI_MAIN_DATABASE_URL, else the crawler's database
+    main_url = os.environ.get("DSI_MAIN_DATABASE_URL") or url
+    main = read_main_database(main_url) if set(kinds) & {"geography", "network"} else None
     with session_scope(url) as session:
         try:
             harvest = load(
