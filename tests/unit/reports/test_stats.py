@@ -112,3 +112,18 @@ def test_nothing_small_nothing_hidden_and_bad_minimum() -> None:
     assert table.published().loc[TOTAL, TOTAL] == 52
     with pytest.raises(ValueError):
         suppress(pd.DataFrame([[1]]), minimum=0)
+
+
+def test_kaplan_meier_recovers_known_lifetimes_under_censoring() -> None:
+    # adverts live a geometric number of weekly crawls (P(still online after k weeks) = 0.8**k)
+    # and the observation stops at week 10: a third are still online, so censored
+    rng = np.random.default_rng(7)
+    start = rng.integers(0, 10, size=4000)
+    weeks = rng.geometric(0.2, size=4000)
+    end = np.minimum(start + weeks, 10)
+    ended = start + weeks <= 10
+    km = kaplan_meier((end - start) * 7.0, ended)
+    for k in (1, 2, 4):
+        assert km.at(7.0 * k) == pytest.approx(0.8**k, abs=0.03)
+    # the naive mean over finished adverts is biased low: long-lived adverts are still online
+    assert ((end - start)[ended] * 7).mean() < 7 / 0.2 - 5
