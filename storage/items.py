@@ -204,6 +204,18 @@ def iter_items(
     batch_size: int = 500,
 ) -> Iterator[Item]:
     """Stored items in id order, streamed in batches (constant memory on large tables)."""
+    for batch in iter_item_batches(session, spider=spider, source=source, batch_size=batch_size):
+        yield from batch
+
+
+def iter_item_batches(
+    session: Session,
+    *,
+    spider: str | None = None,
+    source: str | None = None,
+    batch_size: int = 500,
+) -> Iterator[list[Item]]:
+    """Stored items in id order, a batch at a time; each batch is expunged once consumed."""
     last_id = 0
     while True:
         stmt = select(Item).where(Item.id > last_id).order_by(Item.id).limit(batch_size)
@@ -214,7 +226,7 @@ def iter_items(
         batch = list(session.scalars(stmt))
         if not batch:
             return
-        yield from batch
+        yield batch
         last_id = batch[-1].id
         session.expunge_all()
 

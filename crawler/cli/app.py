@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from crawler.cli import candidates, db, export, maindb, sources
+from crawler.cli import candidates, db, export, maindb, report, sources
 from crawler.cli import classify as classify_cmd
 from crawler.cli import crawl as crawl_cmd
 from crawler.cli import demo as demo_cmd
@@ -30,6 +30,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(export.app, name="export")
 app.add_typer(maindb.app, name="maindb")
 app.add_typer(candidates.app, name="candidates")
+app.add_typer(report.app, name="report")
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(sources.app, name="sources")
 app.add_typer(runs_cmd.app, name="runs")

@@ -65,3 +65,13 @@ def setup_logging(verbose: bool = False) -> None:
 
 def echo_err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def active_model_version(model_dir: Path | None) -> str | None:
+    """The active model's version id in ``model_dir`` (default ``$DSI_MODEL_DIR``), or None."""
+    from classifiers.registry import ModelError, active_info, default_model_dir
+
+    try:
+        return active_info(model_dir or default_model_dir()).version
+    except ModelError:
+        return None

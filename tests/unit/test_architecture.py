@@ -57,6 +57,12 @@ RULES = (
             "spiders.parsers.social",
         ),
     ),
+    # researchers' reports read storage and the taxonomy's data; the CLI wires them
+    Rule(
+        "reports",
+        ("scrapy", "twisted", "spiders", "crawler", "classifiers"),
+        allowed=("classifiers.taxonomy",),
+    ),
 )
 
 
@@ -91,7 +97,7 @@ def violations(source: str, module: str, rules: tuple[Rule, ...] = RULES) -> lis
 
 def project_modules() -> list[tuple[str, Path]]:
     out = []
-    for package in ("spiders", "storage", "classifiers", "crawler", "matching", "review"):
+    for package in ("spiders", "storage", "classifiers", "crawler", "matching", "review", "reports"):
         for path in sorted((ROOT / package).rglob("*.py")):
             parts = path.relative_to(ROOT).with_suffix("").parts
             if parts[-1] == "__init__":
@@ -110,6 +116,7 @@ def test_every_package_is_checked() -> None:
         "review.app",
     } <= (modules)
     assert any(name.startswith("classifiers.") for name in modules)
+    assert "reports.trends" in modules
 
 
 def test_imports_point_one_way() -> None:
@@ -177,6 +184,15 @@ def test_imports_point_one_way() -> None:
             ["matching.index:1 imports spiders.jobs.JobsSpider"],
         ),
         ("matching.index", "import sqlalchemy\n", ["matching.index:1 imports sqlalchemy"]),
+        ("reports.data", "from storage.research import x\n", []),
+        ("reports.geo", "from classifiers.taxonomy import DATA_DIR\n", []),
+        (
+            "reports.geo",
+            "from classifiers.predict import Predictor\n",
+            ["reports.geo:1 imports classifiers.predict.Predictor"],
+        ),
+        ("reports.x", "import scrapy\n", ["reports.x:1 imports scrapy"]),
+        ("reports.x", "from crawler.items import A\n", ["reports.x:1 imports crawler.items.A"]),
     ],
 )
 def test_checker_on_synthetic_sources(module: str, source: str, expected: list[str]) -> None:
