@@ -41,6 +41,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.items import JobAdvert
 from crawler.sources import OptionSpec
+from crawler.text import element_text
 from crawler.urls import canonical_url
 from spiders.base import DSISpider
 from spiders.boards import (
@@ -518,7 +519,7 @@ class JobsSpider(DSISpider):
                 continue
             if not self._in_scope(target):
                 continue
-            label = " ".join(filter(None, (a.text_content(), a.get("title"), a.get("aria-label"))))
+            label = " ".join(filter(None, (element_text(a), a.get("title"), a.get("aria-label"))))
             path = urlsplit(target).path
             careers_like = bool(CAREERS_RE.search(label or "") or JOB_PATH_RE.search(path))
             if careers_like and target not in careers:

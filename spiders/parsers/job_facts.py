@@ -185,13 +185,14 @@ class _Reader:
         self.doc = doc
         self.hint = country_hint
         self.facts = PageFacts()
-        self._chrome: dict[int, bool] = {}
+        # keyed by id(), holding the element: lxml proxies die and their ids are reused
+        self._chrome: dict[int, tuple[Any, bool]] = {}
 
     def chrome(self, el: Any) -> bool:
         key = id(el)
         if key not in self._chrome:
-            self._chrome[key] = in_chrome(el)
-        return self._chrome[key]
+            self._chrome[key] = (el, in_chrome(el))
+        return self._chrome[key][1]
 
     def store(self, key: str, value: str | None, *, labelled: bool) -> bool:
         value = _usable(value)

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from crawler.text import element_text
 from spiders.parsers.site_urls import is_file_url
 
 __all__ = ["JOB_PATH_RE", "PageLinks", "is_job_url", "page_links", "same_site"]
@@ -93,7 +94,7 @@ def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
         if urlsplit(target).scheme not in ("http", "https") or not same_site(target, url):
             continue
         rel = (a.get("rel") or "").lower().split()
-        label = " ".join(t for t in (a.text_content(), a.get("aria-label"), a.get("title")) if t)
+        label = " ".join(t for t in (element_text(a), a.get("aria-label"), a.get("title")) if t)
         classes = (a.get("class") or "").lower()
         page_no = _page_number(target)
         is_next = (

@@ -31,6 +31,7 @@ from lxml import html as lxml_html
 from crawler.text import (
     clean_text,
     detect_language,
+    element_text,
     html_to_text,
     normalise_language_code,
     tree_to_text,
@@ -244,7 +245,7 @@ def _read_links(tree: Any, base: str, facts: PageFacts, skey: str | None) -> Non
             seen_links.add(canon)
             anchor = ""
             if element.tag == "a":
-                anchor = clean_text(element.text_content())[:60]
+                anchor = element_text(element)[:60]
                 if not anchor:
                     anchor = clean_text(element.get("title") or element.get("aria-label") or "")
             kind = link_kind(canon, anchor)

@@ -41,7 +41,9 @@ _GENERIC_TITLE_RE = re.compile(
     r"^(?:home|homepage|home page|start|startseite|accueil|page d'accueil|inicio|portada|"
     r"home ?page|pagina principale|benvenuti|welkom|strona glowna|strona główna|startsida|"
     r"hjem|forside|etusivu|welcome|willkommen|bienvenue|bienvenido|bienvenidos|index|"
-    r"main page|начало)$",
+    r"main page|úvod|úvodní stránka|domů|hlavná stránka|úvodná stránka|kezdőlap|főoldal|"
+    r"pagina inicial|página inicial|início|inicio|pagina iniziale|home-pagina|startpagina|"
+    r"acasă|prima pagină|αρχική|etusivu|начало)$",
     re.IGNORECASE,
 )
 _WELCOME_RE = re.compile(

@@ -496,6 +496,9 @@ def classify_social(url: str, *, rel_me: bool = False) -> SocialLink | None:
     if parts.scheme not in ("http", "https") or not host:
         return None
     segments = _segments(parts.path)
+    if not segments and parts.fragment.startswith("!/"):
+        # old hash-bang links: twitter.com/#!/name, facebook.com/#!/page
+        segments = _segments(parts.fragment[1:].split("?")[0])
     found: str | None = None
     platform = ""
     if host in _X_HOSTS:

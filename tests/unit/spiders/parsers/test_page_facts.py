@@ -76,3 +76,24 @@ def test_thin_state_still_needs_the_browser() -> None:
     )
     facts = extract_page(html, "http://127.0.0.1:8001/", want_text=True)
     assert facts.needs_js and not facts.state_text
+
+
+def test_main_text_starts_at_the_headline_without_menus_and_teasers() -> None:
+    """Issue #19: navigation, sliders and "latest news" teasers are not the main text."""
+    html = (
+        '<html><body><a class="skip-link" href="#c">Skip to content</a>'
+        '<div class="topnav"><a href="/">Home</a><a href="/about">About us</a>'
+        '<a href="/team">Team</a></div>'
+        '<div class="slider"><a href="/p/1">Our new map</a></div>'
+        '<div class="latest"><h2>Latest news</h2>'
+        '<div class="card"><h3><a href="/n/1">Annual report</a></h3><p>We published…</p></div>'
+        '<div class="card"><h3><a href="/n/2">New crossing</a></h3><p>Residents…</p></div></div>'
+        "<div class='intro'><h1>Safer streets start with open data</h1><p>"
+        + "We collect collision data with residents and publish it openly. " * 4
+        + "</p></div><div class='footer'>© 2025 Streets</div></body></html>"
+    )
+    facts = extract_page(html, "http://127.0.0.1:8001/", want_text=True)
+    assert facts.main_text.startswith("Safer streets start with open data\nWe collect")
+    for noise in ("Home", "About us", "Our new map", "Latest news", "Annual report", "© 2025"):
+        assert noise not in facts.main_text
+    assert facts.text_source == "page_blocks"
