@@ -206,11 +206,40 @@ def _state_strings(html: str) -> tuple[list[str], list[str], list[str]]:
     return texts, urls, dates
 
 
+#: A network's address written without a scheme ("www.facebook.com/org"): a browser would
+#: read it as a path on the site, the author meant the profile.
+_BARE_SOCIAL_RE = re.compile(
+    r"^(?:www\.|[a-z]{2}-[a-z]{2}\.)?(?:facebook|instagram|twitter|x|linkedin|youtube|github|"
+    r"bsky)\.(?:com|app)/",
+    re.IGNORECASE,
+)
+_OPEN_URL_RE = re.compile(r"""window\.open\(\s*['"](https?://[^'"]+)['"]""")
+
+
+def _href(element: Any) -> str:
+    """Where a link points: ``href`` (scheme added to bare network addresses), an SVG link's
+    ``xlink:href``, a button's ``data-href``/``data-url`` or ``window.open('…')``."""
+    href = (
+        element.get("href")
+        or element.get("xlink:href")
+        or element.get("{http://www.w3.org/1999/xlink}href")
+        or element.get("data-href")
+        or element.get("data-url")
+        or ""
+    ).strip()
+    if not href:
+        m = _OPEN_URL_RE.search(element.get("onclick") or "")
+        href = m.group(1) if m else ""
+    if _BARE_SOCIAL_RE.match(href):
+        href = "https://" + href
+    return href
+
+
 def _read_links(tree: Any, base: str, facts: PageFacts, skey: str | None) -> None:
     seen_links: set[str] = set()
     seen_out: set[str] = set()
-    for element in tree.iter("a", "area", "link"):
-        href = (element.get("href") or "").strip()
+    for element in tree.iter("a", "area", "link", "button"):
+        href = _href(element)
         if not href:
             continue
         rel = (element.get("rel") or "").lower().split()

@@ -185,7 +185,8 @@ def _blocks_text(root: Any) -> str:
         if headline in lines:
             start = lines.index(headline)
             rest = "\n".join(lines[start:])
-            if len(rest) >= MIN_TEXT_FROM_HEADLINE:
+            # a headline near the end (a site name in a last block) does not cut the text
+            if len(rest) >= MIN_TEXT_FROM_HEADLINE and len(rest) * 2 >= len(text):
                 return rest
     return text
 

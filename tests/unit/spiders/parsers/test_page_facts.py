@@ -97,3 +97,22 @@ def test_main_text_starts_at_the_headline_without_menus_and_teasers() -> None:
     for noise in ("Home", "About us", "Our new map", "Latest news", "Annual report", "© 2025"):
         assert noise not in facts.main_text
     assert facts.text_source == "page_blocks"
+
+
+def test_social_icons_written_in_other_ways() -> None:
+    """Footer icons whose link has no scheme, sits on an SVG or a button, or opens a window."""
+    html = (
+        "<html><body><p>Text.</p><footer>"
+        '<a href="www.facebook.com/OrgPage"><i class="fa fa-facebook"></i></a>'
+        '<svg><a xlink:href="https://www.instagram.com/org.gram/"><path d=""/></a></svg>'
+        "<button onclick=\"window.open('https://twitter.com/orgtweets')\">X</button>"
+        '<a href="https://www.facebook.com/sharer/sharer.php?u=x">Share</a>'
+        "</footer></body></html>"
+    )
+    facts = extract_page(html, "http://127.0.0.1:8001/")
+    urls = {s.platform: s.url for s in facts.social}
+    assert urls == {
+        "facebook": "https://www.facebook.com/OrgPage",
+        "instagram": "https://www.instagram.com/org.gram",
+        "x": "https://x.com/orgtweets",
+    }
