@@ -280,7 +280,9 @@ _STREET_WORDS = (
     r"n[áa]m[ěe]st[íi]|t[řr]ída|utca|út"
 )
 _STREET_RE = re.compile(rf"(?:{_STREET_WORDS})", re.IGNORECASE)
-_HOUSE_NUMBER_RE = re.compile(r"(?:^|\s)\d{1,4}\s?[a-zA-Z]?(?:[-/]\d{1,4}[a-zA-Z]?)?(?:,|\s|$)")
+_HOUSE_NUMBER_RE = re.compile(
+    r"(?:^|\s)\d{1,4}\s?[a-zA-Z]?(?:[-/]\d{1,4}[a-zA-Z]?)?\.?(?:,|\s|$)"  # "utca 12." too
+)
 _CITY_CHARS = r"[^\W\d_][^\n,;|()0-9]{1,50}?"
 _POSTCODE_CITY_RE = re.compile(
     r"(?:^|[\s,;])(?P<prefix>[A-Z]{1,2}\s?-\s?)?"

@@ -27,7 +27,7 @@ from spiders.parsers.job_labels import (
     label_key,
     split_inline,
 )
-from spiders.parsers.places import resolve_place
+from spiders.parsers.places import resolve_place_text
 from spiders.parsers.salary import parse_salary_text
 
 __all__ = ["LABEL_MARK", "PageFacts", "in_chrome", "read_facts"]
@@ -43,7 +43,18 @@ _CHROME_NAME_RE = re.compile(
     re.IGNORECASE,
 )
 _SECTIONS = frozenset({"main", "article", "section"})
-_NAME_ATTRS = ("class", "id", "itemprop", "data-test", "data-testid", "data-cy", "data-qa")
+_NAME_ATTRS = (
+    "class",
+    "id",
+    "itemprop",
+    "data-test",
+    "data-testid",
+    "data-cy",
+    "data-qa",
+    "data-at",
+    "data-automation",
+    "data-field",
+)
 #: Element names that say which fact an element holds.
 _HINTS = {
     "organization": re.compile(
@@ -259,7 +270,7 @@ class _Reader:
             return False
         if _MONEY_RE.search(cleaned) or _RELATIVE_DATE_RE.search(cleaned):
             return False
-        return resolve_place(cleaned, country_hint=self.hint).city is not None
+        return resolve_place_text(cleaned, country_hint=self.hint).city is not None
 
     # --- elements named for a fact ------------------------------------------------------------
     def hinted(self) -> None:
@@ -331,7 +342,8 @@ class _Reader:
                 lines.append(text)
             elif only is not None and inline[0] == only:
                 lines.append(inline[1])
-        texts = lines
+        # "London (hybrid) · Full-time · £38,000": each part on its own
+        texts = [p for t in lines for p in _PARTS_RE.split(t) if p.strip()]
         if only in (None, "location") and facts.location is None:
             places = [t for t in texts if self._place_line(t)]
             if places:
@@ -364,6 +376,7 @@ class _Reader:
                     self.store("employment", text, labelled=False)
 
 
+_PARTS_RE = re.compile(r"\s[·•|]\s")
 _MONEY_RE = re.compile(r"[€£$]|\b(?:eur|gbp|chf|pln|czk|sek|dkk|nok|huf|ron|kč|zł|ft)\b", re.I)
 
 

@@ -46,7 +46,8 @@ LABELS: dict[str, str] = {
     "date": (
         r"posted|posted on|published|published on|date posted|date of publication|"
         r"publication date|listed|veröffentlicht|veröffentlicht am|erstellt|erstellt am|"
-        r"online seit|publié|publiée|publié le|publiée le|date de publication|mis en ligne|"
+        r"online seit|erschienen|erschienen am|publié|publiée|publié le|publiée le|"
+        r"date de publication|mis en ligne|"
         r"mise en ligne|publicado|publicada|publicado el|fecha de publicación|pubblicato|"
         r"pubblicato il|data di pubblicazione|opublikowano|data publikacji|data dodania|"
         r"geplaatst|geplaatst op|publicatiedatum|zveřejněno|datum zveřejnění|vloženo|"
@@ -61,7 +62,8 @@ LABELS: dict[str, str] = {
         r"date limite de candidature|fecha límite|fecha de cierre|plazo|scadenza|"
         r"data di scadenza|termin|termin składania|ważna do|sluitingsdatum|reageren vóór|"
         r"reageren voor|solliciteren tot|uiterste reactiedatum|sista ansökningsdag|"
-        r"ansök senast|ansøgningsfrist|søknadsfrist|hakuaika päättyy|jelentkezési határidő|"
+        r"ansök senast|ansøgningsfrist|søknadsfrist|hakuaika päättyy|haku päättyy|"
+        r"viimeinen hakupäivä|jelentkezési határidő|"
         r"termen limită|uzávěrka|datum ukončení|prazo|data limite|προθεσμία"
     ),
     "salary": (

@@ -22,7 +22,7 @@ from crawler.items import JobAdvert
 from crawler.text import clean_text, detect_language, html_to_text
 from crawler.urls import canonical_url
 from spiders.parsers.dates import iso_date
-from spiders.parsers.places import country_code, resolve_place
+from spiders.parsers.places import country_code, resolve_place_text
 from spiders.parsers.salary import Salary, parse_salary_text, salary_from_structured
 from spiders.parsers.structured import node_types
 
@@ -44,8 +44,8 @@ _EMPLOYMENT_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (
             r"full[\s_-]?time|vollzeit|temps\s+(?:plein|complet)|plein\s+temps|tiempo\s+completo|"
             r"jornada\s+completa|tempo\s+pieno|tempo\s+integral|pe[łl]n[ye]\s+(?:etat|wymiar)|"
-            r"voltijd|fulltime|heltid|heltidstjänst|plný\s+úvazek|plný\s+pracovný\s+úväzok|"
-            r"kokoaikai\w*|teljes\s+munkaidő|normă\s+întreagă|full[\s-]?time|πλήρης\s+απασχόληση",
+            r"voltijd|fulltime|heltid|heltidstjänst|fuldtid|plný\s+úvazek|plný\s+pracovný\s+úväzok|"
+            r"kokoaika\w*|teljes\s+munkaidő|normă\s+întreagă|full[\s-]?time|πλήρης\s+απασχόληση",
             "FULL_TIME",
         ),
         (
@@ -102,7 +102,8 @@ _CODE_SEQUENCE = (
 _SCHEMA_CODES = frozenset(_CODE_SEQUENCE)
 #: Contract words that are not a working-time type (Personio's ``permanent``).
 _IGNORED_TYPES = re.compile(
-    r"^(?:permanent|regular|festanstellung|feste?\s+anstellung|unbefristet|cdi|"
+    r"^(?:permanent|regular|festanstellung|feste?\s+anstellung|unbefristet|cdi|fastansættelse|"
+    r"fast\s+ansættelse|fast\s+stilling|fast\s+anställning|"
     r"contrat\s+à\s+durée\s+indéterminée|indefinido|contrato\s+indefinido|indeterminato|"
     r"tempo\s+indeterminato|umowa\s+o\s+prac[eę]|vast|vast\s+contract|"
     r"doba\s+neurčitá|hpp|tillsvidare|tills\s+vidare|tillsvidareanställning|vakituinen|"
@@ -533,7 +534,7 @@ def _place(raw: RawJob) -> tuple[str | None, str | None, str | None]:
         if cleaned:
             if locality and region and region.lower() not in locality.lower():
                 cleaned = f"{cleaned}, {region}"
-            place = resolve_place(cleaned, country_hint=country or raw.country_hint)
+            place = resolve_place_text(cleaned, country_hint=country or raw.country_hint)
             city, reg = place.city, place.region
             country = country or place.country
             if city is None and locality:

@@ -113,8 +113,8 @@ _TEXT_PERIODS: list[tuple[re.Pattern[str], str]] = [
             "week",
         ),
         (
-            r"(?:/|(?<![a-z])(?:per|an?|pro|par|al|por|za|na))\s*(?:month|monat|mois|mes|mese|mies\w*|"
-            r"miesiąc\w*|maand|měsíc|mo|mån|månad|måned|kuukausi|hó|lună|μήνα|mês)(?!\w)|\bmonthly\b|"
+            r"(?:/|(?<![a-z])(?:per|pr\.?|an?|pro|par|al|por|za|na))\s*(?:month|monat|mois|mes|mese|mies\w*|"
+            r"miesiąc\w*|maand|měsíc|mo|mån|månad|måned|kuukausi|hó|lună|μήνα|mês|kk|kuukaudessa)(?!\w)|\bmonthly\b|"
             r"\bmonatlich\b|\bmensuel\w*\b|\bměsíčně\b|\bmesačne\b|\bi\s+månaden\b|"
             r"\bper\s+månad\b|\bmånedlig\w*|\bkuukaudessa\b|\bhavonta\b|\blunar\b|"
             r"\bμηνιαίως\b|\bbrutto\s*/\s*monat\b|\bmensais\b|\bal\s+mes\b|"
