@@ -256,6 +256,13 @@ def element_text(element: etree._Element) -> str:
     (``<dd>Berlin</dd><dd>Vollzeit</dd>`` -> ``"Berlin Vollzeit"``, where lxml's
     ``text_content()`` gives ``"BerlinVollzeit"``). Scripts, styles and hidden elements are
     left out. Never raises."""
+    try:
+        if len(element) == 0 and isinstance(element.tag, str):  # a leaf: its own text
+            if element.tag.lower() in _DROPPED_SET:
+                return ""
+            return clean_text(element.text)
+    except TypeError:
+        return ""
     return clean_text(tree_to_text(element, source_newlines=False).replace("\n", " "))
 
 

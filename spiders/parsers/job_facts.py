@@ -21,6 +21,7 @@ from crawler.text import clean_text, element_text, tree_to_text
 from spiders.parsers.dates import iso_date
 from spiders.parsers.job_labels import (
     CHROME_TEXT_RE,
+    LABEL_START_RE,
     LEADING_DATE_RE,
     PLACEHOLDER_RE,
     VISITOR_PLACE_RE,
@@ -233,8 +234,13 @@ class _Reader:
             "self::label or self::span or self::div or self::li or self::p or self::h2 or "
             "self::h3 or self::h4 or self::h5 or self::h6 or self::small or self::em]"
         ):
-            if len(el) > 6 or len(el.text_content()) > 240:
+            if len(el) > 6:
                 continue  # a container, not a label
+            raw_text = el.text_content()
+            if len(raw_text) > 240:
+                continue
+            if raw_text.strip() and not LABEL_START_RE.match(raw_text):
+                continue  # labels, "Label: value" and dated lines all start with a label word
             if "\n" in tree_to_text(el, source_newlines=False):
                 continue  # several lines: a block of facts, each read on its own
             text = _label_text(el)

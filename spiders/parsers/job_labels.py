@@ -15,6 +15,7 @@ __all__ = [
     "CHROME_TEXT_RE",
     "INLINE_RES",
     "LABELS",
+    "LABEL_START_RE",
     "LEADING_DATE_RE",
     "PLACEHOLDER_RE",
     "VISITOR_PLACE_RE",
@@ -89,6 +90,10 @@ LABELS: dict[str, str] = {
         r"tipo de emprego|regime|horário|τύπος απασχόλησης"
     ),
 }
+#: Any label word at the start of a text: a cheap test before an element is read closely.
+LABEL_START_RE = re.compile(
+    r"^\s*(?:" + "|".join(LABELS.values()) + r")(?:\s|[:：]|$)", re.IGNORECASE
+)
 _LABEL_RES = {
     key: re.compile(rf"^\s*(?:{words})\s*[:：]?\s*$", re.IGNORECASE)
     for key, words in LABELS.items()

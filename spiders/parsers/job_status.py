@@ -66,7 +66,7 @@ def is_closed_notice(text: str) -> bool:
 def closed_notice(doc: Any) -> str | None:
     """The text of the page's closed/expired notice, or None when it has none."""
     body = doc.find(".//body") if hasattr(doc, "find") else None
-    if body is None or not CLOSED_RE.search(element_text(body)):
+    if body is None or not CLOSED_RE.search(" ".join(body.itertext())):
         return None  # one cheap pass first: most pages say nothing of the kind
     try:
         candidates = doc.xpath(

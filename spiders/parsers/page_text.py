@@ -96,21 +96,20 @@ def _is_boilerplate(element: Any) -> bool:
     return bool(names) and bool(_BOILERPLATE_RE.search(" ".join(names)))
 
 
-def _links_text(element: Any) -> tuple[int, int]:
-    """(characters of link text, number of links) inside an element."""
-    links = element.xpath(".//a")
-    return sum(len(element_text(a)) for a in links), len(links)
+def _text_length(element: Any) -> int:
+    """Characters of an element's text, spaces collapsed (cheap: no line layout)."""
+    return len(" ".join("".join(element.itertext()).split()))
 
 
 def _is_link_list(element: Any) -> bool:
     """A block that is mostly links (a menu, a list of related pages, a teaser grid)."""
     if _tag(element) not in _CONTAINERS or element.find(".//h1") is not None:
         return False
-    chars, count = _links_text(element)
-    if count < 2:
+    links = element.xpath(".//a")
+    if len(links) < 2:
         return False
-    total = len(element_text(element))
-    return total > 0 and chars / total >= _LINK_DENSITY
+    total = _text_length(element)
+    return total > 0 and sum(_text_length(a) for a in links) / total >= _LINK_DENSITY
 
 
 def _is_teaser(element: Any) -> bool:
@@ -121,7 +120,7 @@ def _is_teaser(element: Any) -> bool:
         ".//*[self::h2 or self::h3 or self::h4 or self::h5][.//a[@href]] | "
         ".//a[@href][.//*[self::h2 or self::h3 or self::h4 or self::h5]]"
     )
-    return bool(heading_link) and len(element_text(element)) <= _MAX_TEASER_CHARS
+    return bool(heading_link) and _text_length(element) <= _MAX_TEASER_CHARS
 
 
 class _Pruner:
