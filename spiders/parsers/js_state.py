@@ -2,7 +2,9 @@
 
 :func:`state_values` yields ``(name, value)`` for each state blob of a page:
 ``<script type="application/json">`` (``__NEXT_DATA__``; named by the script's id),
-Nuxt 3's ``__NUXT_DATA__`` payload (devalue format, decoded by :func:`revive_devalue`),
+Nuxt 3's ``__NUXT_DATA__`` payload (devalue format, decoded by :func:`revive_devalue`), the
+Next.js app router's ``self.__next_f.push([1, "…"])`` chunks (the JSON values on the lines of
+its React Server Components stream, :func:`next_flight_values`),
 ``NAME = {...}`` assignments of known state names or of any ``window.X`` (``__INITIAL_STATE__``,
 ``__PRELOADED_STATE__``, ``__APOLLO_STATE__``), ``NAME = JSON.parse('...')``, and Nuxt's
 function form ``__NUXT__=(function(a,b){return {...}}(1,"x"))``. JavaScript object literals
@@ -30,6 +32,7 @@ from spiders.parsers.structured import loads_lenient
 __all__ = [
     "STATE_MARKER_RE",
     "js_literal_to_json",
+    "next_flight_values",
     "parse_js_literal",
     "revive_devalue",
     "state_values",
@@ -57,6 +60,9 @@ _JS_VALUES: dict[str, Any] = {"!0": True, "!1": False, "undefined": None, "void 
 
 def state_values(html: str) -> Iterator[tuple[str, Any]]:
     """``(name, value)`` of each JSON state blob in the page's inline scripts."""
+    if "__next_f" in html:
+        for value in next_flight_values(html):
+            yield "__next_f", value
     for m in _SCRIPT_RE.finditer(html):
         attrs, body = m.group("attrs"), m.group("body")
         if _JSON_TYPE_RE.search(attrs):
@@ -365,3 +371,43 @@ def revive_devalue(payload: Any) -> Any:
         return value(0, 0)
     except (RecursionError, TypeError, ValueError):
         return None
+
+
+# --- Next.js app router (React Server Components stream) ------------------------------------
+_NEXT_F_RE = re.compile(r"self\.__next_f\.push\(\s*\[\s*1\s*,\s*(?P<q>\")")
+#: A line of the stream: ``<hex id>:<JSON>`` (other row kinds, ``I[...]``, ``HL[...]``, are not
+#: data); only objects and arrays are read.
+_FLIGHT_ROW_RE = re.compile(r"^[0-9a-f]{1,8}:(?=[\[{])", re.MULTILINE)
+#: Bounds: the stream read and the rows decoded per page.
+MAX_FLIGHT_CHARS = 5_000_000
+MAX_FLIGHT_ROWS = 2_000
+
+
+def next_flight_values(html: str) -> list[Any]:
+    """The JSON values in a Next.js app-router page's ``self.__next_f.push([1, "…"])``
+    chunks: the chunks are JS strings joined into one stream whose rows are ``id:JSON``.
+    Unreadable rows are skipped; never raises."""
+    chunks: list[str] = []
+    size = 0
+    for m in _NEXT_F_RE.finditer(html):
+        try:
+            end = _string_end(html, m.end(), '"')
+            chunk = _js_string_value(html[m.end() - 1 : end + 1])
+        except (ValueError, IndexError):
+            continue
+        size += len(chunk)
+        if size > MAX_FLIGHT_CHARS:
+            break
+        chunks.append(chunk)
+    stream = "".join(chunks)
+    values: list[Any] = []
+    decoder = json.JSONDecoder(strict=False)
+    for row in _FLIGHT_ROW_RE.finditer(stream):
+        if len(values) >= MAX_FLIGHT_ROWS:
+            break
+        try:
+            value, _ = decoder.raw_decode(stream, row.end())
+        except (ValueError, RecursionError):
+            continue
+        values.append(value)
+    return values

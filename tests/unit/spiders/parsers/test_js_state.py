@@ -125,3 +125,33 @@ def test_nuxt_data_script_yields_revived_state() -> None:
     assert list(state_values(html)) == [
         ("__NUXT_DATA__", {"data": {"job": {"title": "Entwickler"}}})
     ]
+
+
+def test_next_app_router_stream_is_read() -> None:
+    from spiders.parsers.job_records import state_jobs
+    from spiders.parsers.js_state import next_flight_values
+
+    row = json.dumps(
+        {
+            "job": {
+                "title": "Civic Data Lead",
+                "company": {"name": "Open Town"},
+                "location": {"city": "Gent", "country": "BE"},
+                "description": "<p>Lead our open data team in Gent.</p>",
+            }
+        }
+    )
+    stream = f'0:["$","html",null,{{}}]\n1:I["chunks/app.js"]\n2:{row}\n'
+    half = len(stream) // 2
+    html = (
+        "".join(
+            f"<script>self.__next_f.push([1,{json.dumps(part)}])</script>"
+            for part in (stream[:half], stream[half:])
+        )
+        + '<script>self.__next_f.push([1,"3:{broken"])</script>'
+    )
+    values = next_flight_values(html)
+    assert values[0] == ["$", "html", None, {}]
+    assert values[1]["job"]["title"] == "Civic Data Lead"
+    (raw,) = state_jobs(html, "http://127.0.0.1:1/jobs/civic-data-lead")
+    assert raw.title == "Civic Data Lead" and raw.organization == "Open Town"
