@@ -189,7 +189,22 @@ def _value_after(label: Any, *, needs_digit: bool = False) -> str | None:
     if parent is None:
         return None
     whole, own = element_text(parent), element_text(label)
-    return whole[len(own) :] if own and whole.startswith(own) else None
+    if own and whole.startswith(own) and whole[len(own) :].strip(" :："):
+        return whole[len(own) :]
+    # a label alone in its grid cell: the value is in the next cell
+    # (<div class="col-4"><strong>Arbeitgeber</strong></div><div class="col-8">X</div>)
+    cell = parent
+    for _ in range(2):
+        if cell is None or element_text(cell) != own:
+            break
+        nxt = cell.getnext()
+        if nxt is not None and isinstance(nxt.tag, str):
+            value = _value_text(nxt)
+            if not needs_digit or re.search(r"\d", value):
+                return value
+            return None
+        cell = cell.getparent()
+    return None
 
 
 class _Reader:
@@ -306,6 +321,11 @@ class _Reader:
                 self.store(key, value, labelled=False)
             return
         texts = _leaf_texts(el) or [element_text(el)]
+        if not any(texts):  # an icon named for the fact: <li><i class="icon-location"></i>Bern
+            parent = el.getparent()
+            if parent is None or len(parent.text_content()) > 160:
+                return
+            texts = [element_text(parent)]
         self.read_line_group(texts, only=key)
 
     # --- short lines under the headline -------------------------------------------------------

@@ -52,6 +52,13 @@ def _doc(body: str) -> object:
             "organization",
             "Fundacja Gminy",
         ),
+        (
+            '<div class="row"><div class="col-4"><strong>Arbeitgeber</strong></div>'
+            '<div class="col-8">Stadtwerke Musterstadt</div></div>',
+            "organization",
+            "Stadtwerke Musterstadt",
+        ),
+        ('<ul><li><i class="icon-location"></i> Bern</li></ul>', "location", "Bern"),
     ],
 )
 def test_labelled_facts(body: str, field: str, expected: object) -> None:
