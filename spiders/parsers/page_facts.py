@@ -235,6 +235,32 @@ def _href(element: Any) -> str:
     return href
 
 
+_NETWORK_WORDS_RE = re.compile(
+    r"^(?:follow us on |find us on |folgt uns auf |suivez-nous sur |síguenos en )?"
+    r"(?:facebook|instagram|x|twitter|x \(twitter\)|linkedin|youtube|github|mastodon|bluesky)$",
+    re.IGNORECASE,
+)
+_CHROME_BLOCK_RE = re.compile(r"header|footer|social|follow|top-?bar", re.IGNORECASE)
+#: How many text links one header/footer icon link outweighs.
+_ICON_WEIGHT = 10
+
+
+def _profile_icon(element: Any) -> bool:
+    """A network link shown as an icon or as the network's name, or in the page's header or
+    footer: how sites link their own profiles."""
+    label = element_text(element)
+    if not label or _NETWORK_WORDS_RE.match(label):
+        return True
+    for ancestor in element.iterancestors():
+        tag = ancestor.tag if isinstance(ancestor.tag, str) else ""
+        if tag in ("header", "footer") or ancestor.get("role") in ("banner", "contentinfo"):
+            return True
+        names = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if names.strip() and _CHROME_BLOCK_RE.search(names):
+            return True
+    return False
+
+
 def _read_links(tree: Any, base: str, facts: PageFacts, skey: str | None) -> None:
     seen_links: set[str] = set()
     seen_out: set[str] = set()
@@ -262,7 +288,10 @@ def _read_links(tree: Any, base: str, facts: PageFacts, skey: str | None) -> Non
             continue
         social = classify_social(absolute, rel_me="me" in rel)
         if social is not None:
-            facts.social.append(social)
+            # the organisation's own profiles are icons in the header/footer: one outweighs
+            # the profiles a page's text links to (a partner, a post's author)
+            weight = _ICON_WEIGHT if _profile_icon(element) else 1
+            facts.social.extend([social] * weight)
             continue
         key = site_key(absolute)
         if key is None or element.tag == "link":

@@ -116,3 +116,16 @@ def test_social_icons_written_in_other_ways() -> None:
         "instagram": "https://www.instagram.com/org.gram",
         "x": "https://x.com/orgtweets",
     }
+
+
+def test_footer_icon_profile_wins_over_profiles_the_text_links_to() -> None:
+    from spiders.parsers.social import pick_social_links
+
+    partner = '<a href="https://www.facebook.com/PartnerOrg">our partner PartnerOrg</a>'
+    html = (
+        f"<html><body><main><p>We work with {partner}, see {partner} and {partner}.</p></main>"
+        '<footer><a href="https://www.facebook.com/OwnOrg"><i class="fa-facebook"></i></a>'
+        "</footer></body></html>"
+    )
+    facts = extract_page(html, "http://127.0.0.1:8001/")
+    assert pick_social_links(facts.social) == {"facebook": "https://www.facebook.com/OwnOrg"}
