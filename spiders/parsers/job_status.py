@@ -4,8 +4,8 @@ applications ("No longer accepting applications", "Diese Stelle ist nicht mehr v
 
 :func:`closed_notice` reads the short blocks of a page (banners, alerts, the advert's header)
 outside navigation, footers and lists of other adverts, so a sentence in a description ("if
-the position is no longer available...") or a similar advert's badge does not count. Pure,
-never raises.
+the position is no longer available..."), a similar advert's badge or a notice the page keeps
+hidden (``hidden``, ``display: none``, ``class="d-none"``) does not count. Pure, never raises.
 """
 
 from __future__ import annotations
@@ -54,7 +54,13 @@ _OUTSIDE_XPATH = (
     "ancestor-or-self::*[self::nav or self::footer or self::aside or self::form or "
     "self::script or self::style or self::template or @role='navigation' or "
     "@role='contentinfo' or contains(@class,'similar') or contains(@class,'related') or "
-    "contains(@data-test,'similar') or contains(@class,'recommend')]"
+    "contains(@data-test,'similar') or contains(@class,'recommend') or @hidden or "
+    "@aria-hidden='true' or contains(translate(@style,' ',''),'display:none') or "
+    "contains(translate(@style,' ',''),'visibility:hidden') or "
+    "contains(concat(' ',normalize-space(@class),' '),' d-none ') or "
+    "contains(concat(' ',normalize-space(@class),' '),' hidden ') or "
+    "contains(concat(' ',normalize-space(@class),' '),' is-hidden ') or "
+    "contains(concat(' ',normalize-space(@class),' '),' hide ')]"
 )
 
 

@@ -173,3 +173,14 @@ def test_employment_type_order_is_stable() -> None:
 )
 def test_employment_codes(text: str, codes: list[str]) -> None:
     assert employment_codes(text) == codes
+
+
+def test_hidden_closed_notice_does_not_count() -> None:
+    for hidden in (
+        'style="display: none"',
+        'class="alert d-none"',
+        "hidden",
+        'aria-hidden="true"',
+    ):
+        doc = _doc(f"<main><div {hidden}>No longer accepting applications</div><p>Body</p></main>")
+        assert closed_notice(doc) is None, hidden
