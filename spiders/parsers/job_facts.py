@@ -232,8 +232,12 @@ class _Reader:
             if value in facts.employment:
                 return False
             facts.employment.append(value)
-        elif key == "organization" and CHROME_TEXT_RE.search(value):
-            return False
+        elif key == "organization" and (chrome := CHROME_TEXT_RE.search(value)):
+            # "Org – voir l'entreprise": the name before the link text; a button alone: none
+            value = value[: chrome.start()].strip(" -–—|·(:")
+            if not value or facts.organization is not None:
+                return False
+            facts.organization = value
         elif getattr(facts, key) is None:
             setattr(facts, key, value)
         else:

@@ -227,6 +227,18 @@ _LANG_COUNTRY = {
 }  # fmt: skip
 
 
+#: Headings a board puts over every advert ("Job details", "Stellenangebot").
+_GENERIC_HEADING_RE = re.compile(
+    r"^\W*(?:job details?|job vacancy details|vacancy details|job description|job offer|"
+    r"stellenangebot|stellenanzeige|stellenbeschreibung|jobdetails|offre d['’]emploi|"
+    r"détail de l['’]offre|oferta de (?:empleo|trabajo)|detalle de la oferta|"
+    r"dettaglio (?:dell['’])?offerta|offerta di lavoro|szczegóły oferty|oferta pracy|"
+    r"vacaturedetails|vacature|detail nabídky|nabídka práce|platsannons|annonsdetaljer|"
+    r"állásajánlat|stillingsannonce)\W*$",
+    re.IGNORECASE,
+)
+
+
 def country_hint_for(lang: str | None) -> str | None:
     """``"de-CH"`` -> ``"CH"``, ``"sv"`` -> ``"SE"``, ``"en"`` -> None."""
     if not lang:
@@ -261,7 +273,10 @@ def fallback_job(
     if site_name and PLACEHOLDER_RE.search(site_name):
         site_name = None
     h1s = [element_text(h) for h in doc.iterfind(".//h1") if not in_chrome(h)]
-    h1s = [h for h in h1s if h]
+    h1s = [h for h in h1s if h and not _GENERIC_HEADING_RE.match(h)]
+    if not h1s:  # "Job details" over the advert's own heading
+        h2s = [element_text(h) for h in doc.iterfind(".//h2") if not in_chrome(h)]
+        h1s = [h for h in h2s if h and not _GENERIC_HEADING_RE.match(h)][:1]
     og_title = _meta(doc, "og:title", "twitter:title")
     title_el = doc.find(".//title")
     page_title = element_text(title_el) if title_el is not None else ""
@@ -348,7 +363,7 @@ def fallback_job(
         or _logo_alt(doc)
     )
     raw.location_text = facts.location or (clean_text(hiring.group("place")) if hiring else None)
-    time_el = doc.xpath("//time[@datetime]")
+    time_el = [t for t in doc.xpath("//time[@datetime]") if not in_chrome(t)]
     raw.date_posted = (
         facts.date
         or (time_el[0].get("datetime") if time_el else None)

@@ -184,3 +184,23 @@ def test_hidden_closed_notice_does_not_count() -> None:
     ):
         doc = _doc(f"<main><div {hidden}>No longer accepting applications</div><p>Body</p></main>")
         assert closed_notice(doc) is None, hidden
+
+
+def test_employer_before_a_link_to_its_profile() -> None:
+    facts = read_facts(
+        _doc("<dl><dt>Employeur</dt><dd>Connexions Solidaires – voir l'entreprise</dd></dl>")
+    )
+    assert facts.organization == "Connexions Solidaires"
+
+
+def test_generic_board_heading_is_not_the_title() -> None:
+    doc = _doc(
+        "<main><h1>Job vacancy details</h1><h2>Open data engineer</h2>"
+        "<table><tr><th>Employer</th><td>Data Cooperative</td></tr>"
+        "<tr><th>Location of work</th><td>Aarhus, Denmark</td></tr></table><p>"
+        + "You will maintain the ingestion pipelines of the city's open data. " * 4
+        + "</p></main>"
+    )
+    raw = fallback_job(doc, "http://127.0.0.1:1/jv-details/1", lang_hint="en")
+    assert raw is not None and raw.title == "Open data engineer"
+    assert raw.organization == "Data Cooperative"
