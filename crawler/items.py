@@ -59,6 +59,9 @@ class JobAdvert(BaseItem):
     description: str = ""  # plain text, no markup
     language: str | None = None  # ISO 639-1
     extraction: str = "html"  # jsonld | microdata | rdfa | feed | html
+    #: The advert no longer takes applications (the page says so, or ``valid_through`` has
+    #: passed): still emitted, so the stock and flow of adverts can be counted.
+    closed: bool = False
 
     def text_for_classifier(self) -> str:
         return "\n".join(p for p in (self.title, self.hiring_organization, self.description) if p)

@@ -3,7 +3,9 @@ the language of a text. Pure (lxml, langdetect, pycountry; no Scrapy, no SQL): s
 crawler and the classifiers share it.
 
 * :func:`html_to_text` for descriptions and page bodies, :func:`tree_to_text` for an lxml tree a
-  caller has already parsed (the page is parsed once), :func:`clean_text` for short fields
+  caller has already parsed (the page is parsed once), :func:`element_text` for one element as
+  a single line (blocks and adjacent links kept apart, unlike lxml's ``text_content()``, which
+  runs "Home</a><a>About" together), :func:`clean_text` for short fields
   (titles, names, places: one line, whitespace collapsed), :func:`truncate` for display and
   storage limits. They accept anything (malformed markup, control characters, lone
   surrogates) and never raise.
@@ -40,6 +42,7 @@ __all__ = [
     "MIN_LETTERS",
     "clean_text",
     "detect_language",
+    "element_text",
     "fold_accents",
     "html_to_text",
     "normalise_language_code",
@@ -80,6 +83,9 @@ _BLOCK_TAGS = frozenset(
 
 #: Cells are separated by a space so ``<td>a</td><td>b</td>`` does not become ``ab``.
 _CELL_TAGS = frozenset({"td", "th"})
+#: Inline elements that a page lays out as separate items (menus of bare links, buttons,
+#: icons): a space separates one from an element right after it (``<a>Home</a><a>About</a>``).
+_ITEM_TAGS = frozenset({"a", "button", "img", "input", "label"})
 
 #: An entity with its semicolon: named, decimal or hexadecimal.
 _ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
@@ -195,6 +201,12 @@ def _raw_text(
                 parts.append("\n")
             elif name in _CELL_TAGS:
                 parts.append(" ")
+            elif not element.tail and element is not root:
+                nxt = element.getnext()
+                if nxt is not None and (
+                    name in _ITEM_TAGS or (isinstance(nxt.tag, str) and nxt.tag in _ITEM_TAGS)
+                ):
+                    parts.append(" ")
             if element is not root and element.tail:
                 parts.append(fix(element.tail))
             continue
@@ -237,6 +249,21 @@ def tree_to_text(
     except (AttributeError, TypeError, ValueError) as exc:  # not an element
         logger.debug("tree_to_text: cannot read %r: %s", type(root).__name__, exc)
         return ""
+
+
+def element_text(element: etree._Element) -> str:
+    """The text of one element on one line, blocks and adjacent items separated by a space
+    (``<dd>Berlin</dd><dd>Vollzeit</dd>`` -> ``"Berlin Vollzeit"``, where lxml's
+    ``text_content()`` gives ``"BerlinVollzeit"``). Scripts, styles and hidden elements are
+    left out. Never raises."""
+    try:
+        if len(element) == 0 and isinstance(element.tag, str):  # a leaf: its own text
+            if element.tag.lower() in _DROPPED_SET:
+                return ""
+            return clean_text(element.text)
+    except TypeError:
+        return ""
+    return clean_text(tree_to_text(element, source_newlines=False).replace("\n", " "))
 
 
 def html_to_text(html: str) -> str:

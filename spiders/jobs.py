@@ -42,6 +42,7 @@ from scrapy.utils.sitemap import Sitemap
 
 from crawler.items import JobAdvert
 from crawler.sources import OptionSpec
+from crawler.text import element_text
 from crawler.urls import canonical_url, readable_url
 from spiders.base import DSISpider
 from spiders.boards import (
@@ -55,8 +56,9 @@ from spiders.boards import (
 )
 from spiders.parsers.job_links import JOB_PATH_RE, is_job_url, page_links
 from spiders.parsers.job_records import json_records, state_jobs
+from spiders.parsers.job_status import closed_notice
 from spiders.parsers.jobposting import RawJob, distinct_urls, normalise_job, raw_job_from_node
-from spiders.parsers.jobs_html import fallback_job, parse_document
+from spiders.parsers.jobs_html import country_hint_for, fallback_job, parse_document
 from spiders.parsers.limits import MAX_LINKS_PER_PAGE
 from spiders.parsers.structured import extract_structured, find_typed, loads_lenient
 
@@ -319,6 +321,15 @@ class JobsSpider(DSISpider):
                 if "jsonld_unreadable" in found.problems or partial:
                     fallback.warnings.append("json-ld: unreadable, read from the markup")
                 raws = [fallback]
+        if doc is not None and len(raws) == 1 and raws[0].closed is None:
+            # an advert page read from structured data may still say it is closed
+            notice = closed_notice(doc)
+            if notice:
+                raws[0].closed = True
+                raws[0].raw.setdefault("closed_notice", notice)
+        hint = country_hint_for(lang_hint)
+        for raw in raws:
+            raw.country_hint = raw.country_hint or hint
         yield from self._emit(raws, response.url)
         for url in state_follow:
             self.stat("jobs/followed/state_advert")
@@ -544,7 +555,7 @@ class JobsSpider(DSISpider):
                 continue
             if not self._in_scope(target):
                 continue
-            label = " ".join(filter(None, (a.text_content(), a.get("title"), a.get("aria-label"))))
+            label = " ".join(filter(None, (element_text(a), a.get("title"), a.get("aria-label"))))
             path = urlsplit(target).path
             careers_like = bool(CAREERS_RE.search(label or "") or JOB_PATH_RE.search(path))
             if careers_like and target not in careers:

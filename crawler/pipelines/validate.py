@@ -1,4 +1,8 @@
-"""Drop items that cannot be stored (no URL or no title); count why."""
+"""Drop items that cannot be stored (no URL or no title); count why.
+
+A website profile is named by its title, its name, or else its site when at least one page of
+it was read; a site none of whose pages could be read (unreachable, every page an error) has
+nothing to store and is dropped as ``no_title``."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.items import BaseItem
+from crawler.items import BaseItem, WebsiteProfile
 
 
 class ValidatePipeline:
@@ -29,11 +33,9 @@ class ValidatePipeline:
             raise self._drop("not_a_dsi_item")
         if not item.url or not item.url.startswith(("http://", "https://")):
             raise self._drop("no_url")
-        title = (
-            getattr(item, "title", None)
-            or getattr(item, "name", None)
-            or getattr(item, "site", None)
-        )
+        title = getattr(item, "title", None) or getattr(item, "name", None)
+        if not title and isinstance(item, WebsiteProfile) and item.pages:
+            title = item.site
         if not title:
             raise self._drop("no_title")
         return item

@@ -280,7 +280,9 @@ _STREET_WORDS = (
     r"n[áa]m[ěe]st[íi]|t[řr]ída|utca|út"
 )
 _STREET_RE = re.compile(rf"(?:{_STREET_WORDS})", re.IGNORECASE)
-_HOUSE_NUMBER_RE = re.compile(r"(?:^|\s)\d{1,4}\s?[a-zA-Z]?(?:[-/]\d{1,4}[a-zA-Z]?)?(?:,|\s|$)")
+_HOUSE_NUMBER_RE = re.compile(
+    r"(?:^|\s)\d{1,4}\s?[a-zA-Z]?(?:[-/]\d{1,4}[a-zA-Z]?)?\.?(?:,|\s|$)"  # "utca 12." too
+)
 _CITY_CHARS = r"[^\W\d_][^\n,;|()0-9]{1,50}?"
 _POSTCODE_CITY_RE = re.compile(
     r"(?:^|[\s,;])(?P<prefix>[A-Z]{1,2}\s?-\s?)?"
@@ -383,6 +385,32 @@ def _match_line(line: str) -> tuple[str, str, str | None] | None:
     return None
 
 
+#: Where a footer line joins an address to other facts: " · ", " | ", a sentence end.
+_SEGMENT_SPLIT_RE = re.compile(r"\s[·•|]\s|(?<=[\w)])\.\s+(?=[A-ZÀ-Ž])")
+
+
+def _address_lines(lines: list[str]) -> list[str]:
+    """Lines with long or mixed footer lines ("Verein · Straße 7 · 79098 Ort · E-Mail …",
+    "X CIC, 5 Croft, Bristol BS1 3PL. Company no. 123.") split into their segments, and
+    trailing register numbers ("…, IČO: 0123", "· KvK 8123") cut off."""
+    out: list[str] = []
+    for raw in lines:
+        line = clean_text(raw)
+        if len(line) <= _MAX_LINE and not _NOT_ADDRESS_RE.search(line):
+            out.append(line)
+            continue
+        for segment in _SEGMENT_SPLIT_RE.split(line):
+            parts = [p for p in segment.split(",")]
+            while len(parts) > 1 and (
+                _NOT_ADDRESS_RE.search(parts[-1]) or "@" in parts[-1] or ":" in parts[-1]
+            ):
+                parts.pop()
+            segment = ",".join(parts).strip(" ,.")
+            if segment:
+                out.append(segment)
+    return out
+
+
 def address_from_lines(lines: list[str], *, in_address_element: bool = False) -> Address | None:
     """The first plausible postal address among text lines (an imprint, a footer).
 
@@ -390,6 +418,7 @@ def address_from_lines(lines: list[str], *, in_address_element: bool = False) ->
     comma on the same line; a line that is only *postcode + city* with a known city also
     counts inside an ``<address>`` element. A country name on the next line is kept.
     """
+    lines = _address_lines(lines)
     for i, raw in enumerate(lines):
         line = clean_text(raw)
         matched = _match_line(line)
@@ -410,6 +439,8 @@ def address_from_lines(lines: list[str], *, in_address_element: bool = False) ->
             at = prefix.start()
         head = re.split(r"\s[·•|]\s", line[:at].strip(" ,;-–·•|"))[-1]
         head = _drop_label(head.strip(" ,;-–·•|"))
+        if head and not (_street_like(head) or _HEAD_STREET_RE.match(head)) and "," in head:
+            head = head.rsplit(",", 1)[1].strip()  # "Verein X, z. s., Údolní 33, 602 00 Brno"
         if head and (_street_like(head) or _HEAD_STREET_RE.match(head)):
             parts.append(head)
         elif i > 0 and _street_like(clean_text(lines[i - 1])):

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from crawler.text import element_text
 from spiders.parsers.limits import MAX_LINKS_PER_PAGE, capped
 from spiders.parsers.site_urls import is_file_url
 
@@ -129,7 +130,7 @@ def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
         if not same_site(target, url):
             continue
         rel = (a.get("rel") or "").lower().split()
-        label = " ".join(t for t in (a.text_content(), a.get("aria-label"), a.get("title")) if t)
+        label = " ".join(t for t in (element_text(a), a.get("aria-label"), a.get("title")) if t)
         classes = (a.get("class") or "").lower()
         page_no = _page_number(target)
         is_next = (

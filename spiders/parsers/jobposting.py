@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -22,13 +22,14 @@ from crawler.items import JobAdvert
 from crawler.text import clean_text, detect_language, html_to_text
 from crawler.urls import canonical_url, readable_url
 from spiders.parsers.dates import iso_date
-from spiders.parsers.places import country_code, resolve_place
+from spiders.parsers.places import country_code, resolve_place_text
 from spiders.parsers.salary import Salary, parse_salary_text, salary_from_structured
 from spiders.parsers.structured import node_types
 
 __all__ = [
     "RawJob",
     "detect_remote",
+    "employment_codes",
     "employment_from_text",
     "employment_types",
     "job_from_node",
@@ -43,8 +44,8 @@ _EMPLOYMENT_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (
             r"full[\s_-]?time|vollzeit|temps\s+(?:plein|complet)|plein\s+temps|tiempo\s+completo|"
             r"jornada\s+completa|tempo\s+pieno|tempo\s+integral|pe[łl]n[ye]\s+(?:etat|wymiar)|"
-            r"voltijd|fulltime|heltid|heltidstjänst|plný\s+úvazek|plný\s+pracovný\s+úväzok|"
-            r"kokoaikai\w*|teljes\s+munkaidő|normă\s+întreagă|full[\s-]?time|πλήρης\s+απασχόληση",
+            r"voltijd|fulltime|heltid|heltidstjänst|fuldtid|plný\s+úvazek|plný\s+pracovný\s+úväzok|"
+            r"kokoaika\w*|teljes\s+munkaidő|normă\s+întreagă|full[\s-]?time|πλήρης\s+απασχόληση",
             "FULL_TIME",
         ),
         (
@@ -63,7 +64,7 @@ _EMPLOYMENT_PATTERNS: list[tuple[re.Pattern[str], str]] = [
             "CONTRACTOR",
         ),
         (
-            r"temporary|temp\b|befristet|fixed[\s_-]?term|\bcdd\b|"
+            r"temporary|temp\b|(?<!un)befristet|fixed[\s_-]?term|\bcdd\b|"
             r"contrat\s+à\s+durée\s+déterminée|temporal|temporaire|tempo\s+determinato|"
             r"na\s+czas\s+okre[sś]lony|tijdelijk|interim|intérim|zeitarbeit|saisonal|seasonal|"
             r"doba\s+určitá|brigáda|visstid|vikariat|määräaikai\w*|határozott\s+idejű|"
@@ -86,7 +87,9 @@ _EMPLOYMENT_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (r"per[\s_-]?diem", "PER_DIEM"),
     )
 ]
-_SCHEMA_CODES = {
+#: schema.org employment types, in the order several are written (the same page always gives
+#: the same string, whatever order its source lists them in).
+_CODE_SEQUENCE = (
     "FULL_TIME",
     "PART_TIME",
     "CONTRACTOR",
@@ -95,13 +98,15 @@ _SCHEMA_CODES = {
     "VOLUNTEER",
     "PER_DIEM",
     "OTHER",
-}
+)
+_SCHEMA_CODES = frozenset(_CODE_SEQUENCE)
 #: Contract words that are not a working-time type (Personio's ``permanent``).
 _IGNORED_TYPES = re.compile(
-    r"^(?:permanent|regular|festanstellung|feste?\s+anstellung|unbefristet|cdi|"
+    r"^(?:permanent|regular|festanstellung|feste?\s+anstellung|unbefristet|cdi|fastansættelse|"
+    r"fast\s+ansættelse|fast\s+stilling|fast\s+anställning|"
     r"contrat\s+à\s+durée\s+indéterminée|indefinido|contrato\s+indefinido|indeterminato|"
     r"tempo\s+indeterminato|umowa\s+o\s+prac[eę]|vast|vast\s+contract|"
-    r"doba\s+neurčitá|hpp|tillsvidare|tillsvidareanställning|vakituinen|"
+    r"doba\s+neurčitá|hpp|tillsvidare|tills\s+vidare|tillsvidareanställning|vakituinen|"
     r"határozatlan\s+idejű|perioadă\s+nedeterminată|αορίστου\s+χρόνου|efetivo)$",
     re.IGNORECASE,
 )
@@ -173,6 +178,10 @@ class RawJob:
     salary_text: str | None = None
     description: Any = None  # HTML or text
     lang_hint: str | None = None
+    #: the page says the advert is closed/expired (None: nothing said)
+    closed: bool | None = None
+    #: the country the page points to (its language), preferred for ambiguous place names
+    country_hint: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -219,9 +228,55 @@ def _url(value: Any, base: str) -> str | None:
     return None
 
 
+#: Working-time shares ("80 – 100%", "Pensum 60%"): 100 % is full time, less is part time.
+_WORKLOAD_RE = re.compile(
+    r"^\D{0,20}?(?P<low>\d{1,3})\s*%?\s*(?:[-–—]|bis|to|à|a)\s*(?P<high>\d{1,3})\s*%\W*$|"
+    r"^\D{0,20}?(?P<one>\d{1,3})\s*%\W*$",
+    re.IGNORECASE,
+)
+_SPLIT_TYPES_RE = re.compile(
+    r"\s*[,;/|–]\s*|\s+(?:or|oder|ou|lub|of|und|and|et|y|i|e|eller|nebo|vagy)\s+"
+)
+_CODE_ORDER = {code: i for i, code in enumerate(_CODE_SEQUENCE)}
+
+
+def _workload_codes(text: str) -> list[str]:
+    m = _WORKLOAD_RE.match(text.strip())
+    if m is None:
+        return []
+    values = [int(v) for v in (m.group("low"), m.group("high"), m.group("one")) if v]
+    if not values or max(values) > 100 or min(values) == 0:
+        return []
+    codes = []
+    if max(values) == 100:
+        codes.append("FULL_TIME")
+    if min(values) < 100:
+        codes.append("PART_TIME")
+    return codes
+
+
+def _sorted_codes(parts: list[str]) -> list[str]:
+    """Codes in :data:`_CODE_ORDER` (free text after them, in the order found)."""
+    return sorted(parts, key=lambda p: (_CODE_ORDER.get(p, len(_CODE_ORDER)),))
+
+
+def employment_codes(text: str) -> list[str]:
+    """The schema.org codes a short text states ("Vollzeit, Teilzeit" -> FULL_TIME,
+    PART_TIME; "CDI" -> FULL_TIME; "80 – 100%" -> FULL_TIME, PART_TIME); [] when it states
+    none (free text is never returned)."""
+    found = employment_types(text)
+    if not found:
+        return []
+    codes = found.split(", ")
+    return codes if all(c in _SCHEMA_CODES for c in codes) else []
+
+
 def employment_types(value: Any) -> str | None:
     """schema.org codes (``FULL_TIME``, ``PART_TIME``...) from codes, lists or free text in
-    any language; unknown values are kept as cleaned text. Several are joined with ``", "``."""
+    any language; unknown values are kept as cleaned text. Several are joined with ``", "``
+    in a fixed order (``FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY, INTERN, VOLUNTEER,
+    PER_DIEM, OTHER``), whatever order the source lists them in. A permanent contract
+    (``CDI``, ``unbefristet``) without a working-time word is full time."""
     items: list[Any] = value if isinstance(value, list) else [value]
     parts: list[str] = []
     permanent = False
@@ -229,7 +284,11 @@ def employment_types(value: Any) -> str | None:
         text = _text(item)
         if not text:
             continue
-        for piece in re.split(r"\s*[,;/|–]\s*|\s+(?:or|oder|ou|lub|of|und|and|et|y|i|e)\s+", text):
+        workload = _workload_codes(text)
+        if workload:
+            parts.extend(c for c in workload if c not in parts)
+            continue
+        for piece in _SPLIT_TYPES_RE.split(text):
             piece = piece.strip()
             if not piece:
                 continue
@@ -249,9 +308,9 @@ def employment_types(value: Any) -> str | None:
     codes = [p for p in parts if p in _SCHEMA_CODES]
     if codes:  # free text next to a recognised type ("Permanent (28 hours)") is noise
         parts = codes
-    elif not parts and permanent:
+    elif permanent:
         parts = [_PERMANENT_DEFAULT]
-    return ", ".join(parts) if parts else None
+    return ", ".join(_sorted_codes(parts)) if parts else None
 
 
 def employment_from_text(title: str | None, description: str | None) -> str | None:
@@ -269,6 +328,19 @@ def employment_from_text(title: str | None, description: str | None) -> str | No
         if found and all(c in _SCHEMA_CODES for c in found.split(", ")):
             return found
     return None
+
+
+def _with_title_codes(employment: str, title: str) -> str:
+    """Codes the title states ("Werkstudent*in", "(Teilzeit)") added to recognised codes
+    from the source ("PART_TIME" + "Werkstudent" -> "PART_TIME, INTERN")."""
+    codes = employment.split(", ")
+    if not all(c in _SCHEMA_CODES for c in codes):
+        return employment
+    extra = employment_from_text(title, None)
+    if not extra:
+        return employment
+    merged = codes + [c for c in extra.split(", ") if c not in codes]
+    return ", ".join(_sorted_codes(merged))
 
 
 def detect_remote(
@@ -433,8 +505,6 @@ def _date(
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:  # epoch seconds or milliseconds (ATS feeds)
             seconds = value / 1000 if value > 10_000_000_000 else value
-            from datetime import UTC
-
             return datetime.fromtimestamp(seconds, UTC).date().isoformat()
         except (OverflowError, OSError, ValueError):
             warnings.append(f"{field_name}: unreadable {value!r}")
@@ -468,7 +538,7 @@ def _place(raw: RawJob) -> tuple[str | None, str | None, str | None]:
         if cleaned:
             if locality and region and region.lower() not in locality.lower():
                 cleaned = f"{cleaned}, {region}"
-            place = resolve_place(cleaned, country_hint=country)
+            place = resolve_place_text(cleaned, country_hint=country or raw.country_hint)
             city, reg = place.city, place.region
             country = country or place.country
             if city is None and locality:
@@ -507,6 +577,9 @@ def normalise_job(raw: RawJob, *, source: str, now: datetime | None = None) -> J
     employment = employment_types(raw.employment_type)
     if employment is None and raw.employment_type in (None, "", []):
         employment = employment_from_text(title, description)
+    elif employment is not None and raw.extraction == "html":
+        # facts read from markup are partial; a structured source's type is its own word
+        employment = _with_title_codes(employment, title)
     remote = detect_remote(
         explicit=raw.remote,
         short_texts=[title, _text(raw.location_text), _text(raw.locality), employment],
@@ -517,6 +590,9 @@ def normalise_job(raw: RawJob, *, source: str, now: datetime | None = None) -> J
     url = raw.url
     fragment = urlsplit(url).fragment
     url = canonical_url(url) + (f"#{fragment}" if fragment else "")
+    valid_through = _date(raw.valid_through, "valid_through", warnings, now, languages)
+    today = (now or datetime.now(UTC)).date().isoformat()
+    closed = bool(raw.closed) or (valid_through is not None and valid_through < today)
     return JobAdvert(
         source=source,
         url=url,
@@ -528,7 +604,7 @@ def normalise_job(raw: RawJob, *, source: str, now: datetime | None = None) -> J
         location_country=country,
         remote=remote,
         date_posted=_date(raw.date_posted, "date_posted", warnings, now, languages),
-        valid_through=_date(raw.valid_through, "valid_through", warnings, now, languages),
+        valid_through=valid_through,
         employment_type=employment,
         salary_min=salary.min if salary else None,
         salary_max=salary.max if salary else None,
@@ -538,6 +614,7 @@ def normalise_job(raw: RawJob, *, source: str, now: datetime | None = None) -> J
         description=description,
         language=language,
         extraction=raw.extraction,
+        closed=closed,
         warnings=warnings,
         raw=raw.raw if isinstance(raw.raw, dict) else {"value": raw.raw},
     )

@@ -13,8 +13,11 @@ from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
-from crawler.text import clean_text, html_to_text
+from crawler.text import clean_text, element_text, html_to_text
+from spiders.parsers.job_facts import LABEL_MARK, in_chrome, read_facts
+from spiders.parsers.job_labels import PLACEHOLDER_RE
 from spiders.parsers.job_links import is_job_url
+from spiders.parsers.job_status import closed_notice, is_closed_notice
 from spiders.parsers.jobposting import RawJob
 from spiders.parsers.salary import parse_salary_text
 
@@ -38,62 +41,6 @@ _TITLE_JOB_RE = re.compile(
     re.IGNORECASE,
 )
 _TITLE_SEP_RE = re.compile(r"\s+[|–—·•:-]\s+")
-_LABELS = {
-    "location": r"location|job location|work location|standort|arbeitsort|einsatzort|dienstort|"
-    r"ort|lieu|lieu de travail|localisation|ubicación|ubicacion|localización|sede|"
-    r"sede di lavoro|luogo di lavoro|lokalizacja|miejsce pracy|locatie|standplaats|werklocatie|"
-    r"place of work|místo|místo výkonu práce|místo práce|miesto výkonu práce|miesto práce|"
-    r"sijainti|työpaikan sijainti|ort|placering|arbetsort|tjenestested|arbejdssted|"
-    r"munkavégzés helye|helyszín|locație|locatie|localitate|τοποθεσία|local de trabalho|"
-    r"localização|local",
-    "organization": r"company|employer|organi[sz]ation|arbeitgeber|unternehmen|firma|"
-    r"entreprise|employeur|empresa|pracodawca|werkgever|organisatie",
-    "date": r"posted|posted on|published|published on|date posted|veröffentlicht|"
-    r"veröffentlicht am|erstellt|erstellt am|online seit|publié(?:e)?(?: le)?|"
-    r"date de publication|mis en ligne|publicado|publicado el|fecha de publicación|"
-    r"pubblicato|pubblicato il|data di pubblicazione|opublikowano|data publikacji|"
-    r"data dodania|geplaatst|geplaatst op|publicatiedatum|zveřejněno|datum zveřejnění|"
-    r"zverejnené|dátum zverejnenia|publicerad|publiceringsdatum|julkaistu|közzétéve|"
-    r"megjelenés|publicat|data publicării|δημοσιεύθηκε|ημερομηνία δημοσίευσης",
-    "valid": r"closing date|deadline|apply by|bewerbungsfrist|bewerbungsschluss|"
-    r"date limite|fecha límite|scadenza|termin|sluitingsdatum|valid until|expires",
-    "salary": r"salary|pay|compensation|gehalt|vergütung|entgelt|salaire|rémunération|salario|"
-    r"sueldo|retribuzione|ral|stipendio|wynagrodzenie|pensja|salaris|mzda|plat|"
-    r"platové podmínky|lön|palkka|fizetés|salariu|μισθός|salário|remuneração",
-    "employment": r"employment type|employment|job type|contract|contract type|type of contract|"
-    r"working hours|anstellungsart|beschäftigungsart|arbeitszeit|vertragsart|"
-    r"art der anstellung|type de contrat|contrat|type d'emploi|temps de travail|"
-    r"tipo de contrato|tipo de jornada|jornada|tipo di contratto|orario|contratto|"
-    r"rodzaj umowy|wymiar pracy|wymiar etatu|typ umowy|dienstverband|type dienstverband|"
-    r"uren per week|dienstverband|typ úvazku|úvazek|druh pracovního poměru|typ pracovného "
-    r"pomeru|anställningsform|omfattning|työsuhde|työaika|munkarend|foglalkoztatás jellege|"
-    r"tip contract|τύπος απασχόλησης",
-}
-_LABEL_RES = {
-    k: re.compile(rf"^\s*(?:{v})\s*[:：]?\s*$", re.IGNORECASE) for k, v in _LABELS.items()
-}
-_INLINE_LABEL_RES = {
-    k: re.compile(rf"^\s*(?:{v})\s*[:：]\s*(?P<value>.{{1,120}})$", re.IGNORECASE)
-    for k, v in _LABELS.items()
-}
-_CLASS_HINTS = {
-    "location": re.compile(
-        r"location|standort|\bort\b|lieu|lokalizacja|city|place|address", re.IGNORECASE
-    ),
-    "organization": re.compile(
-        r"company|employer|organi[sz]ation|arbeitgeber|firma|"
-        r"entreprise|pracodawca|hiring",
-        re.IGNORECASE,
-    ),
-    "salary": re.compile(r"salary|gehalt|salaire|wynagrodzenie|pay\b|compensation", re.IGNORECASE),
-    "date": re.compile(r"date|posted|published|datum|veroeffentlicht", re.IGNORECASE),
-    "employment": re.compile(r"employment|job-?type|contract|vertrag", re.IGNORECASE),
-}
-_CONTENT_HINT_RE = re.compile(
-    r"job[-_]?(?:description|details|content|body|ad|posting)|description|stellenbeschreibung|"
-    r"posting|vacancy|offer|article|entry-content|post-content|main-content|content",
-    re.IGNORECASE,
-)
 _BOILERPLATE_XPATH = (
     "//script|//style|//noscript|//template|//nav|//header|//footer|//aside|//form|"
     "//*[@role='navigation' or @role='banner' or @role='contentinfo']|"
@@ -135,43 +82,6 @@ def _clean_title(title: str, site_name: str | None) -> str:
     return title.strip()
 
 
-def _labelled(doc: lxml_html.HtmlElement) -> dict[str, str]:
-    """Values written as "Label: value" (dt/dd, th/td, strong + text, "Location: Berlin")."""
-    out: dict[str, str] = {}
-    for dt in doc.xpath(
-        "//dt|//th|//strong|//b|//label|//span|//div[not(*)]|//li[not(*)]|//p[not(*)]"
-    ):
-        own = clean_text(dt.text_content())
-        if not own or len(own) > 140:
-            continue
-        for key, rx in _INLINE_LABEL_RES.items():
-            if key in out:
-                continue
-            m = rx.match(own)
-            if m and dt.tag in ("span", "div", "li", "p", "dt", "strong", "b", "td", "th"):
-                out[key] = clean_text(m.group("value"))
-                dt.set(_LABEL_MARK, key)
-        for key, rx in _LABEL_RES.items():
-            if key in out or not rx.match(own):
-                continue
-            sib = dt.getnext()
-            value = None
-            if sib is not None:
-                value = clean_text(sib.text_content())
-            elif dt.tail and clean_text(dt.tail):
-                value = clean_text(dt.tail)
-            else:
-                parent = dt.getparent()
-                if parent is not None:
-                    whole = clean_text(parent.text_content())
-                    value = whole[len(own) :].strip(" :：") if whole.startswith(own) else None
-            if value and len(value) <= 140:
-                out[key] = value
-                dt.set(_LABEL_MARK, key)
-    return out
-
-
-_LABEL_MARK = "data-dsi-label"
 _FACT_CONTAINERS = frozenset({"li", "tr", "p", "div", "span", "dd", "dt", "strong", "b", "label"})
 _APPLY_TEXT_RE = re.compile(
     r"^\W*(?:apply(?: now| here| online)?|jetzt bewerben|bewerben|online bewerben|postuler|"
@@ -191,7 +101,7 @@ _NOISE_CLASS_RE = re.compile(
 
 def _drop_facts_and_noise(content: lxml_html.HtmlElement) -> None:
     """Remove the labelled facts block, apply/share buttons and banners from the body copy."""
-    for el in list(content.xpath(f".//*[@{_LABEL_MARK}]")):
+    for el in list(content.xpath(f".//*[@{LABEL_MARK}]")):
         if el.getparent() is None:
             continue
         target = el
@@ -200,7 +110,7 @@ def _drop_facts_and_noise(content: lxml_html.HtmlElement) -> None:
             parent is not None
             and parent is not content
             and parent.tag in _FACT_CONTAINERS
-            and len(clean_text(parent.text_content())) <= 200
+            and len(element_text(parent)) <= 200
         ):
             target, parent = parent, parent.getparent()
         if target.tag == "dt":
@@ -213,56 +123,49 @@ def _drop_facts_and_noise(content: lxml_html.HtmlElement) -> None:
         if target.getparent() is not None:
             target.drop_tree()
     for el in list(content.xpath(".//table|.//dl|.//ul")):
-        if el.getparent() is not None and not clean_text(el.text_content()):
+        if el.getparent() is not None and not element_text(el):
             el.drop_tree()
     for el in list(content.xpath(".//a|.//button")):
-        if el.getparent() is not None and _APPLY_TEXT_RE.match(clean_text(el.text_content())):
+        if el.getparent() is not None and _APPLY_TEXT_RE.match(element_text(el)):
             el.drop_tree()
-    for el in list(content.xpath(".//*[@class or @id]")):
-        marker = f"{el.get('class', '')} {el.get('id', '')}"
+    for el in list(content.xpath(".//*[@class or @id or @data-test or @data-testid]")):
+        marker = " ".join(el.get(a) or "" for a in ("class", "id", "data-test", "data-testid"))
         if (
             el.getparent() is not None
             and _NOISE_CLASS_RE.search(marker)
-            and len(clean_text(el.text_content())) < 600
+            and len(element_text(el)) < 600
         ):
             el.drop_tree()
 
 
-def _by_class(doc: lxml_html.HtmlElement, key: str) -> str | None:
-    rx = _CLASS_HINTS[key]
-    for el in doc.xpath(
-        "//*[@class or @itemprop or @id][not(self::html or self::body or "
-        "self::main or self::article or self::section)]"
-    ):
-        marker = " ".join(filter(None, (el.get("class"), el.get("itemprop"), el.get("id"))))
-        if rx.search(marker):
-            text = clean_text(el.text_content())
-            if text and len(text) <= 140:
-                for lrx in _INLINE_LABEL_RES.values():
-                    m = lrx.match(text)
-                    if m:
-                        text = clean_text(m.group("value"))
-                        break
-                return text
-    return None
+_CONTENT_HINT_RE = re.compile(
+    r"job[-_]?(?:description|details|content|body|ad|posting)|description|stellenbeschreibung|"
+    r"posting|vacancy|offer|article|entry-content|post-content|main-content|content",
+    re.IGNORECASE,
+)
+#: Blocks that hold one part of an advert (its header, its facts), never its whole body.
+_PART_NAME_RE = re.compile(r"header|title|heading|top|meta|info|badge|facts|summary|sidebar", re.I)
 
 
 def _content_element(doc: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """The element holding the advert: ``<main>``/``<article>``, else the largest block named
+    like content, else the body (also when the named block holds little of the page's text:
+    a board's job header, not its body)."""
     for xpath in ("//main", "//article", "//*[@role='main']"):
         found = doc.xpath(xpath)
         if found:
             return max(found, key=lambda e: len(e.text_content()))
+    body = doc.find(".//body")
     best = None
     best_len = 0
     for el in doc.xpath("//div[@class or @id]|//section[@class or @id]"):
         marker = f"{el.get('class', '')} {el.get('id', '')}"
-        if _CONTENT_HINT_RE.search(marker):
+        if _CONTENT_HINT_RE.search(marker) and not _PART_NAME_RE.search(marker):
             length = len(el.text_content())
             if length > best_len:
                 best, best_len = el, length
-    if best is not None:
+    if best is not None and (body is None or best_len >= 0.4 * len(body.text_content())):
         return best
-    body = doc.find(".//body")
     return body if body is not None else doc
 
 
@@ -298,6 +201,60 @@ def _logo_alt(doc: lxml_html.HtmlElement) -> str | None:
     return None
 
 
+#: Words of a page title or heading that name an advert page on a board.
+_ADVERT_PAGE_RE = re.compile(
+    r"\b(?:job|jobs|stellenangebot|stellenanzeige|jobsuche|offre|offres d'emploi|oferta|"
+    r"ofertas|vacature|vacancy|vacancies|platsannons|annons|inzerát|nabídka práce|állás|"
+    r"oferta pracy|annuncio|offerta di lavoro|emprego|vaga|job vacancy|ogłoszenie)\b",
+    re.IGNORECASE,
+)
+#: Apply buttons in the languages of the boards: a page with one is an advert.
+_APPLY_BUTTON_RE = re.compile(
+    r"^\W*(?:apply|apply now|apply here|jetzt bewerben|bewerben|postuler|je postule|"
+    r"candidater|inscribirme|inscríbete|aplikuj|solliciteer|odpovědět|reagovat|ansök|"
+    r"candidati|candidatar|jelentkezem|jelentkezés|aplică|søg|hae)\b",
+    re.IGNORECASE,
+)
+#: "Org hiring Title in Place | Board" (the title professional networks give an advert).
+_HIRING_RE = re.compile(r"^(?P<org>.{2,80}?)\s+(?:is\s+)?hiring\s+.+?\s+in\s+(?P<place>[^|]{2,80})")
+_ARTICLE_RE = re.compile(r"^(?:the|de|het|der|die|das|la|le|les|el|il|lo)\s+", re.IGNORECASE)
+#: The country a page's language points to (a preference for ambiguous places only).
+_LANG_COUNTRY = {
+    "de": "DE", "fr": "FR", "es": "ES", "it": "IT", "nl": "NL", "pl": "PL", "cs": "CZ",
+    "sk": "SK", "sv": "SE", "da": "DK", "no": "NO", "nb": "NO", "fi": "FI", "hu": "HU",
+    "ro": "RO", "pt": "PT", "el": "GR", "bg": "BG", "hr": "HR", "sl": "SI", "et": "EE",
+    "lv": "LV", "lt": "LT",
+}  # fmt: skip
+
+
+#: Headings a board puts over every advert ("Job details", "Stellenangebot").
+_GENERIC_HEADING_RE = re.compile(
+    r"^\W*(?:job details?|job vacancy details|vacancy details|job description|job offer|"
+    r"stellenangebot|stellenanzeige|stellenbeschreibung|jobdetails|offre d['’]emploi|"
+    r"détail de l['’]offre|oferta de (?:empleo|trabajo)|detalle de la oferta|"
+    r"dettaglio (?:dell['’])?offerta|offerta di lavoro|szczegóły oferty|oferta pracy|"
+    r"vacaturedetails|vacature|detail nabídky|nabídka práce|platsannons|annonsdetaljer|"
+    r"állásajánlat|stillingsannonce)\W*$",
+    re.IGNORECASE,
+)
+
+
+def country_hint_for(lang: str | None) -> str | None:
+    """``"de-CH"`` -> ``"CH"``, ``"sv"`` -> ``"SE"``, ``"en"`` -> None."""
+    if not lang:
+        return None
+    parts = re.split(r"[-_]", lang.strip())
+    if len(parts) > 1 and len(parts[1]) == 2 and parts[1].isalpha():
+        return parts[1].upper()
+    return _LANG_COUNTRY.get(parts[0].lower())
+
+
+def _organization(value: str | None) -> str | None:
+    if not value or PLACEHOLDER_RE.search(value):
+        return None
+    return _ARTICLE_RE.sub("", value).strip() or None
+
+
 def fallback_job(
     doc: lxml_html.HtmlElement,
     page_url: str,
@@ -308,21 +265,29 @@ def fallback_job(
 ) -> RawJob | None:
     """An advert read from plain markup, or None when the page does not look like one advert.
 
-    ``job_hint`` says the page was reached as an advert (a link from a listing, a sitemap of
-    adverts), which lowers the bar: a job-like title or URL is then enough.
+    The page counts as an advert on enough evidence: a job-like title or URL, facts written as
+    label/value pairs, an apply button, a board's advert words in its title, or ``job_hint``
+    (the page was reached as an advert: a link from a listing, a sitemap of adverts).
     """
     site_name = _meta(doc, "og:site_name", "application-name")
-    h1s = [clean_text(h.text_content()) for h in doc.iterfind(".//h1")]
-    h1s = [h for h in h1s if h]
+    if site_name and PLACEHOLDER_RE.search(site_name):
+        site_name = None
+    h1s = [element_text(h) for h in doc.iterfind(".//h1") if not in_chrome(h)]
+    h1s = [h for h in h1s if h and not _GENERIC_HEADING_RE.match(h)]
+    if not h1s:  # "Job details" over the advert's own heading
+        h2s = [element_text(h) for h in doc.iterfind(".//h2") if not in_chrome(h)]
+        h1s = [h for h in h2s if h and not _GENERIC_HEADING_RE.match(h)][:1]
     og_title = _meta(doc, "og:title", "twitter:title")
     title_el = doc.find(".//title")
-    page_title = clean_text(title_el.text_content()) if title_el is not None else ""
+    page_title = element_text(title_el) if title_el is not None else ""
     title = h1s[0] if len(h1s) == 1 else (og_title or (h1s[0] if h1s else page_title))
     title_org = _org_from_title(og_title or page_title or "")
     title = _clean_title(title or "", site_name)
     if not title:
         return None
-    labelled = _labelled(doc)
+    country_hint = country_hint_for(lang_hint)
+    facts = read_facts(doc, country_hint=country_hint)
+    notice = closed_notice(doc)
     content = _content_element(doc)
     # work on a copy: boilerplate removal must not change the document for other readers
     content = lxml_html.fromstring(lxml_html.tostring(content, encoding="unicode"))
@@ -330,9 +295,13 @@ def fallback_job(
         if el.getparent() is not None:
             el.drop_tree()
     for h in content.xpath(".//h1"):
-        if clean_text(h.text_content()) == title and h.getparent() is not None:
+        if element_text(h) == title and h.getparent() is not None:
             h.drop_tree()
     _drop_facts_and_noise(content)
+    if notice:
+        for el in list(content.iter()):
+            if el.getparent() is not None and is_closed_notice(element_text(el)):
+                el.drop_tree()
     text = html_to_text(lxml_html.tostring(content, encoding="unicode"))
     url_jobby = is_job_url(page_url)
     title_jobby = bool(_TITLE_JOB_RE.search(title))
@@ -345,41 +314,72 @@ def fallback_job(
         return None  # a listing
     if len(text) < 150:
         return None
-    if not (url_jobby and (title_jobby or job_hint or labelled)) and not (
-        title_jobby and (job_hint or len(labelled) >= 1)
-    ):
+    apply_button = any(
+        _APPLY_BUTTON_RE.match(element_text(a)) for a in doc.iterfind(".//body//a")
+    ) or any(_APPLY_BUTTON_RE.match(element_text(b)) for b in doc.iterfind(".//body//button"))
+    evidence = (
+        2 * title_jobby
+        + 2 * url_jobby
+        + 2 * job_hint
+        + min(facts.labelled, 3)
+        + bool(facts.salary)
+        + apply_button
+        + bool(notice)
+        + bool(_ADVERT_PAGE_RE.search(f"{page_title} {og_title or ''}"))
+    )
+    if evidence < 3 or not (facts.labelled or url_jobby or job_hint):
         return None
     raw = RawJob(
         url=page_url,
         extraction="html",
         lang_hint=lang_hint,
-        raw={"title": title, "labels": labelled},
+        raw={
+            "title": title,
+            "labels": {
+                k: v
+                for k, v in (
+                    ("organization", facts.organization),
+                    ("location", facts.location),
+                    ("date", facts.date),
+                    ("valid", facts.valid),
+                    ("salary", facts.salary),
+                    ("employment", ", ".join(facts.employment) or None),
+                )
+                if v
+            },
+        },
     )
     raw.title = title
     raw.description = text
+    raw.country_hint = country_hint
+    hiring = _HIRING_RE.match(og_title or "")
     raw.organization = (
-        labelled.get("organization")
-        or _by_class(doc, "organization")
+        _organization(facts.organization)
         or organization_hint
+        or (clean_text(hiring.group("org")) if hiring else None)
+        or _organization(title_org)
+        or _organization(_org_from_title(site_name or ""))
         or site_name
-        or title_org
         or _logo_alt(doc)
     )
-    raw.location_text = labelled.get("location") or _by_class(doc, "location")
-    time_el = doc.xpath("//time[@datetime]")
+    raw.location_text = facts.location or (clean_text(hiring.group("place")) if hiring else None)
+    time_el = [t for t in doc.xpath("//time[@datetime]") if not in_chrome(t)]
     raw.date_posted = (
-        labelled.get("date")
+        facts.date
         or (time_el[0].get("datetime") if time_el else None)
         or _meta(doc, "article:published_time", "date", "DC.date.issued")
-        or _by_class(doc, "date")
     )
-    raw.valid_through = labelled.get("valid")
-    raw.employment_type = labelled.get("employment") or _by_class(doc, "employment")
-    if raw.employment_type:
-        raw.raw["employment_type"] = raw.employment_type
-    salary_text = labelled.get("salary") or _by_class(doc, "salary")
-    if salary_text:
-        raw.salary = parse_salary_text(salary_text, require_context=False)
+    raw.valid_through = facts.valid
+    raw.employment_type = facts.employment or None
+    if facts.employment:
+        raw.raw["employment_type"] = facts.employment
+    if facts.salary:
+        raw.salary = parse_salary_text(
+            facts.salary, require_context=False, country_hint=country_hint
+        )
+    if notice:
+        raw.closed = True
+        raw.raw["closed_notice"] = notice
     canonical = doc.xpath("//link[@rel='canonical']/@href")
     if canonical:
         raw.raw["canonical"] = canonical[0]

@@ -2,6 +2,9 @@
 
 :func:`state_values` yields ``(name, value)`` for each state blob of a page:
 ``<script type="application/json">`` (``__NEXT_DATA__``; named by the script's id),
+Nuxt 3's ``__NUXT_DATA__`` payload (devalue format, decoded by :func:`revive_devalue`), the
+Next.js app router's ``self.__next_f.push([1, "…"])`` chunks (the JSON values on the lines of
+its React Server Components stream, :func:`next_flight_values`),
 ``NAME = {...}`` assignments of known state names or of any ``window.X`` (``__INITIAL_STATE__``,
 ``__PRELOADED_STATE__``, ``__APOLLO_STATE__``), ``NAME = JSON.parse('...')``, and Nuxt's
 function form ``__NUXT__=(function(a,b){return {...}}(1,"x"))``. JavaScript object literals
@@ -26,11 +29,18 @@ import chompjs
 
 from spiders.parsers.structured import loads_lenient
 
-__all__ = ["STATE_MARKER_RE", "js_literal_to_json", "parse_js_literal", "state_values"]
+__all__ = [
+    "STATE_MARKER_RE",
+    "js_literal_to_json",
+    "next_flight_values",
+    "parse_js_literal",
+    "revive_devalue",
+    "state_values",
+]
 
 #: Names of inline state that client-side frameworks use (a page with one is an app shell).
 STATE_MARKER_RE = re.compile(
-    r"__NEXT_DATA__|__NUXT__|__INITIAL_STATE__|__PRELOADED_STATE__|__APOLLO_STATE__|"
+    r"__NEXT_DATA__|__NUXT__|__NUXT_DATA__|__INITIAL_STATE__|__PRELOADED_STATE__|__APOLLO_STATE__|"
     r"__APP_STATE__|__STATE__|window\.__data|__REDUX_STATE__|__INITIAL_PROPS__",
 )
 _ASSIGN_RE = re.compile(
@@ -50,6 +60,9 @@ _JS_VALUES: dict[str, Any] = {"!0": True, "!1": False, "undefined": None, "void 
 
 def state_values(html: str) -> Iterator[tuple[str, Any]]:
     """``(name, value)`` of each JSON state blob in the page's inline scripts."""
+    if "__next_f" in html:
+        for value in next_flight_values(html):
+            yield "__next_f", value
     for m in _SCRIPT_RE.finditer(html):
         attrs, body = m.group("attrs"), m.group("body")
         if _JSON_TYPE_RE.search(attrs):
@@ -60,8 +73,13 @@ def state_values(html: str) -> Iterator[tuple[str, Any]]:
                 values, _ = loads_lenient(body)
             except ValueError:
                 continue
+            name = ident.group(1) if ident else "application/json"
             for v in values:
-                yield (ident.group(1) if ident else "application/json"), v
+                if name == "__NUXT_DATA__" or "data-nuxt-data" in attrs:
+                    v = revive_devalue(v)
+                    if v is None:
+                        continue
+                yield name, v
             continue
         if "=" not in body:
             continue
@@ -261,3 +279,135 @@ def _string_end(body: str, start: int, quote: str) -> int:
             return i
         i += 1
     raise ValueError("unterminated string")
+
+
+# --- Nuxt 3 payloads (devalue) -------------------------------------------------------------
+#: Wrappers whose one argument is the value itself (Vue's reactivity and Nuxt's revivers).
+_DEVALUE_WRAPPERS = frozenset(
+    {"Reactive", "ShallowReactive", "Ref", "ShallowRef", "NuxtError", "Island", "Object"}
+)
+#: devalue's negative indices: undefined, an array hole, NaN, +/-Infinity, -0.
+_DEVALUE_CONSTANTS: dict[int, Any] = {-1: None, -2: None, -3: None, -4: None, -5: None, -6: 0}
+#: Bounds: a payload is read up to this many values and this depth (the rest is None).
+MAX_DEVALUE_VALUES = 200_000
+MAX_DEVALUE_DEPTH = 60
+
+
+def revive_devalue(payload: Any) -> Any:
+    """A devalue payload (Nuxt 3's ``__NUXT_DATA__``: a JSON array whose objects and arrays
+    hold indices into the array, the root at index 0) as plain JSON values; None when it is
+    not one. Special forms: ``["Date", iso]`` -> the string, ``["Set", i...]`` -> a list,
+    ``["Map", k, v...]`` -> a dict, ``["null", k, v...]`` (null-prototype object) -> a dict,
+    ``["Reactive"|"ShallowReactive"|"Ref"|"ShallowRef"|..., i]`` -> the value,
+    ``["EmptyRef", json]`` -> the JSON's value, ``["RegExp", src, flags]`` -> the source,
+    ``["BigInt", "123"]`` -> the integer; negative indices are undefined/NaN/Infinity (None).
+    Cycles, indices out of range and nesting deeper than :data:`MAX_DEVALUE_DEPTH` become None.
+    Never raises."""
+    if not isinstance(payload, list) or not payload or len(payload) > MAX_DEVALUE_VALUES:
+        return None
+    memo: dict[int, Any] = {}
+    active: set[int] = set()
+
+    def value(index: Any, depth: int) -> Any:
+        if isinstance(index, bool) or not isinstance(index, int):
+            return None
+        if index < 0:
+            return _DEVALUE_CONSTANTS.get(index)
+        if index >= len(payload) or index in active or depth > MAX_DEVALUE_DEPTH:
+            return None
+        if index in memo:
+            return memo[index]
+        active.add(index)
+        try:
+            out = node(payload[index], depth)
+        finally:
+            active.discard(index)
+        memo[index] = out
+        return out
+
+    def node(raw: Any, depth: int) -> Any:
+        if isinstance(raw, dict):
+            return {str(k): value(v, depth + 1) for k, v in raw.items()}
+        if not isinstance(raw, list):
+            return raw  # a string, number, boolean or null stored in place
+        if raw and isinstance(raw[0], str):
+            return special(raw[0], raw[1:], depth)
+        return [value(i, depth + 1) for i in raw]
+
+    def special(tag: str, args: list[Any], depth: int) -> Any:
+        if tag in _DEVALUE_WRAPPERS:
+            return value(args[0], depth + 1) if args else None
+        if tag == "Date":
+            return args[0] if args and isinstance(args[0], str) else None
+        if tag == "Set":
+            return [value(i, depth + 1) for i in args]
+        if tag in ("Map", "null"):
+            pairs = zip(args[0::2], args[1::2], strict=False)
+            if tag == "null":  # keys are stored in place, values as indices
+                return {str(k): value(v, depth + 1) for k, v in pairs}
+            out: dict[str, Any] = {}
+            for k, v in pairs:
+                key = value(k, depth + 1)
+                if isinstance(key, str | int | float):
+                    out[str(key)] = value(v, depth + 1)
+            return out
+        if tag in ("EmptyRef", "EmptyShallowRef"):
+            if not args or not isinstance(args[0], str) or args[0] in ("_", "0n"):
+                return None
+            try:
+                return json.loads(args[0])
+            except ValueError:
+                return None
+        if tag == "RegExp":
+            return args[0] if args and isinstance(args[0], str) else None
+        if tag == "BigInt":
+            try:
+                return int(args[0]) if args else None
+            except (TypeError, ValueError):
+                return None
+        return None  # an unknown reviver: its value is not plain data
+
+    try:
+        return value(0, 0)
+    except (RecursionError, TypeError, ValueError):
+        return None
+
+
+# --- Next.js app router (React Server Components stream) ------------------------------------
+_NEXT_F_RE = re.compile(r"self\.__next_f\.push\(\s*\[\s*1\s*,\s*(?P<q>\")")
+#: A line of the stream: ``<hex id>:<JSON>`` (other row kinds, ``I[...]``, ``HL[...]``, are not
+#: data); only objects and arrays are read.
+_FLIGHT_ROW_RE = re.compile(r"^[0-9a-f]{1,8}:(?=[\[{])", re.MULTILINE)
+#: Bounds: the stream read and the rows decoded per page.
+MAX_FLIGHT_CHARS = 5_000_000
+MAX_FLIGHT_ROWS = 2_000
+
+
+def next_flight_values(html: str) -> list[Any]:
+    """The JSON values in a Next.js app-router page's ``self.__next_f.push([1, "…"])``
+    chunks: the chunks are JS strings joined into one stream whose rows are ``id:JSON``.
+    Unreadable rows are skipped; never raises."""
+    chunks: list[str] = []
+    size = 0
+    for m in _NEXT_F_RE.finditer(html):
+        try:
+            end = _string_end(html, m.end(), '"')
+            chunk = _js_string_value(html[m.end() - 1 : end + 1])
+        except (ValueError, IndexError):
+            continue
+        size += len(chunk)
+        if size > MAX_FLIGHT_CHARS:
+            break
+        chunks.append(chunk)
+    stream = "".join(chunks)
+    values: list[Any] = []
+    decoder = json.JSONDecoder(strict=False)
+    for row in _FLIGHT_ROW_RE.finditer(stream):
+        if len(values) >= MAX_FLIGHT_ROWS:
+            break
+        try:
+            value, _ = decoder.raw_decode(stream, row.end())
+        except (ValueError, RecursionError):
+            continue
+        values.append(value)
+    return values

@@ -31,6 +31,7 @@ from lxml import html as lxml_html
 from crawler.text import (
     clean_text,
     detect_language,
+    element_text,
     html_to_text,
     normalise_language_code,
     tree_to_text,
@@ -206,14 +207,69 @@ def _state_strings(html: str) -> tuple[list[str], list[str], list[str]]:
     return texts, urls, dates
 
 
+#: A network's address written without a scheme ("www.facebook.com/org"): a browser would
+#: read it as a path on the site, the author meant the profile.
+_BARE_SOCIAL_RE = re.compile(
+    r"^(?:www\.|[a-z]{2}-[a-z]{2}\.)?(?:facebook|instagram|twitter|x|linkedin|youtube|github|"
+    r"bsky)\.(?:com|app)/",
+    re.IGNORECASE,
+)
+_OPEN_URL_RE = re.compile(r"""window\.open\(\s*['"](https?://[^'"]+)['"]""")
+
+
+def _href(element: Any) -> str:
+    """Where a link points: ``href`` (scheme added to bare network addresses), an SVG link's
+    ``xlink:href``, a button's ``data-href``/``data-url`` or ``window.open('…')``."""
+    href = (
+        element.get("href")
+        or element.get("xlink:href")
+        or element.get("{http://www.w3.org/1999/xlink}href")
+        or element.get("data-href")
+        or element.get("data-url")
+        or ""
+    ).strip()
+    if not href:
+        m = _OPEN_URL_RE.search(element.get("onclick") or "")
+        href = m.group(1) if m else ""
+    if _BARE_SOCIAL_RE.match(href):
+        href = "https://" + href
+    return href
+
+
+_NETWORK_WORDS_RE = re.compile(
+    r"^(?:follow us on |find us on |folgt uns auf |suivez-nous sur |síguenos en )?"
+    r"(?:facebook|instagram|x|twitter|x \(twitter\)|linkedin|youtube|github|mastodon|bluesky)$",
+    re.IGNORECASE,
+)
+_CHROME_BLOCK_RE = re.compile(r"header|footer|social|follow|top-?bar", re.IGNORECASE)
+#: How many text links one header/footer icon link outweighs.
+_ICON_WEIGHT = 10
+
+
+def _profile_icon(element: Any) -> bool:
+    """A network link shown as an icon or as the network's name, or in the page's header or
+    footer: how sites link their own profiles."""
+    label = element_text(element)
+    if not label or _NETWORK_WORDS_RE.match(label):
+        return True
+    for ancestor in element.iterancestors():
+        tag = ancestor.tag if isinstance(ancestor.tag, str) else ""
+        if tag in ("header", "footer") or ancestor.get("role") in ("banner", "contentinfo"):
+            return True
+        names = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if names.strip() and _CHROME_BLOCK_RE.search(names):
+            return True
+    return False
+
+
 def _read_links(tree: Any, base: str, facts: PageFacts, skey: str | None) -> None:
     seen_links: set[str] = set()
     seen_out: set[str] = set(facts.outlinks)
-    for n, element in enumerate(tree.iter("a", "area", "link")):
+    for n, element in enumerate(tree.iter("a", "area", "link", "button")):
         if n >= MAX_LINKS_PER_PAGE:
             facts.problems.append(capped("links_per_page"))
             break
-        href = (element.get("href") or "").strip()
+        href = _href(element)
         if not href:
             continue
         rel = (element.get("rel") or "").lower().split()
@@ -236,7 +292,10 @@ def _read_links(tree: Any, base: str, facts: PageFacts, skey: str | None) -> Non
             continue
         social = classify_social(absolute, rel_me="me" in rel)
         if social is not None:
-            facts.social.append(social)
+            # the organisation's own profiles are icons in the header/footer: one outweighs
+            # the profiles a page's text links to (a partner, a post's author)
+            weight = _ICON_WEIGHT if _profile_icon(element) else 1
+            facts.social.extend([social] * weight)
             continue
         key = site_key(absolute)
         if key is None or element.tag == "link":
@@ -248,7 +307,7 @@ def _read_links(tree: Any, base: str, facts: PageFacts, skey: str | None) -> Non
             seen_links.add(canon)
             anchor = ""
             if element.tag == "a":
-                anchor = clean_text(element.text_content())[:60]
+                anchor = element_text(element)[:60]
                 if not anchor:
                     anchor = clean_text(element.get("title") or element.get("aria-label") or "")
             kind = link_kind(canon, anchor)

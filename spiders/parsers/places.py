@@ -45,6 +45,7 @@ __all__ = [
     "country_code",
     "country_name",
     "resolve_place",
+    "resolve_place_text",
 ]
 
 EUROPE_MIN_POPULATION = 5_000
@@ -733,3 +734,18 @@ def _without_city(mentions: _Mentions, hint: str | None) -> Place:
         return Place(country=countries[0] if countries else None)
     region = next((r for r in regions if r.strong), regions[0])
     return Place(region=_region_name(region.country, region.admin1 or ""), country=region.country)
+
+
+#: A postal district after a city ("Aarhus C", "København SV", "Praha 8", "Wien 1070").
+_DISTRICT_SUFFIX_RE = re.compile(r"\s+(?:[A-ZÆØÅ]{1,2}|\d{1,4})$")
+
+
+def resolve_place_text(text: str | None, *, country_hint: str | None = None) -> Place:
+    """:func:`resolve_place`, retried without a postal district suffix ("Aarhus C",
+    "København SV", "Praha 8") when the text as written names no place."""
+    place = resolve_place(text, country_hint=country_hint)
+    if place.city is None and isinstance(text, str):
+        shorter = _DISTRICT_SUFFIX_RE.sub("", text.strip())
+        if shorter and shorter != text.strip():
+            return resolve_place(shorter, country_hint=country_hint)
+    return place

@@ -41,7 +41,9 @@ _GENERIC_TITLE_RE = re.compile(
     r"^(?:home|homepage|home page|start|startseite|accueil|page d'accueil|inicio|portada|"
     r"home ?page|pagina principale|benvenuti|welkom|strona glowna|strona główna|startsida|"
     r"hjem|forside|etusivu|welcome|willkommen|bienvenue|bienvenido|bienvenidos|index|"
-    r"main page|начало)$",
+    r"main page|úvod|úvodní stránka|domů|hlavná stránka|úvodná stránka|kezdőlap|főoldal|"
+    r"pagina inicial|página inicial|início|inicio|pagina iniziale|home-pagina|startpagina|"
+    r"acasă|prima pagină|αρχική|etusivu|начало)$",
     re.IGNORECASE,
 )
 _WELCOME_RE = re.compile(
@@ -70,9 +72,20 @@ def _title_parts(title: str) -> list[str]:
     return [p.strip() for p in _TITLE_SPLIT_RE.split(title) if p and p.strip()]
 
 
-def name_from_titles(home_title: str | None, other_titles: Iterable[str]) -> str | None:
+def _in_a_sentence(part: str, text: str) -> bool:
+    """True when ``part`` is written inside a longer line of ``text`` (a name used in the
+    page's sentences), not only as a line of its own (a tagline shown as the headline)."""
+    low = part.casefold()
+    return any(low in line.casefold() and len(line) > len(part) + 3 for line in text.split("\n"))
+
+
+def name_from_titles(
+    home_title: str | None, other_titles: Iterable[str], body_text: str = ""
+) -> str | None:
     """The site's name from page titles: the part every page title repeats ("About | Name"),
-    else the home title without "Home"/"Welcome to", else its shortest part."""
+    else the home title without "Home"/"Welcome to", else the part the page's text uses in its
+    sentences (``body_text``; "Name – Tagline": the tagline is only the headline), else the
+    shortest part."""
     if not home_title:
         return None
     parts = _title_parts(home_title)
@@ -96,6 +109,9 @@ def name_from_titles(home_title: str | None, other_titles: Iterable[str]) -> str
         return None
     if len(meaningful) == 1:
         return _WELCOME_RE.sub("", meaningful[0]).strip() or None
+    used = [p for p in meaningful if body_text and _in_a_sentence(p, body_text)]
+    if len(used) == 1:
+        return _WELCOME_RE.sub("", used[0]).strip() or None
     # "Name – a tagline of many words": the shorter part is the name
     shortest = min(meaningful, key=lambda p: (len(p.split()), meaningful.index(p)))
     return _WELCOME_RE.sub("", shortest).strip() or None
@@ -138,7 +154,11 @@ def build_profile(outcome: SiteOutcome, *, now: datetime | None = None) -> Websi
         name = next((p.website_name for p in pages if p.website_name), None)
     if not name:
         home_title = home.title if home else (pages[0].title if pages else None)
-        name = name_from_titles(home_title, (p.title or "" for p in pages[1:]))
+        name = name_from_titles(
+            home_title,
+            (p.title or "" for p in pages[1:]),
+            body_text=home.main_text if home else "",
+        )
 
     description = None
     if home is not None:

@@ -113,8 +113,8 @@ _TEXT_PERIODS: list[tuple[re.Pattern[str], str]] = [
             "week",
         ),
         (
-            r"(?:/|(?<![a-z])(?:per|an?|pro|par|al|por|za|na))\s*(?:month|monat|mois|mes|mese|mies\w*|"
-            r"miesiąc\w*|maand|měsíc|mo|mån|månad|måned|kuukausi|hó|lună|μήνα)\b|\bmonthly\b|"
+            r"(?:/|(?<![a-z])(?:per|pr\.?|an?|pro|par|al|por|za|na))\s*(?:month|monat|mois|mes|mese|mies\w*|"
+            r"miesiąc\w*|maand|měsíc|mo|mån|månad|måned|kuukausi|hó|lună|μήνα|mês|kk|kuukaudessa)(?!\w)|\bmonthly\b|"
             r"\bmonatlich\b|\bmensuel\w*\b|\bměsíčně\b|\bmesačne\b|\bi\s+månaden\b|"
             r"\bper\s+månad\b|\bmånedlig\w*|\bkuukaudessa\b|\bhavonta\b|\blunar\b|"
             r"\bμηνιαίως\b|\bbrutto\s*/\s*monat\b|\bmensais\b|\bal\s+mes\b|"
@@ -445,6 +445,15 @@ def parse_salary_text(
             if pm and pm.start() <= 12:
                 period = code
                 break
+        if period is None:
+            # "Mensuel de 2 300 à 2 600 euros", "Jahresgehalt: 60.000 EUR": the period word
+            # leads the amount (a word, never a "/" that belongs to something else)
+            lead = text[max(0, m.start() - 30) : m.start()]
+            for pattern, code in _TEXT_PERIODS:
+                pm = pattern.search(lead)
+                if pm and not pm.group(0).lstrip().startswith("/"):
+                    period = code
+                    break
         before = text[max(0, m.start() - 80) : m.start()]
         if require_context:
             # free text: a currency, a salary word shortly before or an explicit period after,

@@ -390,6 +390,11 @@ def _facebook(segments: list[str], query: str) -> str | None:
         return f"https://www.facebook.com/{rest[0]}" if _SIMPLE_NAME_RE.match(rest[0]) else None
     if first == "groups" and len(segments) >= 2:
         return f"https://www.facebook.com/groups/{segments[1]}"
+    if first == "people" and len(segments) >= 3 and segments[2].isdigit():
+        # pages without a user name: /people/Org-Name/100064123456789/
+        return f"https://www.facebook.com/people/{segments[1]}/{segments[2]}"
+    if first == "p" and len(segments) >= 2 and re.search(r"-\d{6,}$", segments[1]):
+        return f"https://www.facebook.com/p/{segments[1]}"  # /p/Org-Name-100064123456789/
     if first in _FACEBOOK_RESERVED or first.endswith(".php"):
         return None
     if len(segments) > 1 and segments[1].lower() in ("posts", "videos", "photos", "story"):
@@ -412,6 +417,8 @@ def _linkedin(segments: list[str]) -> str | None:
 
 
 def _instagram(segments: list[str]) -> str | None:
+    if segments and segments[0] == "_u":  # app deep links: /_u/name
+        segments = segments[1:]
     if not segments:
         return None
     name = segments[0]
@@ -496,6 +503,9 @@ def classify_social(url: str, *, rel_me: bool = False) -> SocialLink | None:
     if parts.scheme not in ("http", "https") or not host:
         return None
     segments = _segments(parts.path)
+    if not segments and parts.fragment.startswith("!/"):
+        # old hash-bang links: twitter.com/#!/name, facebook.com/#!/page
+        segments = _segments(parts.fragment[1:].split("?")[0])
     found: str | None = None
     platform = ""
     if host in _X_HOSTS:

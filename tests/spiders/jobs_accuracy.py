@@ -25,6 +25,8 @@ class CaseScore:
     extra_items: int = 0
     wrong: list[str] = field(default_factory=list)
     by_method: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    #: field -> [right, total] (a missing advert counts every truth field of it as wrong)
+    by_field: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
 
     @property
     def details(self) -> str:
@@ -66,6 +68,8 @@ def score_case(truth_items: list[dict[str, Any]], items: list[dict[str, Any]]) -
             score.missing_items += 1
             score.total += n_fields
             score.by_method[method][1] += n_fields
+            for key in truth:
+                score.by_field[key][1] += 1
             score.wrong.append(f"missing advert {truth.get('title')!r}")
             continue
         used.add(id(item))
@@ -87,9 +91,11 @@ def score_case(truth_items: list[dict[str, Any]], items: list[dict[str, Any]]) -
                 ok = _same(expected, item.get(key))
             score.total += 1
             score.by_method[method][1] += 1
+            score.by_field[key][1] += 1
             if ok:
                 score.correct += 1
                 score.by_method[method][0] += 1
+                score.by_field[key][0] += 1
             else:
                 got = item.get(key) if key not in _SPECIAL else "(see item)"
                 score.wrong.append(

@@ -328,3 +328,35 @@ def test_thread_safe_and_deterministic() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda item: detect_language(item[1]), items))
     assert results == [code for code, _ in items]
+
+
+# --- words never run together where blocks or items meet (issue #19) ---------------------------
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (
+            '<div><a href="/">Home</a><a href="/a">About us</a><a>Team</a></div>',
+            "Home About us Team",
+        ),
+        ("<p>otevřených dat</p><h3>Požadujeme</h3>", "otevřených dat\nPožadujeme"),
+        ("<span>+34 954 000 000</span><a>hola@x.es</a>", "+34 954 000 000 hola@x.es"),
+        ("<p><a>Link</a>.</p>", "Link."),
+        ("<p><b>Ex</b><i>ample</i></p>", "Example"),
+        ("<button>Apply</button><button>Share</button>", "Apply Share"),
+    ],
+)
+def test_blocks_and_items_are_kept_apart(html: str, expected: str) -> None:
+    assert html_to_text(html) == expected
+
+
+def test_element_text_is_one_line_with_blocks_apart() -> None:
+    from lxml import html as lxml_html
+
+    from crawler.text import element_text
+
+    el = lxml_html.fromstring(
+        "<div><dt>Ort</dt><dd>Berlin</dd><dd>Vollzeit</dd><script>x()</script>"
+        "<template>{{company}}</template></div>"
+    )
+    assert element_text(el) == "Ort Berlin Vollzeit"
+    assert el.text_content() == "OrtBerlinVollzeitx(){{company}}"  # what lxml would give

@@ -76,3 +76,56 @@ def test_thin_state_still_needs_the_browser() -> None:
     )
     facts = extract_page(html, "http://127.0.0.1:8001/", want_text=True)
     assert facts.needs_js and not facts.state_text
+
+
+def test_main_text_starts_at_the_headline_without_menus_and_teasers() -> None:
+    """Issue #19: navigation, sliders and "latest news" teasers are not the main text."""
+    html = (
+        '<html><body><a class="skip-link" href="#c">Skip to content</a>'
+        '<div class="topnav"><a href="/">Home</a><a href="/about">About us</a>'
+        '<a href="/team">Team</a></div>'
+        '<div class="slider"><a href="/p/1">Our new map</a></div>'
+        '<div class="latest"><h2>Latest news</h2>'
+        '<div class="card"><h3><a href="/n/1">Annual report</a></h3><p>We published…</p></div>'
+        '<div class="card"><h3><a href="/n/2">New crossing</a></h3><p>Residents…</p></div></div>'
+        "<div class='intro'><h1>Safer streets start with open data</h1><p>"
+        + "We collect collision data with residents and publish it openly. " * 4
+        + "</p></div><div class='footer'>© 2025 Streets</div></body></html>"
+    )
+    facts = extract_page(html, "http://127.0.0.1:8001/", want_text=True)
+    assert facts.main_text.startswith("Safer streets start with open data\nWe collect")
+    for noise in ("Home", "About us", "Our new map", "Latest news", "Annual report", "© 2025"):
+        assert noise not in facts.main_text
+    assert facts.text_source == "page_blocks"
+
+
+def test_social_icons_written_in_other_ways() -> None:
+    """Footer icons whose link has no scheme, sits on an SVG or a button, or opens a window."""
+    html = (
+        "<html><body><p>Text.</p><footer>"
+        '<a href="www.facebook.com/OrgPage"><i class="fa fa-facebook"></i></a>'
+        '<svg><a xlink:href="https://www.instagram.com/org.gram/"><path d=""/></a></svg>'
+        "<button onclick=\"window.open('https://twitter.com/orgtweets')\">X</button>"
+        '<a href="https://www.facebook.com/sharer/sharer.php?u=x">Share</a>'
+        "</footer></body></html>"
+    )
+    facts = extract_page(html, "http://127.0.0.1:8001/")
+    urls = {s.platform: s.url for s in facts.social}
+    assert urls == {
+        "facebook": "https://www.facebook.com/OrgPage",
+        "instagram": "https://www.instagram.com/org.gram",
+        "x": "https://x.com/orgtweets",
+    }
+
+
+def test_footer_icon_profile_wins_over_profiles_the_text_links_to() -> None:
+    from spiders.parsers.social import pick_social_links
+
+    partner = '<a href="https://www.facebook.com/PartnerOrg">our partner PartnerOrg</a>'
+    html = (
+        f"<html><body><main><p>We work with {partner}, see {partner} and {partner}.</p></main>"
+        '<footer><a href="https://www.facebook.com/OwnOrg"><i class="fa-facebook"></i></a>'
+        "</footer></body></html>"
+    )
+    facts = extract_page(html, "http://127.0.0.1:8001/")
+    assert pick_social_links(facts.social) == {"facebook": "https://www.facebook.com/OwnOrg"}

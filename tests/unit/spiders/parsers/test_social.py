@@ -123,3 +123,33 @@ def test_linkedin_member_profiles_never_stand_for_the_organisation() -> None:
     assert person is not None and company is not None
     assert pick_social_links([person, person, company]) == {"linkedin": company.url}
     assert pick_social_links([person]) == {}
+
+
+def test_hash_bang_profile_links() -> None:
+    from spiders.parsers.social import classify_social
+
+    link = classify_social("https://twitter.com/#!/datosvecinales")
+    assert link is not None and link.url == "https://x.com/datosvecinales"
+    assert classify_social("https://twitter.com/#!/intent/tweet") is None
+    assert classify_social("https://twitter.com/#about") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://www.facebook.com/people/Org-Name/100064123456789/",
+            "https://www.facebook.com/people/Org-Name/100064123456789",
+        ),
+        (
+            "https://www.facebook.com/p/Org-Name-100064123456789/",
+            "https://www.facebook.com/p/Org-Name-100064123456789",
+        ),
+        ("https://instagram.com/_u/orgname", "https://www.instagram.com/orgname"),
+    ],
+)
+def test_profile_urls_of_pages_without_a_user_name(url: str, expected: str) -> None:
+    from spiders.parsers.social import classify_social
+
+    link = classify_social(url)
+    assert link is not None and link.url == expected
