@@ -33,6 +33,7 @@ from spiders.parsers.opendata_fields import (
     language_code,
     license_label,
     normalise_formats,
+    pick_translation,
     plain_text,
     short_text,
     theme_label,
@@ -43,8 +44,13 @@ from spiders.parsers.opendata_fields import (
 NON_DATASET_TYPES = frozenset({"showcase", "harvest"})
 #: Path segments of CKAN's web UI: the portal root is what comes before them.
 #: ``dcat``/``export`` folders hold catalogue files (``/data/dcat/catalog.ttl``), not portals;
-#: ``d``, ``browse``, ``stories``, ``views`` are Socrata's pages.
+#: ``d``, ``browse``, ``stories``, ``views`` are Socrata's pages; ``explore`` OpenDataSoft's;
+#: ``datasets``, ``reuses``, ``organizations`` uData's and ArcGIS Hub's.
 _UI_SEGMENTS = (
+    "explore",
+    "datasets",
+    "reuses",
+    "organizations",
     "d",
     "browse",
     "stories",
@@ -255,15 +261,7 @@ def _translated(value: Any, prefer: str | None) -> str:
 def _translated_in(value: Any, prefer: str | None) -> tuple[str, str | None]:
     """``(text, language)``: a fluent value in the preferred language (then English, then the
     first language that has text); a plain string has no known language."""
-    if isinstance(value, dict):
-        for lang in (prefer, "en"):
-            if lang and isinstance(value.get(lang), str) and value[lang].strip():
-                return str(value[lang]), lang
-        for lang, text in sorted(value.items()):
-            if isinstance(text, str) and text.strip():
-                return text, str(lang)
-        return "", None
-    return (value if isinstance(value, str) else ""), None
+    return pick_translation(value, prefer)
 
 
 def _tag_names(tags: Any, prefer: str | None = None) -> list[str]:

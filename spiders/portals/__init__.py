@@ -46,6 +46,7 @@ from scrapy.http import Response
 from crawler.extensions.signals import datasets_vanished
 from crawler.items import OpenDataRecord
 from spiders.parsers.opendata_fields import iso_datetime
+from spiders.parsers.portal_json import PortalAnswerError
 
 if TYPE_CHECKING:
     from spiders.opendata import OpendataSpider
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 #: The portal APIs an adapter exists for (``api`` source option).
-APIS = ("ckan", "dcat", "socrata")
+APIS = ("ckan", "dcat", "socrata", "opendatasoft", "udata", "arcgis")
 
 
 @dataclass
@@ -173,6 +174,47 @@ class PortalAdapter(Generic[S]):
                 fatal=False,
             )
             return None
+
+    def listed_dataset(self, portal: Portal, item: OpenDataRecord) -> OpenDataRecord | None:
+        """A dataset of a listing read in full: emitted once (a repeat is skipped); on an
+        incremental run one unchanged since the bound is remembered as listed, not emitted."""
+        spider = self.spider
+        if item.dataset_id in portal.seen:
+            spider.stat("opendata/duplicates_skipped")
+            return None
+        portal.seen[item.dataset_id] = item.modified or ""
+        stamp = parse_stamp(item.modified)
+        portal.saw_modified(stamp)
+        if portal.since is not None and stamp is not None and stamp < portal.since:
+            portal.listed_urls.add(item.url)
+            spider.stat("opendata/unchanged_skipped")
+            return None
+        return self.emit(portal, item)
+
+    def answer(
+        self,
+        portal: Portal,
+        response: Response,
+        read: Callable[..., Any],
+        what: str,
+        *,
+        fatal: bool = True,
+    ) -> Any:
+        """``read(body, content_type=, status=)`` of a JSON answer, or None after logging and
+        counting its problem."""
+        try:
+            return read(response.body, content_type=content_type(response), status=response.status)
+        except PortalAnswerError as exc:
+            self.spider.problem(
+                portal, exc.problem, "%s at %s: %s", what, response.url, exc, fatal=fatal
+            )
+            return None
+
+    async def listing_complete(self, portal: Portal) -> None:
+        """The listing was read to its end: announce vanished datasets unless something went
+        wrong (a problem, a total that changed while paging)."""
+        if portal.stored and not portal.problems and not portal.count_changed:
+            await self.mark_deletions(portal, portal.listed_urls, True)
 
     def count_changed(self, portal: Portal, before: int, now: int, url: str) -> None:
         portal.count_changed = True
