@@ -14,6 +14,7 @@ date), ``landingPage``, ``distribution`` (``format``, ``mediaType``, ``downloadU
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from crawler.items import OpenDataRecord
@@ -127,6 +128,19 @@ def _dataset(
     )
 
 
+def _catalog_language(catalog: dict[str, Any]) -> str | None:
+    """The language most datasets of the catalogue declare (the hint for short texts)."""
+    declared = Counter(
+        code
+        for entry in catalog.get("dataset") or []
+        if isinstance(entry, dict)
+        for code in [first_language(json_list(entry.get("language")))]
+        if code
+    )
+    ranked = declared.most_common(1)
+    return ranked[0][0] if ranked else None
+
+
 def catalog_records(
     catalog: dict[str, Any],
     *,
@@ -139,6 +153,7 @@ def catalog_records(
     """``(records, problems)``: the datasets then each publisher not in ``seen_publishers``
     (updated in place); an unreadable entry is a problem, never the end of the others."""
     seen = seen_publishers if seen_publishers is not None else set()
+    language = language or _catalog_language(catalog)
     datasets: list[OpenDataRecord] = []
     publishers: list[OpenDataRecord] = []
     problems: list[str] = []

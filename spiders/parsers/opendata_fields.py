@@ -169,6 +169,7 @@ _LICENSE_PATTERNS = (
     (re.compile(r"creativecommons\.org/publicdomain/mark/"), "PDM"),
     (re.compile(r"creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)"), "CC-{0}-{1}"),
     (re.compile(r"dcat-ap\.de/def/licenses/dl-(by|zero)-de/(\d\.\d)"), "DL-DE-{0}-{1}"),
+    (re.compile(r"govdata\.de/dl-de/(by|zero)-(\d)-(\d)"), "DL-DE-{0}-{1}.{2}"),
     (re.compile(r"opendatacommons\.org/licenses/odbl"), "ODbL-1.0"),
     (re.compile(r"opendatacommons\.org/licenses/by"), "ODC-By-1.0"),
     (re.compile(r"opendatacommons\.org/licenses/pddl"), "PDDL-1.0"),

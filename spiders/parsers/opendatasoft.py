@@ -146,6 +146,20 @@ def _country(default: dict[str, Any], prefer: str | None) -> str | None:
     return None
 
 
+def _attachment_format(attachment: dict[str, Any]) -> str | None:
+    """An attachment's mimetype, else the extension of its file name (``odsfile://a.xlsx``)
+    or of its id (``projets_xlsx``)."""
+    if short_text(attachment.get("mimetype")):
+        return str(attachment["mimetype"])
+    name = short_text(attachment.get("url")).rsplit("/", 1)[-1]
+    ident = short_text(attachment.get("id"))
+    for candidate in (name, ident[::-1].replace("_", ".", 1)[::-1]):
+        found = format_from_url(f"http://attachment.invalid/{quote(candidate)}")
+        if found:
+            return found
+    return None
+
+
 def _formats(entry: dict[str, Any]) -> tuple[int, list[str]]:
     """Records (exported as CSV, JSON, XLSX, GeoJSON) count as one resource, each attachment
     as one more."""
@@ -157,12 +171,7 @@ def _formats(entry: dict[str, Any]) -> tuple[int, list[str]]:
         values.extend(_RECORD_FORMATS)
         if "geo" in (entry.get("features") or []):
             values.append("GeoJSON")
-    for attachment in attachments:
-        values.append(
-            attachment.get("mimetype")
-            or format_from_url(attachment.get("url"))
-            or format_from_url("http://x/" + str(attachment.get("id") or ""))
-        )
+    values.extend(_attachment_format(a) for a in attachments)
     return int(has_records) + len(attachments), normalise_formats(v for v in values if v)
 
 
@@ -255,9 +264,10 @@ def reuse_record(
     own = http_url(reuse.get("url"))
     if not own and reuse.get("url"):
         warnings.append(f"reuse url is not an http(s) URL: {str(reuse['url'])[:80]}")
+    text_language = detect_language(f"{title}\n{description}", hint=language)
     if not title:
         title = own or ident
-        warnings.append("no title: the reuse URL is used")
+        warnings.append(f"no title: the reuse {'URL' if own else 'id'} is used")
     created = reuse.get("created_at") or reuse.get("createdAt")
     page = dataset_page(portal_url, dataset_id) + "reuses/?" + urlencode({"reuse": ident})
     return OpenDataRecord(
@@ -272,7 +282,7 @@ def reuse_record(
         issued=iso_day(created),
         modified=iso_datetime(created),
         country=country_of(country) if country else None,
-        language=detect_language(f"{title}\n{description}", hint=language),
+        language=text_language,
         linked_dataset_ids=[dataset_id],
         showcase_url=own,
         warnings=warnings,

@@ -147,7 +147,8 @@ def _resources(record: dict[str, Any], warnings: list[str]) -> tuple[int, list[s
 def _text_fields(
     record: dict[str, Any], ident: str, language: str | None, warnings: list[str]
 ) -> tuple[str, str]:
-    title = short_text(pick_translation(record.get("title") or record.get("name"), language)[0])
+    named = record.get("title") or record.get("name") or record.get("acronym")
+    title = short_text(pick_translation(named, language)[0])
     if not title:
         title = short_text(record.get("slug")) or ident
         warnings.append("no title: the slug is used")

@@ -35,6 +35,7 @@ Deletions: when a complete listing no longer has datasets stored before the run,
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -84,6 +85,14 @@ class Portal:
     #: the number of datasets changed while paging (the listing may miss some)
     count_changed: bool = False
     deletions_done: bool = False
+    #: languages of the records emitted so far: the portal's main one is the hint for short
+    #: texts of later records when the source does not give a language
+    languages: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def main_language(self) -> str | None:
+        ranked = self.languages.most_common(1)
+        return ranked[0][0] if ranked else None
 
     def saw_modified(self, stamp: datetime | None) -> None:
         """Move the portal's clock forward to ``stamp``."""
@@ -100,6 +109,9 @@ class PortalAdapter(Generic[S]):
     name: ClassVar[str] = ""
     #: request roles whose failure makes the run incomplete
     fatal_roles: ClassVar[frozenset[str]] = frozenset()
+    #: without a ``language`` option, the portal's main language so far is the hint for the
+    #: short texts of later records (portals whose records rarely declare a language)
+    portal_language_hint: ClassVar[bool] = False
 
     def __init__(self, spider: OpendataSpider) -> None:
         self.spider = spider
@@ -142,6 +154,8 @@ class PortalAdapter(Generic[S]):
             self.spider.stat("opendata/items_with_warnings")
         if item.kind == "dataset":
             portal.listed_urls.add(item.url)
+        if item.language and item.kind != "publisher":
+            portal.languages[item.language] += 1
         return item
 
     def build(
@@ -160,7 +174,8 @@ class PortalAdapter(Generic[S]):
                 source=spider.source_name,
                 portal_url=portal.portal_url,
                 country=spider.country,
-                language=spider.language,
+                language=spider.language
+                or (portal.main_language if self.portal_language_hint else None),
             )
         except Exception as exc:
             spider.problem(

@@ -37,6 +37,7 @@ class OdsState:
 class OpendatasoftAdapter(PortalAdapter[OdsState]):
     name = "opendatasoft"
     fatal_roles = frozenset({"ods"})
+    portal_language_hint = True
 
     def new_state(self) -> OdsState:
         return OdsState()

@@ -62,6 +62,7 @@ class UdataState:
 class UdataAdapter(PortalAdapter[UdataState]):
     name = "udata"
     fatal_roles = frozenset({"datasets"})
+    portal_language_hint = True
 
     def new_state(self) -> UdataState:
         return UdataState()
@@ -141,7 +142,7 @@ class UdataAdapter(PortalAdapter[UdataState]):
                 if item is not None:
                     yield item
         if more and nxt:
-            if state.pages[what] >= spider.max_catalog_pages:
+            if state.pages.get(what, 1) >= spider.max_catalog_pages:
                 spider.problem(
                     portal,
                     "too_many_pages",
