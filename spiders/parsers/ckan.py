@@ -65,6 +65,8 @@ _UI_SEGMENTS = (
     "dcat",
     "export",
 )
+#: Catalogue files (``catalog.ttl``, ``data.json``): a file is never the portal's root.
+_FILE_SUFFIXES = (".ttl", ".rdf", ".jsonld", ".xml", ".json")
 _API_RE = re.compile(r"^(?P<root>.*?/)api/(?:(?P<version>\d+)/)?(?:action/|util/|rest/|search/)?")
 _TITLE_RE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
 #: A Socrata asset id ("four-by-four"), last in its link ``/<category>/<name>/<id>``.
@@ -104,7 +106,7 @@ def portal_root(url: str) -> str:
     else:
         segments = [s for s in path.split("/") if s]
         for i, segment in enumerate(segments):
-            if segment in _UI_SEGMENTS or segment.endswith((".ttl", ".rdf", ".jsonld", ".xml")):
+            if segment in _UI_SEGMENTS or segment.endswith(_FILE_SUFFIXES):
                 segments = segments[:i]
                 break
         else:
