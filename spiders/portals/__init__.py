@@ -24,8 +24,13 @@ these hooks:
 
 The callbacks themselves are the spider's ``parse_*`` methods, which call the adapter.
 Extraction stays in the pure parsers of :mod:`spiders.parsers` (``ckan``, ``dcat``,
-``socrata``, ``opendata_fields``). :mod:`spiders.portals.detect` tells a portal's API when the
-source does not say it.
+``dcat_us``, ``socrata``, ``opendatasoft``, ``udata``, ``arcgis``, ``opendata_fields``,
+``portal_json``). Shared by the adapters: :meth:`PortalAdapter.build` (a record that cannot be
+read is counted and skipped), :meth:`PortalAdapter.answer` (a JSON answer or a counted
+problem), :meth:`PortalAdapter.listed_dataset` (listings read in full: a dataset once, and on
+incremental runs only when changed since the bound) and :meth:`PortalAdapter.listing_complete`
+(deletion marks after a complete listing). :mod:`spiders.portals.detect` tells a portal's
+API when the source does not say it.
 
 Deletions: when a complete listing no longer has datasets stored before the run,
 :meth:`PortalAdapter.mark_deletions` sends the signal

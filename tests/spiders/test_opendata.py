@@ -79,7 +79,7 @@ def test_fixture_case(case: str) -> None:
 
 def test_fixture_cases_exist_for_each_api() -> None:
     prefixes = {c.split("_", 1)[0] for c in CASES}
-    assert {"ckan29", "ckan22", "ckan", "dcat", "socrata"} <= prefixes
+    assert {"ckan29", "ckan22", "ckan", "dcat", "socrata", "ods", "udata", "arcgis"} <= prefixes
 
 
 # --- routing ---------------------------------------------------------------------------------
