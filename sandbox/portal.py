@@ -1,4 +1,5 @@
-"""The main portal (``sb.base_url``): job board, ATS feeds, CKAN, DCAT and Socrata.
+"""The main portal (``sb.base_url``): job board, ATS feeds, CKAN, DCAT, Socrata,
+OpenDataSoft, uData and ArcGIS Hub.
 
 URL layout (``B`` = ``http://127.0.0.1:PORT``)::
 
@@ -16,18 +17,24 @@ URL layout (``B`` = ``http://127.0.0.1:PORT``)::
     B/ckan/..., B/ckan-broken/..., B/ckan-drifting/..., B/ckan-flaky/...  see content.ckan
     B/dcat/catalog.ttl[?page=N], B/dcat/catalog.rdf, B/dcat/catalog.jsonld, B/dcat/broken.ttl
     B/socrata/api/catalog/v1?limit=&offset=&domains=&q=&only=   and /socrata/d/<id>
+    B/ods/api/explore/v2.1/...     OpenDataSoft Explore API, see content.opendatasoft
+    B/udata/api/1/...              uData API, see content.udata
+    B/arcgis/api/search/v1/..., B/arcgis/data.json   ArcGIS Hub, see content.arcgis
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sandbox.content.arcgis import ArcgisApp
 from sandbox.content.ats import AtsApp
 from sandbox.content.ckan import CkanApp, CkanCatalogue
 from sandbox.content.common import Context, esc
 from sandbox.content.dcat import DcatApp
 from sandbox.content.jobs import JobBoard
+from sandbox.content.opendatasoft import OpendatasoftApp
 from sandbox.content.socrata import SocrataApp
+from sandbox.content.udata import UdataApp
 from sandbox.http import Request, Response, html, not_found, text
 
 ROBOTS = """# Sandbox portal
@@ -56,6 +63,9 @@ class PortalApp:
         self.ats = AtsApp(self.ctx)
         self.dcat = DcatApp(self.ctx)
         self.socrata = SocrataApp(self.ctx)
+        self.ods = OpendatasoftApp(self.ctx)
+        self.udata = UdataApp(self.ctx)
+        self.arcgis = ArcgisApp(self.ctx)
 
     @property
     def ckan(self) -> CkanCatalogue:
@@ -78,7 +88,17 @@ class PortalApp:
             )
         if path == "/favicon.ico":
             return Response(status=204, body=b"", content_type="image/x-icon")
-        for section in (self.jobs, self.ats, self.ckan_app, self.dcat, self.socrata):
+        sections = (
+            self.jobs,
+            self.ats,
+            self.ckan_app,
+            self.dcat,
+            self.socrata,
+            self.ods,
+            self.udata,
+            self.arcgis,
+        )
+        for section in sections:
             response = section.handle(request)
             if response is not None:
                 return response
@@ -90,6 +110,9 @@ class PortalApp:
             ("/ckan/", "Open data portal (CKAN)"),
             ("/dcat/catalog.ttl", "DCAT-AP catalogue (Turtle)"),
             ("/socrata/api/catalog/v1", "Socrata discovery API"),
+            ("/ods/api/explore/v2.1/catalog/datasets", "OpenDataSoft Explore API"),
+            ("/udata/api/1/datasets/", "uData API"),
+            ("/arcgis/api/search/v1/collections/dataset/items", "ArcGIS Hub search API"),
             ("/ats/greenhouse/v1/boards/civicpulse/jobs?content=true", "Greenhouse feed"),
             ("/ats/lever/v0/postings/kiezkompass?mode=json", "Lever feed"),
             ("/ats/workable/api/accounts/opencare?details=true", "Workable feed"),

@@ -1,16 +1,19 @@
 """The ``opendata`` spider: datasets, showcases (reuses) and publishers of open-data portals.
 
 One source URL is one portal. Its API is the source option ``api = "ckan" | "dcat" |
-"socrata"``, or detected (:mod:`spiders.portals.detect`): the URL's shape, then CKAN's
-``status_show``, then the page itself (RDF, Socrata JSON, an HTML page linking a DCAT
-catalogue), then Socrata's discovery API. This module routes: each API is an adapter in
-:mod:`spiders.portals` (``ckan``, ``dcat``, ``socrata``) and the callbacks below hand the
-responses to them.
+"socrata" | "opendatasoft" | "udata" | "arcgis"``, or detected (:mod:`spiders.portals.detect`):
+the URL's shape, then the version endpoints (CKAN's ``status_show``, uData's ``site``,
+OpenDataSoft's Explore API root, ArcGIS Hub's search collections), then the page itself (RDF,
+DCAT-US JSON, Socrata JSON, an HTML page linking a DCAT catalogue), then Socrata's discovery
+API. This module routes: each API is an adapter in :mod:`spiders.portals` (``ckan``,
+``dcat``, ``socrata``, ``opendatasoft``, ``udata``, ``arcgis``) and the callbacks below hand
+the responses to them. Reuses (CKAN showcases, OpenDataSoft and uData reuses) are
+``showcase`` items whose ``showcase_url`` is the project's own website.
 
 How each API is paged, read and checked for completeness is in its adapter's docstring.
 
 Incremental runs: when the source had a complete successful run, a portal's lower bound is
-that run's start or the newest ``metadata_modified`` it saw, whichever is earlier (portal clocks
+that run's start or the newest modification date it saw, whichever is earlier (portal clocks
 lag), minus ``since_margin`` seconds (default 600). Deletions: stored datasets missing from a
 complete listing are announced with the signal ``datasets_vanished``, and the crawler's
 ``DeletionMarker`` extension marks them deleted. The previous runs and the stored datasets come
@@ -21,8 +24,9 @@ Bad answers (``success: false``, HTML instead of JSON, invalid RDF, timeouts, re
 ``DOWNLOAD_MAXSIZE``) are logged, counted as ``dsi/parse/opendata/<problem>`` and make the run
 end with the reason ``incomplete`` (run status ``failed``), so the next incremental run starts
 from the last complete one. Options: ``api``, ``country``, ``language``, ``rows`` (1-1000,
-default 100), ``incremental`` (default true), ``since_margin``, ``showcases``,
-``organizations`` (default true), ``max_catalog_pages`` (DCAT, default 1000).
+default 100; uData pages at most 100), ``incremental`` (default true), ``since_margin``,
+``showcases`` (CKAN showcases and reuses), ``organizations`` (default true),
+``max_catalog_pages`` (DCAT, Socrata, uData and ArcGIS Hub, default 1000).
 """
 
 from __future__ import annotations
@@ -43,10 +47,13 @@ from spiders.base import DSISpider
 from spiders.parsers import ckan
 from spiders.parsers.opendata_fields import country_of, language_code
 from spiders.portals import APIS, Portal, PortalAdapter, parse_stamp
+from spiders.portals.arcgis import ArcgisAdapter
 from spiders.portals.ckan import MAX_ROWS, CkanAdapter
 from spiders.portals.dcat import DcatAdapter
 from spiders.portals.detect import Detector, api_from_url
+from spiders.portals.opendatasoft import OpendatasoftAdapter
 from spiders.portals.socrata import SocrataAdapter
+from spiders.portals.udata import UdataAdapter
 
 if TYPE_CHECKING:
     from crawler.seeds import HarvestState
@@ -63,12 +70,12 @@ class OpendataSpider(DSISpider):
         "api": OptionSpec((str,), APIS, "portal kind; detected when absent"),
         "country": OptionSpec((str,), None, "ISO country of the portal's datasets"),
         "language": OptionSpec((str,), None, "default language of the portal"),
-        "rows": OptionSpec((int,), None, "CKAN page size (1-1000)"),
+        "rows": OptionSpec((int,), None, "CKAN/uData page size (1-1000; uData at most 100)"),
         "incremental": OptionSpec((bool,), None, "only what changed since the last run"),
         "since_margin": OptionSpec((int, float), None, "seconds of overlap for incremental runs"),
-        "showcases": OptionSpec((bool,), None, "harvest CKAN showcases"),
+        "showcases": OptionSpec((bool,), None, "harvest CKAN showcases and reuses"),
         "organizations": OptionSpec((bool,), None, "harvest publishers"),
-        "max_catalog_pages": OptionSpec((int,), None, "DCAT/Socrata page cap"),
+        "max_catalog_pages": OptionSpec((int,), None, "DCAT/Socrata/uData/ArcGIS page cap"),
     }
 
     def __init__(
@@ -97,9 +104,20 @@ class OpendataSpider(DSISpider):
         self.ckan = CkanAdapter(self)
         self.dcat = DcatAdapter(self)
         self.socrata = SocrataAdapter(self)
+        self.opendatasoft = OpendatasoftAdapter(self)
+        self.udata = UdataAdapter(self)
+        self.arcgis = ArcgisAdapter(self)
         self.detector = Detector(self)
         self.adapters: dict[str, PortalAdapter[Any]] = {
-            adapter.name: adapter for adapter in (self.ckan, self.dcat, self.socrata)
+            adapter.name: adapter
+            for adapter in (
+                self.ckan,
+                self.dcat,
+                self.socrata,
+                self.opendatasoft,
+                self.udata,
+                self.arcgis,
+            )
         }
         self.portals: dict[str, Portal] = {}
         for url in self.start_urls:
@@ -191,6 +209,9 @@ class OpendataSpider(DSISpider):
     def parse_probe_ckan(self, response: Response) -> Iterator[Request]:
         return self.detector.parse_probe_ckan(response)
 
+    def parse_probe_version(self, response: Response) -> Iterator[Request]:
+        return self.detector.parse_probe_version(response)
+
     def parse_probe_page(self, response: Response) -> AsyncIterator[Any]:
         return self.detector.parse_probe_page(response)
 
@@ -225,6 +246,18 @@ class OpendataSpider(DSISpider):
 
     def parse_socrata(self, response: Response) -> AsyncIterator[Any]:
         return self.socrata.parse_socrata(response)
+
+    def parse_ods(self, response: Response) -> AsyncIterator[Any]:
+        return self.opendatasoft.parse_ods(response)
+
+    def parse_ods_reuses(self, response: Response, dataset_id: str) -> Iterator[Any]:
+        return self.opendatasoft.parse_reuses(response, dataset_id)
+
+    def parse_udata(self, response: Response) -> AsyncIterator[Any]:
+        return self.udata.parse_list(response)
+
+    def parse_arcgis(self, response: Response) -> AsyncIterator[Any]:
+        return self.arcgis.parse_arcgis(response)
 
     # --- errors and the end ----------------------------------------------------------------------
     def on_error(self, failure: Failure) -> Iterator[Any]:

@@ -33,6 +33,7 @@ from spiders.parsers.opendata_fields import (
     language_code,
     license_label,
     normalise_formats,
+    pick_translation,
     plain_text,
     short_text,
     theme_label,
@@ -43,8 +44,13 @@ from spiders.parsers.opendata_fields import (
 NON_DATASET_TYPES = frozenset({"showcase", "harvest"})
 #: Path segments of CKAN's web UI: the portal root is what comes before them.
 #: ``dcat``/``export`` folders hold catalogue files (``/data/dcat/catalog.ttl``), not portals;
-#: ``d``, ``browse``, ``stories``, ``views`` are Socrata's pages.
+#: ``d``, ``browse``, ``stories``, ``views`` are Socrata's pages; ``explore`` OpenDataSoft's;
+#: ``datasets``, ``reuses``, ``organizations`` uData's and ArcGIS Hub's.
 _UI_SEGMENTS = (
+    "explore",
+    "datasets",
+    "reuses",
+    "organizations",
     "d",
     "browse",
     "stories",
@@ -59,6 +65,8 @@ _UI_SEGMENTS = (
     "dcat",
     "export",
 )
+#: Catalogue files (``catalog.ttl``, ``data.json``): a file is never the portal's root.
+_FILE_SUFFIXES = (".ttl", ".rdf", ".jsonld", ".xml", ".json")
 _API_RE = re.compile(r"^(?P<root>.*?/)api/(?:(?P<version>\d+)/)?(?:action/|util/|rest/|search/)?")
 _TITLE_RE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
 #: A Socrata asset id ("four-by-four"), last in its link ``/<category>/<name>/<id>``.
@@ -102,7 +110,7 @@ def portal_root(url: str) -> str:
     else:
         segments = [s for s in path.split("/") if s]
         for i, segment in enumerate(segments):
-            if segment in _UI_SEGMENTS or segment.endswith((".ttl", ".rdf", ".jsonld", ".xml")):
+            if segment in _UI_SEGMENTS or segment.endswith(_FILE_SUFFIXES):
                 segments = segments[:i]
                 break
         else:
@@ -262,15 +270,7 @@ def _translated(value: Any, prefer: str | None) -> str:
 def _translated_in(value: Any, prefer: str | None) -> tuple[str, str | None]:
     """``(text, language)``: a fluent value in the preferred language (then English, then the
     first language that has text); a plain string has no known language."""
-    if isinstance(value, dict):
-        for lang in (prefer, "en"):
-            if lang and isinstance(value.get(lang), str) and value[lang].strip():
-                return str(value[lang]), lang
-        for lang, text in sorted(value.items()):
-            if isinstance(text, str) and text.strip():
-                return text, str(lang)
-        return "", None
-    return (value if isinstance(value, str) else ""), None
+    return pick_translation(value, prefer)
 
 
 def _tag_names(tags: Any, prefer: str | None = None) -> list[str]:

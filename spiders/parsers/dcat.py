@@ -17,7 +17,6 @@ that way carry a warning.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -45,6 +44,7 @@ from spiders.parsers.opendata_fields import (
     normalise_formats,
     plain_text,
     short_text,
+    slug,
     theme_label,
 )
 
@@ -453,11 +453,6 @@ def _value_strings(graph: Graph, node: Node) -> list[str]:
     return out
 
 
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:80] or hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
-
-
 def _stable_key(graph: Graph, node: Node) -> tuple[int, str]:
     """A sort key that does not depend on blank-node labels (they change on every parse)."""
     if isinstance(node, URIRef | Literal):
@@ -545,8 +540,8 @@ def _publisher_of(
         if not name:
             continue
         uri = http_url(str(value)) if isinstance(value, URIRef) else None
-        key = uri or f"publisher:{_slug(name)}"
-        url = uri or f"{portal_url}#publisher-{_slug(name)}"
+        key = uri or f"publisher:{slug(name)}"
+        url = uri or f"{portal_url}#publisher-{slug(name)}"
         return _Publisher(key=key, name=name, url=url, node=value)
     return None
 
@@ -590,7 +585,7 @@ def _dataset_record(
         url = landing
     else:
         key = identifier or title or str(node)
-        url = f"{page.url.split('#', 1)[0]}#dataset-{_slug(key)}"
+        url = f"{page.url.split('#', 1)[0]}#dataset-{slug(key)}"
         warnings.append(
             "dataset is a blank node without a landing page: URL made up from the catalogue page"
         )

@@ -8,12 +8,13 @@ ISO 639-1 and countries ISO 3166-1 alpha-2 codes, timestamps ISO 8601 with an ex
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import pycountry
 
@@ -169,6 +170,7 @@ _LICENSE_PATTERNS = (
     (re.compile(r"creativecommons\.org/publicdomain/mark/"), "PDM"),
     (re.compile(r"creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)"), "CC-{0}-{1}"),
     (re.compile(r"dcat-ap\.de/def/licenses/dl-(by|zero)-de/(\d\.\d)"), "DL-DE-{0}-{1}"),
+    (re.compile(r"govdata\.de/dl-de/(by|zero)-(\d)-(\d)"), "DL-DE-{0}-{1}.{2}"),
     (re.compile(r"opendatacommons\.org/licenses/odbl"), "ODbL-1.0"),
     (re.compile(r"opendatacommons\.org/licenses/by"), "ODC-By-1.0"),
     (re.compile(r"opendatacommons\.org/licenses/pddl"), "PDDL-1.0"),
@@ -257,6 +259,27 @@ def markdown_to_text(value: str) -> str:
     return _MD_HEADING_RE.sub(r"\1", text)
 
 
+def pick_translation(value: Any, prefer: str | None) -> tuple[str, str | None]:
+    """``(text, language)`` of a translated value ``{"en": ..., "de": ...}`` in the preferred
+    language (then English, then the first language that has text); a plain string has no
+    known language."""
+    if isinstance(value, dict):
+        for lang in (prefer, "en"):
+            if lang and isinstance(value.get(lang), str) and value[lang].strip():
+                return str(value[lang]), lang
+        for lang, text in sorted(value.items()):
+            if isinstance(text, str) and text.strip():
+                return text, str(lang)
+        return "", None
+    return (value if isinstance(value, str) else ""), None
+
+
+def slug(text: str) -> str:
+    """A URL-safe slug of a name (a hash when nothing is left)."""
+    out = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return out[:80] or hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
 def plain_text(value: Any) -> str:
     """A description as plain text: HTML (also escaped once) and Markdown in, lines out."""
     if not isinstance(value, str):
@@ -307,6 +330,15 @@ def license_label(value: Any) -> str | None:
             groups = [g.upper() if not g[:1].isdigit() else g for g in found.groups()]
             return template.format(*groups)
     return text
+
+
+def on_server(url: str, answered: str) -> str:
+    """``url`` (absolute or relative to ``answered``) on the server that answered: a portal
+    that names itself by another host (its configured public URL, behind a proxy) is asked
+    where it answers."""
+    here = urlsplit(answered)
+    there = urlsplit(urljoin(answered, url))
+    return urlunsplit(there._replace(scheme=here.scheme, netloc=here.netloc))
 
 
 def short_text(value: Any) -> str:

@@ -13,7 +13,6 @@ the owner's display name.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -30,8 +29,8 @@ from spiders.parsers.opendata_fields import (
     plain_text,
     short_text,
     theme_label,
-    unwrap_jsonp,
 )
+from spiders.parsers.portal_json import PortalAnswerError, read_json
 
 #: Asset types that are views or pages built on data, not data (skipped).
 SKIPPED_TYPES = frozenset(
@@ -91,15 +90,10 @@ def read_page(
     body: bytes, *, content_type: str = "", status: int = 200
 ) -> tuple[int | None, list[Any]]:
     """``(resultSetSize, results)``; raises :class:`SocrataError` for unusable answers."""
-    stripped = unwrap_jsonp(body.lstrip().removeprefix(b"\xef\xbb\xbf"))
-    if not stripped:
-        raise SocrataError("empty", f"empty answer (HTTP {status})")
-    if stripped[:1] == b"<" or ("html" in content_type.lower() and stripped[:1] not in b"{["):
-        raise SocrataError("not_json", f"HTML instead of JSON (HTTP {status})")
     try:
-        data = json.loads(stripped.decode("utf-8", "replace"))
-    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
-        raise SocrataError("bad_json", f"invalid JSON (HTTP {status}): {exc}") from exc
+        data = read_json(body, content_type=content_type, status=status, check_status=False)
+    except PortalAnswerError as exc:
+        raise SocrataError(exc.problem, str(exc)) from exc
     if isinstance(data, list) and status < 400:  # /api/views/metadata/v1: a list of views
         return None, [_from_views_metadata(v) if isinstance(v, dict) else v for v in data]
     if not isinstance(data, dict):

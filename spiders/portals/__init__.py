@@ -24,8 +24,13 @@ these hooks:
 
 The callbacks themselves are the spider's ``parse_*`` methods, which call the adapter.
 Extraction stays in the pure parsers of :mod:`spiders.parsers` (``ckan``, ``dcat``,
-``socrata``, ``opendata_fields``). :mod:`spiders.portals.detect` tells a portal's API when the
-source does not say it.
+``dcat_us``, ``socrata``, ``opendatasoft``, ``udata``, ``arcgis``, ``opendata_fields``,
+``portal_json``). Shared by the adapters: :meth:`PortalAdapter.build` (a record that cannot be
+read is counted and skipped), :meth:`PortalAdapter.answer` (a JSON answer or a counted
+problem), :meth:`PortalAdapter.listed_dataset` (listings read in full: a dataset once, and on
+incremental runs only when changed since the bound) and :meth:`PortalAdapter.listing_complete`
+(deletion marks after a complete listing). :mod:`spiders.portals.detect` tells a portal's
+API when the source does not say it.
 
 Deletions: when a complete listing no longer has datasets stored before the run,
 :meth:`PortalAdapter.mark_deletions` sends the signal
@@ -35,6 +40,7 @@ Deletions: when a complete listing no longer has datasets stored before the run,
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,6 +52,7 @@ from scrapy.http import Response
 from crawler.extensions.signals import datasets_vanished
 from crawler.items import OpenDataRecord
 from spiders.parsers.opendata_fields import iso_datetime
+from spiders.parsers.portal_json import PortalAnswerError
 
 if TYPE_CHECKING:
     from spiders.opendata import OpendataSpider
@@ -59,7 +66,7 @@ __all__ = [
 ]
 
 #: The portal APIs an adapter exists for (``api`` source option).
-APIS = ("ckan", "dcat", "socrata")
+APIS = ("ckan", "dcat", "socrata", "opendatasoft", "udata", "arcgis")
 
 
 @dataclass
@@ -83,6 +90,14 @@ class Portal:
     #: the number of datasets changed while paging (the listing may miss some)
     count_changed: bool = False
     deletions_done: bool = False
+    #: languages of the records emitted so far: the portal's main one is the hint for short
+    #: texts of later records when the source does not give a language
+    languages: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def main_language(self) -> str | None:
+        ranked = self.languages.most_common(1)
+        return ranked[0][0] if ranked else None
 
     def saw_modified(self, stamp: datetime | None) -> None:
         """Move the portal's clock forward to ``stamp``."""
@@ -99,6 +114,9 @@ class PortalAdapter(Generic[S]):
     name: ClassVar[str] = ""
     #: request roles whose failure makes the run incomplete
     fatal_roles: ClassVar[frozenset[str]] = frozenset()
+    #: without a ``language`` option, the portal's main language so far is the hint for the
+    #: short texts of later records (portals whose records rarely declare a language)
+    portal_language_hint: ClassVar[bool] = False
 
     def __init__(self, spider: OpendataSpider) -> None:
         self.spider = spider
@@ -141,6 +159,8 @@ class PortalAdapter(Generic[S]):
             self.spider.stat("opendata/items_with_warnings")
         if item.kind == "dataset":
             portal.listed_urls.add(item.url)
+        if item.language and item.kind != "publisher":
+            portal.languages[item.language] += 1
         return item
 
     def build(
@@ -159,7 +179,8 @@ class PortalAdapter(Generic[S]):
                 source=spider.source_name,
                 portal_url=portal.portal_url,
                 country=spider.country,
-                language=spider.language,
+                language=spider.language
+                or (portal.main_language if self.portal_language_hint else None),
             )
         except Exception as exc:
             spider.problem(
@@ -173,6 +194,47 @@ class PortalAdapter(Generic[S]):
                 fatal=False,
             )
             return None
+
+    def listed_dataset(self, portal: Portal, item: OpenDataRecord) -> OpenDataRecord | None:
+        """A dataset of a listing read in full: emitted once (a repeat is skipped); on an
+        incremental run one unchanged since the bound is remembered as listed, not emitted."""
+        spider = self.spider
+        if item.dataset_id in portal.seen:
+            spider.stat("opendata/duplicates_skipped")
+            return None
+        portal.seen[item.dataset_id] = item.modified or ""
+        stamp = parse_stamp(item.modified)
+        portal.saw_modified(stamp)
+        if portal.since is not None and stamp is not None and stamp < portal.since:
+            portal.listed_urls.add(item.url)
+            spider.stat("opendata/unchanged_skipped")
+            return None
+        return self.emit(portal, item)
+
+    def answer(
+        self,
+        portal: Portal,
+        response: Response,
+        read: Callable[..., Any],
+        what: str,
+        *,
+        fatal: bool = True,
+    ) -> Any:
+        """``read(body, content_type=, status=)`` of a JSON answer, or None after logging and
+        counting its problem."""
+        try:
+            return read(response.body, content_type=content_type(response), status=response.status)
+        except PortalAnswerError as exc:
+            self.spider.problem(
+                portal, exc.problem, "%s at %s: %s", what, response.url, exc, fatal=fatal
+            )
+            return None
+
+    async def listing_complete(self, portal: Portal) -> None:
+        """The listing was read to its end: announce vanished datasets unless something went
+        wrong (a problem, a total that changed while paging)."""
+        if portal.stored and not portal.problems and not portal.count_changed:
+            await self.mark_deletions(portal, portal.listed_urls, True)
 
     def count_changed(self, portal: Portal, before: int, now: int, url: str) -> None:
         portal.count_changed = True

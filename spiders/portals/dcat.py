@@ -13,15 +13,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
+from crawler.items import OpenDataRecord
 from crawler.urls import readable_url
-from spiders.parsers import dcat
+from spiders.parsers import dcat, dcat_us
+from spiders.parsers.opendata_fields import on_server
 from spiders.portals import Portal, PortalAdapter, content_type
 
 #: DCAT documents larger than this are parsed in a thread, off the reactor.
@@ -77,6 +79,12 @@ class DcatAdapter(PortalAdapter[DcatState]):
                 response.status,
             )
             return
+        catalog_us = dcat_us.read_catalog(response.body)
+        if catalog_us is not None:
+            for out in self._us_records(portal, response, catalog_us):
+                yield out
+            await self._catalogue_done(portal)
+            return
         try:
             page = await self._parse(response)
         except dcat.DcatError as exc:
@@ -120,6 +128,12 @@ class DcatAdapter(PortalAdapter[DcatState]):
                 return
             yield self.catalogue_request(portal, nxt)
             return
+        await self._catalogue_done(portal)
+
+    async def _catalogue_done(self, portal: Portal) -> None:
+        """After the last page: check the announced total, then the deletions."""
+        spider = self.spider
+        state = self.state(portal)
         if state.total is not None and state.total != len(portal.seen):
             spider.logger.warning(
                 "DCAT catalogue %s: hydra:totalItems is %d but %d datasets read",
@@ -128,8 +142,7 @@ class DcatAdapter(PortalAdapter[DcatState]):
                 len(portal.seen),
             )
             spider.stat("parse/opendata/total_mismatch")
-        if portal.stored and not portal.problems:
-            await self.mark_deletions(portal, portal.listed_urls, True)
+        await self.listing_complete(portal)
 
     def _records(self, portal: Portal, response: Response, page: dcat.CatalogPage) -> list[Any]:
         """The page's records not emitted before (its warnings logged and counted)."""
@@ -159,27 +172,56 @@ class DcatAdapter(PortalAdapter[DcatState]):
         if not records:
             spider.logger.warning("DCAT catalogue %s: no dcat:Dataset found", response.url)
             spider.stat("parse/opendata/no_datasets")
-        out: list[Any] = []
-        for item in records:
-            if item.kind == "dataset":
-                # ids are the identity; a dataset repeated without its identifier is its URL
-                if item.dataset_id in portal.seen or item.url in portal.listed_urls:
-                    spider.stat("opendata/duplicates_skipped")
-                    continue
-                portal.seen[item.dataset_id] = item.modified or ""
-            out.append(self.emit(portal, item))
         if page.total_items is not None:
             state.total = page.total_items
+        return self._kept(portal, records)
+
+    def _kept(self, portal: Portal, records: list[OpenDataRecord]) -> list[Any]:
+        """The records to emit: a dataset once (ids are the identity; one repeated without
+        its identifier is its URL), and on incremental runs only if changed since the bound."""
+        out: list[Any] = []
+        for item in records:
+            if item.kind != "dataset":
+                out.append(self.emit(portal, item))
+            elif item.url in portal.listed_urls:
+                self.spider.stat("opendata/duplicates_skipped")
+            else:
+                kept = self.listed_dataset(portal, item)
+                if kept is not None:
+                    out.append(kept)
         return out
+
+    def _us_records(self, portal: Portal, response: Response, catalog: dict[str, Any]) -> list[Any]:
+        """A DCAT-US ``data.json`` catalogue (one page)."""
+        spider = self.spider
+        records, problems = dcat_us.catalog_records(
+            catalog,
+            source=spider.source_name,
+            portal_url=portal.portal_url,
+            country=spider.country,
+            language=spider.language,
+            seen_publishers=self.state(portal).publisher_keys,
+        )
+        for problem in problems:
+            spider.problem(
+                portal,
+                "bad_dataset",
+                "DCAT-US catalogue %s: %s",
+                response.url,
+                problem,
+                fatal=False,
+            )
+        if not records:
+            spider.logger.warning("DCAT-US catalogue %s: no dataset found", response.url)
+            spider.stat("parse/opendata/no_datasets")
+        spider.stat("opendata/dcat_us_catalogues")
+        return self._kept(portal, records)
 
     def _next_page(self, page: dcat.CatalogPage, response: Response) -> str | None:
         nxt = page.next_url
         if nxt and not readable_url(nxt):  # checked by the parser; kept total here too
             return None
         if nxt and urlsplit(nxt).netloc != urlsplit(response.url).netloc:
-            # a catalogue that names itself by another host (its configured site URL, a proxy):
-            # the next page is on the server that answered
-            here = urlsplit(response.url)
-            nxt = urlunsplit(urlsplit(nxt)._replace(scheme=here.scheme, netloc=here.netloc))
+            nxt = on_server(nxt, response.url)
             self.spider.stat("opendata/next_link_rebased")
         return nxt

@@ -19,7 +19,7 @@ from scrapy.http import Response
 
 from crawler.items import OpenDataRecord
 from spiders.parsers import socrata
-from spiders.portals import Portal, PortalAdapter, content_type, parse_stamp
+from spiders.portals import Portal, PortalAdapter, content_type
 
 SOCRATA_LIMIT = 100
 
@@ -104,13 +104,8 @@ class SocrataAdapter(PortalAdapter[SocrataState]):
             item = self._dataset(portal, entry)
             if item is not None:
                 yield item
-        if (
-            not state.pages_pending
-            and portal.stored
-            and not portal.problems
-            and not portal.count_changed
-        ):
-            await self.mark_deletions(portal, portal.listed_urls, True)
+        if not state.pages_pending:
+            await self.listing_complete(portal)
 
     def _dataset(self, portal: Portal, entry: Any) -> OpenDataRecord | None:
         """The record of one result entry, or None (skipped, repeated, unchanged)."""
@@ -132,15 +127,4 @@ class SocrataAdapter(PortalAdapter[SocrataState]):
         if item is None:
             spider.stat("parse/opendata/no_id")
             return None
-        if item.dataset_id in portal.seen:
-            spider.stat("opendata/duplicates_skipped")
-            return None
-        portal.seen[item.dataset_id] = item.modified or ""
-        stamp = parse_stamp(item.modified)
-        portal.saw_modified(stamp)
-        if portal.since is not None and stamp is not None and stamp < portal.since:
-            # incremental run: unchanged since the last complete run; still listed
-            portal.listed_urls.add(item.url)
-            spider.stat("opendata/unchanged_skipped")
-            return None
-        return self.emit(portal, item)
+        return self.listed_dataset(portal, item)

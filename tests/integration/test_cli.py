@@ -111,7 +111,7 @@ def test_bad_spider_option_stops_before_crawling(tmp_path: Path) -> None:
     path = tmp_path / "sources.toml"
     path.write_text(
         '[[source]]\nname = "portal"\nspider = "opendata"\nurls = ["http://127.0.0.1:9/"]\n'
-        'api = "arcgis"\n',
+        'api = "geonode"\n',
         encoding="utf-8",
     )
     db = tmp_path / "db.sqlite3"

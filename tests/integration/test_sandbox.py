@@ -95,6 +95,9 @@ def test_demo_sources_and_toml(sandbox):
         "sandbox-ckan",
         "sandbox-dcat",
         "sandbox-socrata",
+        "sandbox-opendatasoft",
+        "sandbox-udata",
+        "sandbox-arcgis",
         "sandbox-websites",
     }
     assert all(s.allow_private_network for s in sources)

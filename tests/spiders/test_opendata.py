@@ -79,7 +79,7 @@ def test_fixture_case(case: str) -> None:
 
 def test_fixture_cases_exist_for_each_api() -> None:
     prefixes = {c.split("_", 1)[0] for c in CASES}
-    assert {"ckan29", "ckan22", "ckan", "dcat", "socrata"} <= prefixes
+    assert {"ckan29", "ckan22", "ckan", "dcat", "socrata", "ods", "udata", "arcgis"} <= prefixes
 
 
 # --- routing ---------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ def test_detection_probes_ckan_then_the_page() -> None:
     spider = make_spider(OpendataSpider, urls=["https://portal.example/open/"])
     probe = spider.start_requests_for_source()[0]
     html = fixture_response(CASES_DIR / "ckan_html.html", probe.url, request=probe, status=404)
-    page_req = next(iter(spider.parse_probe_ckan(html)))
+    page_req = _past_version_probes(spider, next(iter(spider.parse_probe_ckan(html))))
     assert page_req.url == "https://portal.example/open/"
     landing = (
         b'<html><head><link rel="alternate" type="text/turtle" href="catalog.ttl">'
@@ -262,7 +262,23 @@ def test_detection_gives_up_clearly() -> None:
 
 def test_unknown_api_option_is_refused() -> None:
     with pytest.raises(ValueError, match="api must be one of"):
-        make_spider(OpendataSpider, urls=["https://h.example/"], api="arcgis")
+        make_spider(OpendataSpider, urls=["https://h.example/"], api="geonode")
+
+
+def _past_version_probes(spider: OpendataSpider, request: Request) -> Request:
+    """Answer uData's, OpenDataSoft's and ArcGIS Hub's version probes with a 404 page; the
+    request that follows them (the page probe)."""
+    from spiders.portals.detect import VERSION_PROBES
+
+    for _api, path, _check in VERSION_PROBES:
+        assert request.url.endswith(path), (request.url, path)
+        assert request.callback == spider.parse_probe_version
+        answer = _text_response(
+            request.url, b"<html><title>404</title></html>", "text/html", request.meta
+        )
+        request = next(iter(spider.parse_probe_version(answer)))
+    assert request.callback == spider.parse_probe_page
+    return request
 
 
 TURTLE_PREFIXES = (
@@ -455,7 +471,8 @@ def test_dcat_is_detected_from_the_content(name: str, ctype: str) -> None:
     spider = make_spider(OpendataSpider, urls=[url])
     probe = spider.start_requests_for_source()[0]
     assert probe.url == url + "/api/3/action/status_show"
-    page_req = next(iter(spider.parse_probe_ckan(_text_response(probe.url, b"", "text/html"))))
+    first = next(iter(spider.parse_probe_ckan(_text_response(probe.url, b"", "text/html"))))
+    page_req = _past_version_probes(spider, first)
     assert page_req.url == url
     resp = _text_response(url, (CASES_DIR / name).read_bytes(), ctype, page_req.meta)
     out = drain(spider.parse_probe_page(resp))
@@ -584,7 +601,7 @@ def test_socrata_home_is_detected_without_the_api_option() -> None:
     spider = make_spider(OpendataSpider, urls=[home])
     probe = spider.start_requests_for_source()[0]
     not_ckan = _text_response(probe.url, b"<html><title>404</title></html>", "text/html")
-    page_req = next(iter(spider.parse_probe_ckan(not_ckan)))
+    page_req = _past_version_probes(spider, next(iter(spider.parse_probe_ckan(not_ckan))))
     home_page = _text_response(home, b"<html><body>Open Data Portal</body></html>", "text/html")
     socrata_probe = drain(spider.parse_probe_page(home_page))[0]
     assert socrata_probe.url == f"{home}api/catalog/v1?domains=127.0.0.1&limit=1&offset=0"

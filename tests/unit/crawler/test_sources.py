@@ -102,8 +102,12 @@ def test_spider_options_are_checked_before_a_crawl() -> None:
         OpendataSpider.check_source(src("opendata", apu="ckan"))
     assert err.value.field == "apu" and "unknown option" in str(err.value)
     assert "sources.toml" in str(err.value) and "source 'p'" in str(err.value)
-    with pytest.raises(SourceError, match="must be one of ckan, dcat, socrata"):
-        OpendataSpider.check_source(src("opendata", api="arcgis"))
+    for api in ("opendatasoft", "udata", "arcgis"):
+        OpendataSpider.check_source(src("opendata", api=api))
+    with pytest.raises(
+        SourceError, match="must be one of ckan, dcat, socrata, opendatasoft, udata, arcgis"
+    ):
+        OpendataSpider.check_source(src("opendata", api="geonode"))
     with pytest.raises(SourceError, match="must be int"):
         OpendataSpider.check_source(src("opendata", rows="many"))
     with pytest.raises(SourceError, match="must be bool"):
