@@ -285,6 +285,8 @@ def recheck_runs(database_url: str, per_run: dict[int, list[int]]) -> None:
             counts = {"dsi/classify/scored": scored, "dsi/classify/positive": positive}
             add_run_stats(session, run_id, counts)
         check_run(database_url, run_id, alerts=alerts)
+
+
 def _main_matcher(url: str) -> MainMatcher:
     """The main database's entries, read once per run."""
     with session_scope(url) as session:

@@ -279,6 +279,8 @@ class DeadLetter(Base):
     payload: Mapped[str] = mapped_column(Text)
     run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[Timestamp]
+
+
 # --- curator review (``review/``) ------------------------------------------------------------
 class ReviewUser(Base):
     """A person who may use the review app; ``role`` is curator or admin."""

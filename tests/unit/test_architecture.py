@@ -97,7 +97,15 @@ def violations(source: str, module: str, rules: tuple[Rule, ...] = RULES) -> lis
 
 def project_modules() -> list[tuple[str, Path]]:
     out = []
-    for package in ("spiders", "storage", "classifiers", "crawler", "matching", "review", "reports"):
+    for package in (
+        "spiders",
+        "storage",
+        "classifiers",
+        "crawler",
+        "matching",
+        "review",
+        "reports",
+    ):
         for path in sorted((ROOT / package).rglob("*.py")):
             parts = path.relative_to(ROOT).with_suffix("").parts
             if parts[-1] == "__init__":
