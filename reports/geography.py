@@ -35,7 +35,7 @@ from reports.places import (
     region_populations,
 )
 from reports.stats import MIN_COUNT
-from reports.trends import region_shares
+from reports.trends import category_shares, region_shares
 
 MEASURES = (
     "adverts",
@@ -147,7 +147,7 @@ def _hide_small_adverts(
     out = counts.astype("Int64")
     if adverts.empty or minimum <= 1:
         return out
-    published = region_shares(adverts, by, minimum)
+    published = region_shares(adverts, minimum)[by]
     for col, source in (("adverts", "adverts"), ("relevant_adverts", "relevant")):
         known = out.index.isin(published.index)
         out.loc[known, col] = published[source].reindex(out.index[known]).to_numpy()
@@ -168,7 +168,7 @@ def _cities(
     if not adverts.empty and minimum > 1:
         located = adverts.dropna(subset=["country", "city"])
         keyed = located.assign(place=located["country"] + "|" + located["city"])
-        published = region_shares(keyed, "place", minimum).drop(index="unknown", errors="ignore")
+        published = category_shares(keyed, "place", minimum).drop(index="unknown", errors="ignore")
         table = table.astype("Int64")
         keys = [f"{country}|{city}" for country, city in table.index]
         listed = [key in published.index for key in keys]

@@ -71,7 +71,7 @@ def test_main_database_is_a_measure_when_there_is_one() -> None:
 def test_small_advert_counts_hidden_as_in_the_trend_tables() -> None:
     h = harvest()
     geo = geography(h, minimum=2)
-    shares = region_shares(h.adverts, "country", 2)
+    shares = region_shares(h.adverts, 2)["country"]
     # Estonia has one advert: hidden here as in trends_share_by_country
     assert pd.isna(geo.countries.loc["EE", "adverts"]) and pd.isna(shares.loc["EE", "adverts"])
     assert pd.isna(geo.regions.loc["Baltic", "relevant_adverts"])
