@@ -66,7 +66,7 @@ def write_reports(
         else:
             sections.append(_trends(harvest, folder, charts_dir, out, period, minimum, note))
     if "geography" in kinds:
-        sections.append(_geography(harvest, folder, charts_dir, out, plain_note))
+        sections.append(_geography(harvest, folder, charts_dir, out, minimum, note))
     if "network" in kinds:
         sections.append(_network(harvest, folder, charts_dir, out, plain_note))
     intro = [
@@ -179,16 +179,22 @@ def _trends(
 
 
 def _geography(
-    harvest: Harvest, folder: Path, charts_dir: Path, out: Written, note: str
+    harvest: Harvest, folder: Path, charts_dir: Path, out: Written, minimum: int, note: str
 ) -> Section:
-    geo = geography(harvest)
+    geo = geography(harvest, minimum)
     _csv(geo.countries, folder / "geography_countries.csv", out)
     _csv(geo.regions, folder / "geography_regions.csv", out)
     _csv(geo.cities, folder / "geography_cities.csv", out)
     _csv(geo.finding, folder / "geography_finding.csv", out)
     verdicts = [
         f"{str(m).replace('_', ' ')}: "
-        + ("holds" if row.dense_above_thin else "does not hold")
+        + (
+            "cannot tell (hidden counts)"
+            if row.dense_above_thin is None
+            else "holds"
+            if row.dense_above_thin
+            else "does not hold"
+        )
         + f" ({row.in_europe} in Europe"
         + (
             f", {row.big_city_share:.0%} of located activity in cities of a million+"

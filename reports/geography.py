@@ -34,6 +34,8 @@ from reports.places import (
     region_of,
     region_populations,
 )
+from reports.stats import MIN_COUNT
+from reports.trends import category_shares, region_shares
 
 MEASURES = (
     "adverts",
@@ -94,7 +96,9 @@ def places(harvest: Harvest) -> dict[str, pd.DataFrame]:
     return {k: v.reset_index(drop=True) for k, v in out.items()}
 
 
-def geography(harvest: Harvest) -> Geography:
+def geography(harvest: Harvest, minimum: int = MIN_COUNT) -> Geography:
+    """Counts and per-million figures; advert counts below ``minimum`` are hidden as in the
+    trend tables (the same cells as ``trends_share_by_region``/``country``)."""
     by_measure = places(harvest)
     measures = list(by_measure)
     country_counts = pd.DataFrame(
@@ -102,21 +106,24 @@ def geography(harvest: Harvest) -> Geography:
     ).fillna(0)
     country_counts = country_counts.reindex(columns=measures, fill_value=0).astype(int)
     pops = country_populations()
-    countries = country_counts.copy()
+    countries = _hide_small_adverts(country_counts, harvest.adverts, "country", minimum)
     countries.insert(0, "region", [region_of(c if c != UNKNOWN else None) for c in countries.index])
     countries.insert(1, "population", [pops.get(str(c)) for c in countries.index])
     _per_million(countries, measures)
     countries = countries.sort_values(["relevant_adverts", "adverts"], ascending=False)
     countries.index.name = "country"
 
-    regions = countries.groupby("region")[measures].sum()
+    regions = country_counts.groupby(
+        [region_of(c if c != UNKNOWN else None) for c in country_counts.index]
+    ).sum()
     regions = regions.reindex([r for r in REGION_ORDER if r in regions.index])
+    regions = _hide_small_adverts(regions, harvest.adverts, "region", minimum)
     region_pops = region_populations()
     regions.insert(0, "population", [region_pops.get(str(r)) for r in regions.index])
     _per_million(regions, measures)
     regions.index.name = "region"
 
-    cities = _cities(by_measure)
+    cities = _cities(by_measure, harvest.adverts, minimum)
     return Geography(
         countries=countries,
         regions=regions,
@@ -128,10 +135,28 @@ def geography(harvest: Harvest) -> Geography:
 def _per_million(frame: pd.DataFrame, measures: list[str]) -> None:
     population = pd.to_numeric(frame["population"], errors="coerce")
     for m in measures:
-        frame[f"{m}_per_million"] = (frame[m] / population * 1e6).round(3)
+        counts = pd.to_numeric(frame[m], errors="coerce").astype(float)
+        frame[f"{m}_per_million"] = (counts / population * 1e6).round(3)
 
 
-def _cities(by_measure: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _hide_small_adverts(
+    counts: pd.DataFrame, adverts: pd.DataFrame, by: str, minimum: int
+) -> pd.DataFrame:
+    """``counts`` with its ``adverts`` and ``relevant_adverts`` columns as the suppressed
+    per-``by`` table of the trends publishes them (``<NA>`` where hidden)."""
+    out = counts.astype("Int64")
+    if adverts.empty or minimum <= 1:
+        return out
+    published = region_shares(adverts, minimum)[by]
+    for col, source in (("adverts", "adverts"), ("relevant_adverts", "relevant")):
+        known = out.index.isin(published.index)
+        out.loc[known, col] = published[source].reindex(out.index[known]).to_numpy()
+    return out
+
+
+def _cities(
+    by_measure: dict[str, pd.DataFrame], adverts: pd.DataFrame, minimum: int
+) -> pd.DataFrame:
     frames = []
     for m, rows in by_measure.items():
         known = rows.dropna(subset=["country", "city"])
@@ -140,6 +165,16 @@ def _cities(by_measure: dict[str, pd.DataFrame]) -> pd.DataFrame:
     table = pd.concat(frames, axis=1).fillna(0).astype(int)
     measures = list(by_measure)
     table = table.reindex(columns=measures, fill_value=0)
+    if not adverts.empty and minimum > 1:
+        located = adverts.dropna(subset=["country", "city"])
+        keyed = located.assign(place=located["country"] + "|" + located["city"])
+        published = category_shares(keyed, "place", minimum).drop(index="unknown", errors="ignore")
+        table = table.astype("Int64")
+        keys = [f"{country}|{city}" for country, city in table.index]
+        listed = [key in published.index for key in keys]
+        chosen = [key for key in keys if key in published.index]
+        table.loc[listed, "adverts"] = published.loc[chosen, "adverts"].to_numpy()
+        table.loc[listed, "relevant_adverts"] = published.loc[chosen, "relevant"].to_numpy()
     table["population"] = [city_population(c, name) for c, name in table.index]
     table["region"] = [region_of(c) for c, _ in table.index]
     _per_million(table, measures)
@@ -158,18 +193,25 @@ def density_finding(
     in_big = cities["population"].fillna(0) >= BIG_CITY
     for m in measures:
         per = regions[f"{m}_per_million"]
-        dense = [per.get(r, np.nan) for r in DENSE]
-        thin = [per.get(r, 0.0) for r in THIN]
-        total = int(regions[m].drop([OUTSIDE, UNKNOWN], errors="ignore").sum())
-        located = int(cities.loc[cities["population"].notna(), m].sum())
+        dense = [float(per.get(r, np.nan)) for r in DENSE]
+        thin = [float(per.get(r, 0.0)) for r in THIN]
+        total = int(regions[m].drop([OUTSIDE, UNKNOWN], errors="ignore").fillna(0).sum())
+        located = int(cities.loc[cities["population"].notna(), m].fillna(0).sum())
         rows.append(
             {
                 "measure": m,
                 "in_europe": total,
                 **{f"{r}_per_million": per.get(r, np.nan) for r in REGIONS},
-                "dense_above_thin": bool(total) and min(dense) > max(thin),
+                # None: a hidden count leaves it open
+                "dense_above_thin": (
+                    None
+                    if np.isnan(np.asarray([*dense, *thin], dtype=float)).any()
+                    else bool(total) and min(dense) > max(thin)
+                ),
                 "big_city_share": (
-                    round(float(cities.loc[in_big, m].sum()) / located, 3) if located else np.nan
+                    round(float(cities.loc[in_big, m].fillna(0).sum()) / located, 3)
+                    if located
+                    else np.nan
                 ),
             }
         )

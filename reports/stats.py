@@ -75,22 +75,21 @@ def suppress(
     counts: pd.DataFrame,
     minimum: int = MIN_COUNT,
     *,
-    hidden_row_totals: frozenset[object] = frozenset(),
+    forced: frozenset[tuple[object, object]] = frozenset(),
 ) -> SuppressedTable:
     """Hide small cells of ``counts`` (no margins; they are added) and enough others that
     no hidden cell can be recovered from the published cells and totals.
 
-    ``hidden_row_totals``: rows whose total another table hides (tables that share their row
-    totals must hide the same ones, or one would give away what the other hides)."""
+    ``forced``: ``(row, column)`` cells of the table with margins to hide whatever their
+    value, because another table hides the same figure or a sum it is part of."""
     if minimum < 1:
         raise ValueError("the minimum count must be at least 1")
     table = with_margins(counts)
     values = table.to_numpy()
     primary = (values > 0) & (values < minimum)
     hidden = primary.copy()
-    for r, label in enumerate(table.index[:-1]):
-        if label in hidden_row_totals:
-            hidden[r, -1] = True
+    for row, col in forced:
+        hidden[table.index.get_loc(row), table.columns.get_loc(col)] = True
     while True:
         _complete_lines(values, hidden)
         exposed = exposed_cells(values, hidden)

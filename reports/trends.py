@@ -21,14 +21,15 @@ stocks are sums of flows, so they are hidden from the first period whose flows a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from reports.places import REGION_ORDER
+from reports.places import REGION_ORDER, UNKNOWN, region_of
 from reports.stats import (
     MIN_COUNT,
+    TOTAL,
     SuppressedTable,
     Survival,
     kaplan_meier,
@@ -156,10 +157,13 @@ def trends(
         relevance=relevance,
         flows=flows,
         by=tables,
-        shares={
-            name: region_shares(ads, name, minimum, hidden=_hidden_column_totals(tables[name]))
-            for name in ("region", "country")
-        },
+        shares=region_shares(
+            ads,
+            minimum,
+            hidden_totals={
+                name: _hidden_column_totals(tables[name]) for name in ("country", "region")
+            },
+        ),
         survival=survival,
         breaks=breaks,
     )
@@ -185,27 +189,69 @@ def _breakdown(
     return counts.astype(int)
 
 
+Forced = dict[str, set[tuple[object, object]]]
+
+
 def _suppress_together(counts: dict[str, pd.DataFrame], minimum: int) -> dict[str, SuppressedTable]:
-    """Suppress tables that publish the same row totals (new adverts per period) so that a
-    total hidden in one is hidden in all."""
+    """Suppress the period tables together: those that publish the same row totals (new
+    adverts per period) hide the same totals, and a region's cell and its countries' cells
+    never leave a single hidden one (a region is the sum of its countries)."""
     shared = ("relevance", "country", "region")
-    forced: frozenset[object] = frozenset()
+    forced: Forced = {name: set() for name in counts}
     while True:
         tables = {
-            name: suppress(
-                frame, minimum, hidden_row_totals=forced if name in shared else frozenset()
-            )
+            name: suppress(frame, minimum, forced=frozenset(forced[name]))
             for name, frame in counts.items()
         }
-        hidden = frozenset(
-            label
-            for name in shared
-            for label, is_hidden in tables[name].hidden["total"].iloc[:-1].items()
-            if is_hidden
-        )
-        if hidden <= forced:
+        wanted: Forced = {name: set() for name in counts}
+        for name in shared:
+            for label, is_hidden in tables[name].hidden["total"].iloc[:-1].items():
+                if is_hidden:
+                    for other in shared:
+                        wanted[other].add((label, "total"))
+        for name, cell in hierarchy_cells(tables["country"], tables["region"], by="columns"):
+            wanted[name].add(cell)
+        if all(wanted[name] <= forced[name] for name in counts):
             return tables
-        forced = forced | hidden
+        for name in counts:
+            forced[name] |= wanted[name]
+
+
+def hierarchy_cells(
+    country: SuppressedTable, region: SuppressedTable, *, by: Literal["columns", "rows"]
+) -> list[tuple[str, tuple[object, object]]]:
+    """Cells to hide so that no region leaves a single hidden cell among its own cell and its
+    countries' cells (categories are the tables' ``columns`` or ``rows``): ``(table, cell)``
+    with ``table`` ``"country"`` or ``"region"``."""
+    out: list[tuple[str, tuple[object, object]]] = []
+    other_axis = country.counts.index if by == "columns" else country.counts.columns
+    categories = country.counts.columns if by == "columns" else country.counts.index
+    regions = region.counts.columns if by == "columns" else region.counts.index
+    for key in other_axis:
+        for r in regions:
+            if r == TOTAL:
+                continue
+            members: list[tuple[str, tuple[object, object], SuppressedTable]] = [
+                ("country", _cell(key, c, by), country)
+                for c in categories
+                if c != TOTAL and region_of(None if c == UNKNOWN else str(c)) == r
+            ]
+            members.append(("region", _cell(key, r, by), region))
+            hidden = [m for m in members if _at(m[2].hidden, m[1])]
+            shown = [m for m in members if not _at(m[2].hidden, m[1])]
+            if len(hidden) == 1 and shown:
+                name, cell, _table = min(shown, key=lambda m: int(_at(m[2].counts, m[1])))
+                out.append((name, cell))
+    return out
+
+
+def _at(frame: pd.DataFrame, cell: tuple[object, object]) -> Any:
+    row, col = cell
+    return frame.to_numpy()[frame.index.get_loc(row), frame.columns.get_loc(col)]
+
+
+def _cell(key: object, category: object, by: str) -> tuple[object, object]:
+    return (key, category) if by == "columns" else (category, key)
 
 
 def _stock(ads: pd.DataFrame, at: pd.Timestamp) -> int:
@@ -248,17 +294,12 @@ def source_breaks(
 
 
 def _hidden_column_totals(table: SuppressedTable) -> frozenset[object]:
-    totals = table.hidden.loc["total"].drop("total")
+    totals = table.hidden.loc[TOTAL].drop(TOTAL)
     return frozenset(col for col, is_hidden in totals.items() if is_hidden)
 
 
-def region_shares(
-    ads: pd.DataFrame, name: str, minimum: int, *, hidden: frozenset[object] = frozenset()
-) -> pd.DataFrame:
-    """Over the whole span, per region or country: adverts, relevant, share and its Wilson
-    interval (small counts suppressed with their complements; ``hidden``: categories whose
-    total another table hides)."""
-    cat = ads[name].fillna("unknown")
+def _share_counts(ads: pd.DataFrame, name: str) -> pd.DataFrame:
+    cat = ads[name].fillna(UNKNOWN)
     scored = ads["relevance"].notna()
     rel = ads["relevant"].fillna(False).astype(bool)
     counts = pd.DataFrame(
@@ -270,10 +311,53 @@ def region_shares(
     ).astype(int)
     if name == "region":
         counts = counts.reindex([r for r in REGION_ORDER if r in counts.index])
-    table = suppress(counts, minimum, hidden_row_totals=hidden)
+    return counts
+
+
+def category_shares(
+    ads: pd.DataFrame,
+    name: str,
+    minimum: int,
+    *,
+    forced: frozenset[tuple[object, object]] = frozenset(),
+) -> pd.DataFrame:
+    """Over the whole span, per value of column ``name``: adverts, relevant, share and its
+    Wilson interval (small counts suppressed with their complements)."""
+    counts = _share_counts(ads, name)
+    return _shares(counts, suppress(counts, minimum, forced=forced))
+
+
+def region_shares(
+    ads: pd.DataFrame,
+    minimum: int,
+    *,
+    hidden_totals: dict[str, frozenset[object]] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """``category_shares`` per country and per region, suppressed together (a region is the
+    sum of its countries); ``hidden_totals``: per ``country``/``region``, categories whose
+    total another table hides."""
+    counts = {name: _share_counts(ads, name) for name in ("country", "region")}
+    forced: Forced = {
+        name: {(c, TOTAL) for c in (hidden_totals or {}).get(name, frozenset())} for name in counts
+    }
+    while True:
+        tables = {
+            name: suppress(frame, minimum, forced=frozenset(forced[name]))
+            for name, frame in counts.items()
+        }
+        wanted: Forced = {name: set() for name in counts}
+        for name, cell in hierarchy_cells(tables["country"], tables["region"], by="rows"):
+            wanted[name].add(cell)
+        if all(wanted[name] <= forced[name] for name in counts):
+            return {name: _shares(counts[name], tables[name]) for name in counts}
+        for name in counts:
+            forced[name] |= wanted[name]
+
+
+def _shares(counts: pd.DataFrame, table: SuppressedTable) -> pd.DataFrame:
     published = table.published().iloc[:-1]
     out = pd.DataFrame(index=counts.index)
-    out["adverts"] = published["total"]
+    out["adverts"] = published[TOTAL]
     out["relevant"] = published["relevant"]
     shares, lows, highs = [], [], []
     for key in counts.index:
@@ -288,4 +372,14 @@ def region_shares(
     return out
 
 
-__all__ = ["BREAKDOWNS", "WINDOWS", "Trends", "label", "region_shares", "source_breaks", "trends"]
+__all__ = [
+    "BREAKDOWNS",
+    "WINDOWS",
+    "Trends",
+    "category_shares",
+    "hierarchy_cells",
+    "label",
+    "region_shares",
+    "source_breaks",
+    "trends",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reports.data import Harvest
+from reports.places import region_of
 
 
 def candidate(id_, kind, name, country, site=None, relevance=0.8, status="pending", city=None):
@@ -31,6 +32,7 @@ def advert(group, country, relevant, city=None):
     return {
         "group": group,
         "country": country,
+        "region": region_of(country),
         "city": city,
         "relevance": 0.9 if relevant else 0.1,
         "relevant": relevant,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from reports.data import export_format_frame
 from reports.geography import dsi4eu_places, geography
 from reports.places import country_code, country_populations, region_of, region_populations
+from reports.trends import region_shares
 from tests.unit.reports.helpers import harvest
 
 
@@ -21,7 +23,7 @@ def test_regions_and_codes() -> None:
 
 
 def test_counts_and_per_million() -> None:
-    geo = geography(harvest())
+    geo = geography(harvest(), minimum=1)
     c = geo.countries
     assert c.loc["DE", "adverts"] == 2 and c.loc["DE", "relevant_adverts"] == 1
     assert c.loc["EE", "relevant_adverts"] == 1 and c.loc["unknown", "adverts"] == 1
@@ -41,7 +43,7 @@ def test_counts_and_per_million() -> None:
 
 
 def test_finding_per_measure() -> None:
-    f = geography(harvest()).finding
+    f = geography(harvest(), minimum=1).finding
     # one relevant advert in Estonia, one in Germany: per inhabitant the Baltic is denser
     assert not f.loc["relevant_adverts", "dense_above_thin"]
     # DSI4EU's own sample shows its finding
@@ -64,3 +66,15 @@ def test_main_database_is_a_measure_when_there_is_one() -> None:
     assert geo.countries.loc["ES", "main_database"] == 1
     assert geo.cities.loc[("LV", "Riga"), "main_database"] == 1
     assert "main_database" in geo.finding.index
+
+
+def test_small_advert_counts_hidden_as_in_the_trend_tables() -> None:
+    h = harvest()
+    geo = geography(h, minimum=2)
+    shares = region_shares(h.adverts, 2)["country"]
+    # Estonia has one advert: hidden here as in trends_share_by_country
+    assert pd.isna(geo.countries.loc["EE", "adverts"]) and pd.isna(shares.loc["EE", "adverts"])
+    assert pd.isna(geo.regions.loc["Baltic", "relevant_adverts"])
+    assert pd.isna(geo.cities.loc[("EE", "Tallinn"), "adverts"])
+    # organisations are not suppressed
+    assert geo.countries.loc["DE", "accepted"] == 2

@@ -132,3 +132,29 @@ def test_weekly_periods_and_errors() -> None:
         trends(adverts().iloc[0:0], RUNS)
     with pytest.raises(ValueError, match="unknown period"):
         trends(adverts(), RUNS, period="year")  # type: ignore[arg-type]
+
+
+def test_a_country_hidden_alone_in_its_region_cannot_be_recovered() -> None:
+    # 20 adverts in Germany, 3 in France (hidden), 15 in Estonia: Western = DE + FR, so France
+    # would be Western minus Germany unless one more cell of the region is hidden
+    countries = ["DE"] * 20 + ["FR"] * 3 + ["EE"] * 15
+    members = pd.DataFrame(
+        [
+            member(i, "a", "01-05", "01-05", 0.9 if i % 2 else 0.1, country=c)
+            for i, c in enumerate(countries)
+        ]
+    )
+    ads = deduplicate(members, RUNS)
+    t = trends(ads, RUNS, minimum=5)
+    for country, region in (
+        (t.by["country"].published(), t.by["region"].published()),
+        (
+            t.shares["country"][["adverts"]].T,
+            t.shares["region"][["adverts"]].T,
+        ),
+    ):
+        for row in country.index:
+            fr, de = country.loc[row, "FR"], country.loc[row, "DE"]
+            western = region.loc[row, "Western"]
+            assert pd.isna(fr)  # 3 < 5
+            assert pd.isna(de) or pd.isna(western), (row, de, western)
