@@ -1,0 +1,32 @@
+"""Reuses of OpenDataSoft and uData portals are project evidence, as CKAN showcases are."""
+
+from __future__ import annotations
+
+from crawler.classify_items import candidate_refs
+from spiders.parsers import opendatasoft, udata
+from storage.models import Item
+
+
+def _stored(record: object) -> Item:
+    fields = record.fields_dict()  # type: ignore[attr-defined]
+    return Item(source="s", spider="opendata", url=fields["url"], fields=fields)
+
+
+def test_reuses_become_project_candidates_with_their_own_website() -> None:
+    reuse = {
+        "id": "64a1",
+        "slug": "carte-des-fontaines",
+        "title": "Carte des fontaines",
+        "url": "https://fontaines.example.org/carte",
+        "datasets": [{"id": "d1"}],
+    }
+    ods_reuse = {"id": "r1", "title": "Vélo-Dispo", "url": "https://velodispo.example.org/"}
+    records = [
+        udata.reuse_record(reuse, source="s", portal_url="https://p.example/"),
+        opendatasoft.reuse_record(ods_reuse, "d1", source="s", portal_url="https://p.example/"),
+    ]
+    refs = [candidate_refs(_stored(r)) for r in records]
+    assert [(r.kind, r.key, r.website, r.role) for (r,) in refs] == [
+        ("project", "fontaines.example.org", "https://fontaines.example.org/carte", "showcase"),
+        ("project", "velodispo.example.org", "https://velodispo.example.org/", "showcase"),
+    ]
