@@ -22,6 +22,7 @@ Used by the website spider; the guard is its ``playwright_page_init_callback``.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import socket
 from collections.abc import Callable
@@ -37,7 +38,6 @@ logger = logging.getLogger(__name__)
 
 #: Resource types never downloaded when rendering.
 SKIPPED_RESOURCES = frozenset({"image", "media", "font", "stylesheet"})
-#: Page requests fetched through the guard: everything that is not skipped.
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 #: Response headers the browser must not see after aiohttp decoded the body.
 _DROPPED_HEADERS = frozenset(
@@ -64,8 +64,6 @@ class PolicyResolver(AbstractResolver):
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
-        import ipaddress
-
         answers = await self.inner.resolve(host, port, family)
         kept = []
         for answer in answers:

@@ -19,6 +19,8 @@ from scrapy.exceptions import IgnoreRequest
 from crawler.network import NetworkPolicy, Refusal, Resolver, check_url, policy_for, system_resolve
 
 logger = logging.getLogger(__name__)
+#: Host lookups the middleware remembers before starting afresh.
+_MAX_REMEMBERED = 10_000
 
 
 def crawl_policy(crawler: Crawler, spider: Spider | None) -> NetworkPolicy:
@@ -46,6 +48,18 @@ class PrivateNetworkMiddleware:
     def __init__(self, crawler: Crawler, resolve: Resolver | None = system_resolve) -> None:
         self.crawler = crawler
         self.resolve = resolve
+        #: answers already checked, per (host, port): one lookup per host, not per request (the
+        #: authoritative check is the resolver's, at connection time)
+        self._answers: dict[tuple[str, int], list[str]] = {}
+
+    async def _resolve(self, host: str, port: int) -> list[str]:
+        key = (host, port)
+        if key not in self._answers:
+            assert self.resolve is not None
+            if len(self._answers) >= _MAX_REMEMBERED:
+                self._answers.clear()
+            self._answers[key] = await self.resolve(host, port)
+        return self._answers[key]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PrivateNetworkMiddleware:
