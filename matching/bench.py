@@ -143,11 +143,12 @@ class BenchResult:
         }
 
 
-def run_bench(  # the index is built inside the timing: it is part of resolving
+def run_bench(
     names: Sequence[str], *, entries: int = 100_000, items: int = 10_000, sample: int = 200,
     seed: int = 0,
 ) -> BenchResult:  # fmt: skip
-    """Time the matcher (index build + all items) and the baseline (on ``sample`` items)."""
+    """Time the matcher (index build included: it is part of resolving, + all items) and the
+    baseline (on ``sample`` items)."""
     database, new = generate(names, entries=entries, items=items, seed=seed)
     cpu = time.process_time()
     start = time.perf_counter()
