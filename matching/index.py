@@ -201,7 +201,8 @@ class Matcher:
             return query
         return replace(query, variants=tuple(variants), forms=tuple(forms))
 
-    def match(self, record: Record) -> MatchResult:
+    def match(self, record: Record, *, limit: int | None = None) -> MatchResult:
+        """The best entries for ``record`` (``limit`` of them, default :attr:`limit`)."""
         query = self.with_splits(prepare(record))
         scored: list[ScoredCandidate] = []
         for i in self.block(query):
@@ -212,7 +213,7 @@ class Matcher:
                 ScoredCandidate(entry.record.id, entry.record.name, score, comparison.reasons)
             )
         scored.sort(key=lambda c: (-c.score, c.id))
-        top = scored[: self.limit]
+        top = scored[: self.limit if limit is None else limit]
         best = top[0] if top else None
         matched = best.id if best is not None and best.score >= self.threshold else None
         return MatchResult(

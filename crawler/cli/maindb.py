@@ -236,6 +236,32 @@ def export(
     echo_err(f"{len(records)} {kind}s written to {out}")
 
 
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    main_database: MainDatabaseOption = None,
+) -> None:
+    """Serve the main database's organisations as a W3C Reconciliation API service, so
+    OpenRefine can reconcile a column of organisation names against the DSI map (manifest,
+    queries and batch queries, previews). Add the printed URL as a reconciliation service
+    in OpenRefine; properties "country", "city", "website", "social" help the matcher.
+
+    Example: dsi maindb serve --port 8000
+    """
+    import uvicorn
+
+    from crawler.reconcile_app import create_app
+
+    with session_scope(main_url(main_database)) as session:
+        entries = maindb.match_records(session, "organisation")
+        records = {
+            str(r["organisation_id"]): r for r in maindb.export_records(session, "organisation")
+        }
+    echo_err(f"reconciliation service for {len(entries)} organisations at http://{host}:{port}/")
+    uvicorn.run(create_app(entries, records), host=host, port=port, log_level="warning")
+
+
 def bench_resolve(
     entries: Annotated[int, typer.Option(help="Main-database entries (generated).")] = 100_000,
     items: Annotated[int, typer.Option(help="New items to resolve.")] = 10_000,
