@@ -1,91 +1,67 @@
 """Score stored items with the active model and update candidates (``dsi classify``, ``dsi demo``).
 
-Candidate identity, per item type:
+What each item says about a candidate (:func:`candidate_refs`), per item type:
 
-* website profile -> organisation, key = the site's host without ``www.``;
-* job advert -> organisation (the hiring organisation), key = host of its website if known,
-  else ``name:`` + its normalised name; adverts with no employer name make no candidate;
-* open-data showcase -> project, key = host of ``showcase_url`` if any, else ``name:`` + title;
-* open-data publisher -> organisation, key = ``name:`` + normalised name;
+* website profile -> organisation: its site is its website (``domain:`` + the registrable
+  domain, Public Suffix List), its social pages are social links (``social:`` keys);
+* job advert -> the hiring organisation: its URL is its website when it is its own site, a
+  social link (``social:`` key) when it is a LinkedIn/Facebook... page, and says nothing when it
+  is a job board; with neither, ``name:`` + the normalised name; no employer name, no candidate;
+* open-data showcase -> project (``showcase_url`` as above, else the title);
+* open-data publisher -> organisation, ``name:`` + normalised name;
 * open-data datasets are scored but make no candidate.
 
-Hosts stand in for registrable domains (no public-suffix list is shipped), so ``a.example.org``
-and ``b.example.org`` are two candidates; a non-default port is part of the key (two sites on one
-host are two origins). An employer URL on a shared platform (LinkedIn, Facebook, GitHub, a job
-board...) says nothing about which organisation it is, so such adverts fall back to the name key.
+Which candidate a reference joins -- one per real organisation, whatever the evidence -- is
+``crawler.resolve``'s: same key, else the matcher; each touched candidate is then matched
+against the main database.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from classifiers.predict import Prediction, Predictor
 from classifiers.registry import ModelInfo, load_active
 from classifiers.train import DecisionExample
 from crawler.items import ITEM_CLASSES
-from crawler.text import fold_accents
-from crawler.urls import on_domain
-from matching.keys import SHARED_HOSTS
+from crawler.resolve import CandidateResolver, MainMatcher, match_candidates
+from matching.keys import own_domain, social_key
+from matching.names import parse_name
 from storage.candidates import (
     CandidateRef,
     link_evidence,
     refresh_candidates,
     review_queue,
-    upsert_candidate,
 )
 from storage.decisions import DecisionRow
+from storage.maindb import KINDS, match_records
 from storage.models import Item
 from storage.scores import ScoreRow, items_to_score, upsert_scores
 from storage.session import session_scope
 
 logger = logging.getLogger(__name__)
 
-_LEGAL_FORMS = re.compile(
-    r"\b(gmbh|ggmbh|ag|ev|e\s?v|ltd|limited|llp|plc|inc|cic|cio|sl|sa|sas|sarl|srl|spa|bv|nv|"
-    r"vzw|asbl|oy|ab|as|aps|sp\s?z\s?o\s?o|kft|doo|foundation|stiftung)\b"
-)
-
 
 def normalise_name(name: str) -> str:
-    """A matching key for an organisation or project name (accents, case, legal form)."""
-    text = re.sub(r"[^\w\s]", " ", fold_accents(name))
-    text = _LEGAL_FORMS.sub(" ", text)
-    return " ".join(text.split())
+    """A name key for an organisation or project (accents, case, legal form, decoration)."""
+    return parse_name(name).key
 
 
-def host_of(url: str | None) -> str | None:
-    """``host[:port]`` of a URL, lower-case, without ``www.``; None if there is none."""
-    if not url:
-        return None
-    if "//" not in url:
-        url = "http://" + url
-    try:
-        parts = urlsplit(url.strip())
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        return None
-    if not host or "." not in host:
-        return None
-    host = host.lower().removeprefix("www.")
-    return f"{host}:{port}" if port and port not in (80, 443) else host
-
-
-def organisation_host(url: str | None) -> str | None:
-    """:func:`host_of`, but None for shared platforms (:data:`SHARED_HOSTS`)."""
-    host = host_of(url)
-    if host is None:
-        return None
-    bare = host.split(":")[0]
-    if on_domain(bare, SHARED_HOSTS):
-        return None
-    return host
+def _identity(url: str | None) -> tuple[str | None, list[str], dict[str, str]]:
+    """(own website, identity keys, social links) of a URL naming an organisation: its own
+    site gives a ``domain:`` key; a social page a ``social:`` key (and is no website)."""
+    domain = own_domain(url)
+    if domain:
+        return url, [f"domain:{domain}"], {}
+    handle = social_key(url)
+    if handle and url:
+        return None, [f"social:{handle}"], {handle.split(":", 1)[0]: url}
+    return None, [], {}
 
 
 def item_text(spider: str, data: dict[str, Any]) -> str:
@@ -107,67 +83,76 @@ def candidate_refs(item: Item) -> list[CandidateRef]:
     """The candidates an item is evidence for (see module docstring)."""
     f = dict(item.fields or {})
     if item.spider == "website":
-        host = host_of(f.get("site") or item.url)
-        if not host:
+        site = f.get("site") or item.url
+        website, keys, _ = _identity(site)
+        social = {k: v for k, v in (f.get("social_links") or {}).items() if isinstance(v, str)}
+        keys += [f"social:{h}" for url in social.values() if (h := social_key(url))]
+        if not keys:
             return []
         return [
             CandidateRef(
                 kind="organisation",
-                key=host,
-                name=f.get("name") or f.get("title") or host,
-                website=f.get("site"),
+                key=keys[0],
+                keys=tuple(keys[1:]),
+                name=f.get("name") or f.get("title") or site,
+                website=website,
+                social_links=social,
                 country=f.get("country"),
                 city=f.get("city"),
                 role="website",
             )
         ]
     if item.spider == "jobs":
-        org = (f.get("hiring_organization") or "").strip()
-        host = organisation_host(f.get("hiring_organization_url"))
-        if not org and not host:
-            return []
-        key = host or f"name:{normalise_name(org)}"
-        if key == "name:":
-            return []
-        return [
-            CandidateRef(
-                kind="organisation",
-                key=key,
-                name=org or str(host),
-                website=f.get("hiring_organization_url"),
-                country=f.get("location_country"),
-                city=f.get("location_city"),
-                role="job_advert",
-            )
-        ]
+        return _named_ref(
+            "organisation",
+            (f.get("hiring_organization") or "").strip(),
+            f.get("hiring_organization_url"),
+            country=f.get("location_country"),
+            city=f.get("location_city"),
+            role="job_advert",
+        )
     if item.spider == "opendata":
         title = (f.get("title") or "").strip()
         if f.get("kind") == "showcase":
-            host = organisation_host(f.get("showcase_url"))
-            key = host or (f"name:{normalise_name(title)}" if normalise_name(title) else "")
-            if not key:
-                return []
-            return [
-                CandidateRef(
-                    kind="project",
-                    key=key,
-                    name=title or key,
-                    website=f.get("showcase_url"),
-                    country=f.get("country"),
-                    role="showcase",
-                )
-            ]
-        if f.get("kind") == "publisher" and normalise_name(title):
-            return [
-                CandidateRef(
-                    kind="organisation",
-                    key=f"name:{normalise_name(title)}",
-                    name=title,
-                    country=f.get("country"),
-                    role="publisher",
-                )
-            ]
+            return _named_ref(
+                "project", title, f.get("showcase_url"), country=f.get("country"), role="showcase"
+            )
+        if f.get("kind") == "publisher":
+            return _named_ref(
+                "organisation", title, None, country=f.get("country"), role="publisher"
+            )
     return []
+
+
+def _named_ref(
+    kind: str,
+    name: str,
+    url: str | None,
+    *,
+    country: str | None = None,
+    city: str | None = None,
+    role: str,
+) -> list[CandidateRef]:
+    """A candidate named by an item (an employer, a publisher, a showcase), with the URL it
+    gives: an own website or a social page gives the identity key, else the name does."""
+    website, keys, social = _identity(url)
+    name_key = normalise_name(name) if name else ""
+    if not keys and name_key:
+        keys = [f"name:{name_key}"]
+    if not keys:
+        return []
+    return [
+        CandidateRef(
+            kind=kind,
+            key=keys[0],
+            name=name or website or url or keys[0],
+            website=website,
+            social_links=social,
+            country=country,
+            city=city,
+            role=role,
+        )
+    ]
 
 
 @dataclass(slots=True, kw_only=True)
@@ -236,12 +221,17 @@ def classify_stored_items(
     batch_size: int = 256,
     top: int = 10,
     detect_language: bool = True,
+    main_database_url: str | None = None,
 ) -> ClassifySummary:
-    """Score stored items with the active model, write scores and update candidates."""
+    """Score stored items with the active model, write scores and update candidates: one
+    per organisation (``crawler.resolve``), each matched against the main database at
+    ``main_database_url`` (default: the same database)."""
     start = time.perf_counter()
     info, model = load_active(model_dir)
     predictor = Predictor(model, info.version)
     summary = ClassifySummary(model_version=info.version)
+    resolver = CandidateResolver()
+    main = _main_matcher(main_database_url or database_url)
     for batch in _batches(database_url, info.version, pending_only, batch_size):
         preds = predictor.predict(
             [t for _, t, _ in batch],
@@ -259,17 +249,24 @@ def classify_stored_items(
                 summary.relevant += int(pred.is_relevant)
                 summary.warnings += int(bool(pred.warnings))
                 for ref in candidate_refs(item):
-                    cid = upsert_candidate(session, ref)
+                    cid = resolver.resolve(session, ref)
                     link_evidence(session, cid, item.id, ref.role)
                     touched.append(cid)
             upsert_scores(session, rows)
             session.flush()
             summary.candidates_updated += refresh_candidates(session, touched, info.version)
+            match_candidates(session, touched, main)
             summary.scored += len(rows)
         logger.info("scored %d items so far", summary.scored)
     summary.top = top_candidates(database_url, top)
     summary.seconds = round(time.perf_counter() - start, 3)
     return summary
+
+
+def _main_matcher(url: str) -> MainMatcher:
+    """The main database's entries, read once per run."""
+    with session_scope(url) as session:
+        return MainMatcher({kind: match_records(session, kind) for kind in KINDS})
 
 
 def _label_list(explanation: Any, task: str, labels: Any) -> list[str]:

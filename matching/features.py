@@ -19,7 +19,7 @@ from matching.names import (
     parse_name,
     weighted_similarity,
 )
-from matching.places import names_a_place, place_of
+from matching.places import country_code, names_a_place, place_of
 from matching.records import Record
 
 __all__ = ["FEATURES", "Comparison", "Prepared", "compare", "prepare"]
@@ -92,6 +92,12 @@ def _platforms(keys: frozenset[str]) -> set[str]:
     return {k.split(":", 1)[0] for k in keys}
 
 
+def _is_home(word: str, p: Prepared) -> bool:
+    """The word names the record's own country or city ("Ireland" for an Irish entry)."""
+    code = country_code(word)
+    return (code is not None and code == p.country) or (p.city is not None and word == p.city)
+
+
 def compare(a: Prepared, b: Prepared, weights: TermWeights) -> Comparison:
     """Features of the pair (``a`` the query, ``b`` a database entry) and their reasons."""
     reasons: list[str] = []
@@ -128,7 +134,9 @@ def compare(a: Prepared, b: Prepared, weights: TermWeights) -> Comparison:
         reasons.append("unmatched words: " + ", ".join(best.missing[:4]))
     if best.conflict:
         reasons.append("each name has a distinctive word the other lacks")
-    place_words = [t for t in best.missing if names_a_place(t)]
+    place_words = [
+        t for t in best.missing if names_a_place(t) and not _is_home(t, a) and not _is_home(t, b)
+    ]
     if place_words:
         reasons.append("place named on one side only: " + ", ".join(place_words[:3]))
     shared_distinctive = [t for t in best.shared if weights.distinctive(t)]

@@ -69,6 +69,7 @@ def registrable_domain(url: str | None) -> str | None:
         return f"{extracted.domain}.{extracted.suffix}"
     if "." not in host and host != "localhost":
         return None
+    host = host.removeprefix("www.")
     return f"{host}:{port}" if port and port not in (80, 443) else host
 
 

@@ -1,4 +1,12 @@
-"""Repository for candidates and their evidence: upserts, score aggregation, the review queue.
+"""Repository for candidates and their evidence: upserts, identity keys, main-database matches,
+score aggregation, the review queue.
+
+A candidate is one real-world organisation (or project). Its identity keys (``candidate_keys``:
+``domain:`` its own website's registrable domain, ``social:`` a social-profile handle,
+``name:`` a normalised name for evidence with nothing better) gather the evidence: an item
+carrying any key of a candidate joins it (:func:`find_by_keys`, :func:`add_keys`). Deciding by
+name similarity is the caller's (``crawler.resolve``), under :func:`lock_identity` so that two
+writers never create the same organisation twice.
 
 A candidate's relevance is the **maximum** of its evidence items' relevance for the model version
 (one strong piece of evidence is enough; a noisy-or would let twenty weak job adverts of one
@@ -12,14 +20,14 @@ same values (idempotent).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from storage.items import _insert_for
-from storage.models import Candidate, CandidateEvidence, Item, ItemScore, utcnow
+from storage.models import Candidate, CandidateEvidence, CandidateKey, Item, ItemScore, utcnow
 
 ReviewOrder = Literal["uncertainty", "relevance"]
 
@@ -31,14 +39,128 @@ class CandidateRef:
     kind: str  # organisation | project
     key: str
     name: str
+    #: the organisation's own website (never a social page or a job board)
     website: str | None = None
     country: str | None = None
     city: str | None = None
     role: str = "mention"
+    #: more identity keys besides ``key`` (``domain:``, ``social:``, ``name:``)
+    keys: tuple[str, ...] = ()
+    #: social pages, platform -> URL
+    social_links: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def all_keys(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([self.key, *self.keys]))
+
+
+def lock_identity(session: Session) -> None:
+    """Serialise candidate creation until the transaction ends (PostgreSQL advisory lock; on
+    SQLite the database lock already does it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('dsi-candidate-identity'))"))
+
+
+def find_by_keys(session: Session, kind: str, keys: Sequence[str]) -> int | None:
+    """The candidate (lowest id) that holds any of ``keys``, or None."""
+    if not keys:
+        return None
+    found = session.scalar(
+        select(func.min(CandidateKey.candidate_id)).where(
+            CandidateKey.kind == kind, CandidateKey.key.in_([k[:255] for k in keys])
+        )
+    )
+    return None if found is None else int(found)
+
+
+def add_keys(session: Session, candidate_id: int, kind: str, keys: Sequence[str]) -> None:
+    """Give the candidate these keys (keys another candidate holds stay with it)."""
+    insert = _insert_for(session)
+    for key in dict.fromkeys(k[:255] for k in keys):
+        stmt = insert(CandidateKey).values(kind=kind, key=key, candidate_id=candidate_id)
+        session.execute(stmt.on_conflict_do_nothing(index_elements=["kind", "key"]))
+
+
+def fill_candidate(session: Session, candidate_id: int, ref: CandidateRef) -> None:
+    """Fill a candidate's missing website/country/city from ``ref``; merge social links."""
+    candidate = session.get(Candidate, candidate_id, populate_existing=True)
+    if candidate is None:
+        raise ValueError(f"no candidate {candidate_id}")
+    if ref.website and not candidate.website and ref.role == "website":
+        candidate.name = ref.name  # the organisation's own site names it best
+    candidate.website = candidate.website or ref.website
+    candidate.country = candidate.country or _country(ref.country)
+    candidate.city = candidate.city or ref.city
+    if ref.social_links:
+        merged = {**ref.social_links, **(candidate.social_links or {})}
+        if merged != candidate.social_links:
+            candidate.social_links = merged
+    add_keys(session, candidate_id, ref.kind, ref.all_keys)
+
+
+def _country(value: str | None) -> str | None:
+    return (value or None) and value[:2].upper()
+
+
+def candidates_after(session: Session, kind: str, after_id: int) -> list[Candidate]:
+    """Candidates of ``kind`` created after ``after_id``, by id (to keep a matcher in step)."""
+    stmt = select(Candidate).where(Candidate.kind == kind, Candidate.id > after_id)
+    return list(session.scalars(stmt.order_by(Candidate.id)))
+
+
+def set_match(
+    session: Session,
+    candidate_id: int,
+    match_id: int | None,
+    score: float | None,
+    reasons: Sequence[str],
+) -> None:
+    """Record the candidate's best main-database entry (``match_id`` None below the
+    matcher's confidence; score and reasons are those of the best entry either way)."""
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise ValueError(f"no candidate {candidate_id}")
+    candidate.match_id = match_id
+    candidate.match_score = score
+    candidate.match_reasons = list(reasons)
+
+
+def list_candidates(
+    session: Session,
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+) -> list[Candidate]:
+    """Candidates by id, optionally of one status and kind."""
+    stmt = select(Candidate)
+    if status:
+        stmt = stmt.where(Candidate.status == status)
+    if kind:
+        stmt = stmt.where(Candidate.kind == kind)
+    stmt = stmt.order_by(Candidate.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def keys_of(session: Session, candidate_id: int) -> list[str]:
+    stmt = select(CandidateKey.key).where(CandidateKey.candidate_id == candidate_id)
+    return list(session.scalars(stmt.order_by(CandidateKey.key)))
+
+
+def evidence_counts(session: Session, candidate_ids: Sequence[int]) -> dict[int, int]:
+    stmt = (
+        select(CandidateEvidence.candidate_id, func.count())
+        .where(CandidateEvidence.candidate_id.in_(list(candidate_ids)))
+        .group_by(CandidateEvidence.candidate_id)
+    )
+    return {int(cid): int(n) for cid, n in session.execute(stmt)}
 
 
 def upsert_candidate(session: Session, ref: CandidateRef) -> int:
-    """Insert a candidate or fill its missing website/country/city; returns its id."""
+    """Insert a candidate under ``ref.key`` (and its other keys) or fill its missing
+    website/country/city and merge its social links; returns its id."""
     now = utcnow()
     insert = _insert_for(session)
     stmt = insert(Candidate).values(
@@ -46,8 +168,10 @@ def upsert_candidate(session: Session, ref: CandidateRef) -> int:
         key=ref.key[:255],
         name=ref.name,
         website=ref.website,
-        country=(ref.country or None) and ref.country[:2].upper(),
+        country=_country(ref.country),
         city=ref.city,
+        social_links=dict(ref.social_links),
+        match_reasons=[],
         technologies={},
         areas={},
         explanation={},
@@ -65,7 +189,9 @@ def upsert_candidate(session: Session, ref: CandidateRef) -> int:
             "city": func.coalesce(Candidate.city, excluded.city),
         },
     ).returning(Candidate.id)
-    return int(session.execute(stmt).scalar_one())
+    candidate_id = int(session.execute(stmt).scalar_one())
+    fill_candidate(session, candidate_id, ref)
+    return candidate_id
 
 
 def link_evidence(session: Session, candidate_id: int, item_id: int, role: str) -> None:

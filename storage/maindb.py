@@ -51,9 +51,10 @@ class MainDbError(ValueError):
     """A record that does not fit the export format, or an entry that does not exist."""
 
 
-def main_database_url() -> str:
-    """``DSI_MAIN_DATABASE_URL``, else the crawler's database (``DSI_DATABASE_URL``...)."""
-    return os.environ.get("DSI_MAIN_DATABASE_URL") or default_database_url()
+def main_database_url(crawler_database: str | None = None) -> str:
+    """``DSI_MAIN_DATABASE_URL``, else the crawler's database (``crawler_database``, else
+    ``DSI_DATABASE_URL``...)."""
+    return os.environ.get("DSI_MAIN_DATABASE_URL") or crawler_database or default_database_url()
 
 
 # --- the export format: key -> column, with conversions both ways --------------------------

@@ -7,9 +7,9 @@ import sys
 
 import typer
 
+from crawler.cli import candidates, db, export, maindb, sources
 from crawler.cli import classify as classify_cmd
 from crawler.cli import crawl as crawl_cmd
-from crawler.cli import db, export, maindb, sources
 from crawler.cli import demo as demo_cmd
 from crawler.cli import review as review_cmd
 from crawler.cli import sandbox as sandbox_cmd
@@ -27,6 +27,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(export.app, name="export")
 app.add_typer(maindb.app, name="maindb")
+app.add_typer(candidates.app, name="candidates")
 app.add_typer(sandbox_cmd.app, name="sandbox")
 app.add_typer(sources.app, name="sources")
 app.add_typer(review_cmd.app, name="review")
@@ -37,6 +38,7 @@ app.command(name="evaluate")(classify_cmd.evaluate)
 app.command(name="classify")(classify_cmd.classify)
 app.add_typer(classify_cmd.bench_app, name="bench")
 classify_cmd.bench_app.command(name="review")(review_cmd.bench_review)
+classify_cmd.bench_app.command(name="resolve")(maindb.bench_resolve)
 app.command(name="demo")(demo_cmd.demo)
 
 

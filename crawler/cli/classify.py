@@ -405,13 +405,20 @@ def classify(
         _classify_file(in_, out, _model_dir(model_dir), skip_bad, explain, workers)
         return
     from crawler.classify_items import classify_stored_items
+    from storage import migrate
+    from storage.maindb import main_database_url
 
+    url = database_url(database)
+    main = main_database_url(url)
+    if main != url:
+        migrate.upgrade(main)
     summary = classify_stored_items(
-        database_url(database),
+        url,
         _model_dir(model_dir),
         pending_only=pending,
         batch_size=batch_size,
         top=top,
+        main_database_url=main,
     )
     if as_json:
         typer.echo(json.dumps(summary.to_dict()))

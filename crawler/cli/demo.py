@@ -68,7 +68,7 @@ def _classify(url: str) -> dict[str, Any]:
 
     model_dir = default_model_dir()
     info = ensure_model(model_dir)
-    result = classify_stored_items(url, model_dir, pending_only=True)
+    result = classify_stored_items(url, model_dir, pending_only=True, main_database_url=url)
     with session_scope(url) as session:
         candidates = count_candidates(session)
     return {

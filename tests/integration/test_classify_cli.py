@@ -340,18 +340,24 @@ def test_evaluate_without_model_is_a_clear_error(env):
 
 
 @pytest.mark.parametrize(
-    ("url", "host", "org_host"),
+    ("url", "keys", "website"),
     [
-        ("https://www.example.org/jobs", "example.org", "example.org"),
-        ("http://127.0.0.1:8781/", "127.0.0.1:8781", "127.0.0.1:8781"),
-        ("https://example.org:443/", "example.org", "example.org"),
-        ("https://www.linkedin.com/company/acme", "linkedin.com", None),
-        ("https://github.com/acme", "github.com", None),
-        ("not a url", None, None),
+        ("https://www.example.org/jobs", ["domain:example.org"], "https://www.example.org/jobs"),
+        ("http://127.0.0.1:8781/", ["domain:127.0.0.1:8781"], "http://127.0.0.1:8781/"),
+        ("https://example.org:443/", ["domain:example.org"], "https://example.org:443/"),
+        ("https://www.linkedin.com/company/acme", ["social:linkedin:company/acme"], None),
+        ("https://github.com/acme", ["social:github:acme"], None),
+        ("not a url", ["name:acme"], None),
     ],
 )
-def test_candidate_hosts(url, host, org_host):
-    from crawler.classify_items import host_of, organisation_host
+def test_candidate_identity_of_an_employer_url(url, keys, website):
+    """An employer's own site is its website; a social page is a social link, never its
+    website; anything else leaves the name as its identity."""
+    from crawler.classify_items import candidate_refs
+    from storage.models import Item
 
-    assert host_of(url) == host
-    assert organisation_host(url) == org_host
+    fields = {"hiring_organization": "Acme GmbH", "hiring_organization_url": url}
+    item = Item(spider="jobs", url="https://board.example/1", fields=fields)
+    (ref,) = candidate_refs(item)
+    assert list(ref.all_keys) == keys
+    assert ref.website == website
