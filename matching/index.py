@@ -75,6 +75,9 @@ class Matcher:
     ``threshold`` defaults to the model's; ``limit`` candidates are returned per query.
     """
 
+    #: blocked entries sharing less than this share of the best one's weight are not scored
+    BLOCK_FLOOR = 0.5
+
     def __init__(
         self,
         entries: Iterable[Record],
@@ -82,7 +85,7 @@ class Matcher:
         *,
         threshold: float | None = None,
         limit: int = 5,
-        block_size: int = 20,
+        block_size: int = 10,
     ) -> None:
         self.model = model or load_model()
         self.threshold = self.model.threshold if threshold is None else threshold
@@ -138,7 +141,9 @@ class Matcher:
         for token in tokens:
             weight = self.weights(token)
             hit: set[int] = set()
-            for key in _word_keys(token):
+            exact = f"w:{token}"
+            # the word itself when the database has it, else the word give or take a typo
+            for key in [exact] if exact in self._index else _word_keys(token):
                 posting = self._index.get(key)
                 if not posting:
                     continue
@@ -158,7 +163,11 @@ class Matcher:
                 if i in members:
                     scores[i] += weight
         best = heapq.nlargest(self.block_size, scores.items(), key=lambda kv: (kv[1], -kv[0]))
-        return [i for i, _ in best]
+        if not best:
+            return []
+        # entries sharing far less than the best one cannot be the same organisation
+        floor = best[0][1] * self.BLOCK_FLOOR
+        return [i for i, score in best if score >= floor]
 
     def _known(self, part: str) -> bool:
         """A word of the database (or a legal form, a stop word), give or take one typo."""
@@ -192,7 +201,8 @@ class Matcher:
             return query
         return replace(query, variants=tuple(variants), forms=tuple(forms))
 
-    def match(self, record: Record) -> MatchResult:
+    def match(self, record: Record, *, limit: int | None = None) -> MatchResult:
+        """The best entries for ``record`` (``limit`` of them, default :attr:`limit`)."""
         query = self.with_splits(prepare(record))
         scored: list[ScoredCandidate] = []
         for i in self.block(query):
@@ -203,7 +213,7 @@ class Matcher:
                 ScoredCandidate(entry.record.id, entry.record.name, score, comparison.reasons)
             )
         scored.sort(key=lambda c: (-c.score, c.id))
-        top = scored[: self.limit]
+        top = scored[: self.limit if limit is None else limit]
         best = top[0] if top else None
         matched = best.id if best is not None and best.score >= self.threshold else None
         return MatchResult(

@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -244,7 +244,7 @@ def _strip_forms(words: list[str], country: str | None) -> tuple[list[str], list
     found: list[LegalForm] = []
     i = 0
     while i < len(words):
-        form = _form_at(words, i, country)
+        form = _form_at(words, i, country) if words[i] in _FORMS_BY_FIRST else None
         if form is not None:
             found.append(form)
             i += len(form.tokens)
@@ -352,18 +352,25 @@ class TermWeights:
             total += 1
         self.counts = counts
         self.total = max(total, 1)
+        self._cache: dict[str, float] = {}
 
     def add(self, tokens: Iterable[str]) -> None:
         """Count one more name."""
         self.counts.update(set(tokens))
         self.total += 1
+        self._cache.clear()
 
     def __call__(self, token: str) -> float:
+        found = self._cache.get(token)
+        if found is not None:
+            return found
         if token in STOP_WORDS:
-            return 0.05
-        weight = math.log((self.total + 1) / (self.counts.get(token, 0) + 1)) + 1.0
-        if is_generic(token):
-            weight *= self.GENERIC_FACTOR
+            weight = 0.05
+        else:
+            weight = math.log((self.total + 1) / (self.counts.get(token, 0) + 1)) + 1.0
+            if is_generic(token):
+                weight *= self.GENERIC_FACTOR
+        self._cache[token] = weight
         return weight
 
     def distinctive(self, token: str) -> bool:
@@ -386,6 +393,7 @@ def _generic_deletions() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def is_generic(token: str) -> bool:
     """A word naming a kind of body, or such a word with one typo ("fonudation")."""
     if token in GENERIC_WORDS:
@@ -404,17 +412,22 @@ def _token_similarity(a: str, b: str) -> float:
     "lab3")."""
     if a == b:
         return 1.0
-    if min(len(a), len(b)) < 4 or max(len(a), len(b)) < 5 or any(c.isdigit() for c in a + b):
+    shorter, longer = (len(a), len(b)) if len(a) <= len(b) else (len(b), len(a))
+    allowed = 2 if shorter >= 9 else 1
+    if shorter < 4 or longer < 5 or longer - shorter > allowed:
         return 0.0
-    allowed = 2 if min(len(a), len(b)) >= 9 else 1
+    if not (a.isalpha() and b.isalpha()):  # tokens are [a-z0-9]+: digits must agree exactly
+        return 0.0
     if OSA.distance(a, b, score_cutoff=allowed) <= allowed:
         return 0.8
     return 0.0
 
 
-def _join_pairs(tokens: Sequence[str], other: Sequence[str]) -> list[str]:
+def _join_pairs(tokens: Sequence[str], other: Sequence[str]) -> Sequence[str]:
     """``tokens`` with two neighbours joined where ``other`` writes them as one word
     ("fab lab" against "fablab", "open knowledge" against "openknowledge")."""
+    if len(tokens) < 2:
+        return tokens
     joined = set(other)
     out: list[str] = []
     i = 0
@@ -448,10 +461,14 @@ def weighted_similarity(a: Sequence[str], b: Sequence[str], weights: TermWeights
     missing: dict[str, float] = {}
     lacking = [False, False]
     for n, (side, other) in enumerate(((a, b), (b, a))):
+        exact = set(other)
         for token in side:
             w = weights(token)
             total += w
-            best = max((_token_similarity(token, o) for o in other), default=0.0)
+            if token in exact:
+                best = 1.0
+            else:
+                best = max((_token_similarity(token, o) for o in other), default=0.0)
             matched += w * best
             if best > 0:
                 shared[token] = max(shared.get(token, 0.0), w)

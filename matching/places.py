@@ -68,6 +68,7 @@ def _place_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=65536)
 def names_a_place(word: str) -> bool:
     """True when a single (folded) word names a city of 100,000 or more or a country, in
     any language the gazetteer knows: "palermo", "haarlem", "milano", "deutschland"."""

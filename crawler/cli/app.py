@@ -43,6 +43,7 @@ app.command(name="evaluate")(classify_cmd.evaluate)
 app.command(name="classify")(classify_cmd.classify)
 app.add_typer(classify_cmd.bench_app, name="bench")
 classify_cmd.bench_app.command(name="review")(review_cmd.bench_review)
+classify_cmd.bench_app.command(name="resolve")(maindb.bench_resolve)
 app.command(name="demo")(demo_cmd.demo)
 
 

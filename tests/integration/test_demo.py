@@ -57,9 +57,27 @@ def test_demo_twice_is_idempotent(tmp_path: Path) -> None:
     assert top == sorted(top, key=lambda c: -c["relevance"])
     assert all(c["explanation"] for c in top)
 
+    assert_one_candidate_per_organisation(db)
+
     second = run_dsi("demo", "--json", "--port", port, "--database", db, env=env, timeout=900)
     assert second.returncode == 0, second.stderr[-4000:]
     two = json.loads(second.stdout)
     assert two["items"] == one["items"]  # no duplicate rows
     assert two["classification"]["model_version"] == cls["model_version"]  # trained once
     assert two["classification"]["candidates"] == cls["candidates"]
+
+
+def assert_one_candidate_per_organisation(db: str) -> None:
+    """No organisation twice (from its website, its LinkedIn page, an employer name without
+    website), and no candidate's website on LinkedIn or another shared platform."""
+    from crawler.classify_items import normalise_name
+    from matching.keys import is_shared_host
+    from storage.candidates import list_candidates
+    from storage.session import session_scope
+
+    with session_scope(db) as session:
+        organisations = list_candidates(session, kind="organisation")
+    names = [normalise_name(c.name) for c in organisations]
+    doubles = sorted({n for n in names if names.count(n) > 1})
+    assert doubles == []
+    assert [c.name for c in organisations if is_shared_host(c.website)] == []

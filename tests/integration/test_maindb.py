@@ -127,6 +127,7 @@ def test_match_records_carry_iso_country_and_city(database_url: str) -> None:
 
 
 def _head(url: str) -> str | None:
+    """The newest revision (later issues' migrations may follow 0002_maindb)."""
     from alembic.script import ScriptDirectory
 
     from storage.migrate import alembic_config

@@ -151,3 +151,15 @@ def test_evaluate_reports_held_out_figures() -> None:
     assert report["threshold"] == shipped["threshold"]
     assert held_out["matcher"]["right"] >= 0.97 and held_out["matcher"]["false_matches"] <= 0.02
     assert held_out["matcher"]["right"] > held_out["baseline_wratio90"]["right"]
+
+
+def test_bench_resolve_reports_against_its_baseline() -> None:
+    code, out, err = invoke(
+        "bench", "resolve", "--entries", "3000", "--items", "300", "--sample", "20", "--json"
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    assert (result["entries"], result["items"], result["baseline_sample"]) == (3000, 300, 20)
+    assert result["total_seconds"] > 0 and result["baseline_seconds_estimated"] > 0
+    assert result["speedup"] > 0 and result["cpu_seconds"] > 0
+    assert 0 < result["matched"] <= 300

@@ -89,3 +89,29 @@ def test_a_bulk_action_is_undone_as_one_step_and_only_once(database_url: str) ->
         assert queue_page(session, QueueFilter(source="spam-fr")).rows != []
         with pytest.raises(DecisionError, match="undone already"):
             undo(session, entries[1].id, "cyd")
+
+
+def test_review_migration_downgrades_and_upgrades(database_url: str) -> None:
+    from sqlalchemy import inspect
+
+    from storage.migrate import current_revision, downgrade, upgrade
+    from storage.session import get_engine
+
+    review_tables = {
+        "review_users",
+        "review_sessions",
+        "review_settings",
+        "review_queue",
+        "review_audit",
+        "review_votes",
+        "review_promotions",
+    }
+    assert current_revision(database_url) == "0006_review"
+    seed(database_url)
+    downgrade(database_url, "0002_maindb")
+    get_engine(database_url).dispose()
+    tables = set(inspect(get_engine(database_url)).get_table_names())
+    assert not tables & review_tables and "candidates" in tables
+    upgrade(database_url)
+    get_engine(database_url).dispose()
+    assert review_tables <= set(inspect(get_engine(database_url)).get_table_names())
