@@ -239,6 +239,17 @@ _GENERIC_HEADING_RE = re.compile(
 )
 
 
+#: A listing's title ("Jobs", "Offene Stellen", "Offres d'emploi"): never an advert's.
+_LISTING_TITLE_RE = re.compile(
+    r"^\W*(?:all\s+)?(?:jobs?|careers?|vacancies|current vacancies|open positions|"
+    r"job openings|stellenangebote|stellen|offene stellen|karriere|jobs\s+(?:&|und)\s+karriere|"
+    r"offres d['’]emploi|emplois|nos offres|empleos?|ofertas(?: de empleo)?|trabaja con nosotros|"
+    r"lavora con noi|offerte di lavoro|vacatures|werken bij|jobb|lediga jobb|oferty pracy|"
+    r"praca|kariera|kariéra|volná místa|állások|vagas)\W*$",
+    re.IGNORECASE,
+)
+
+
 def country_hint_for(lang: str | None) -> str | None:
     """``"de-CH"`` -> ``"CH"``, ``"sv"`` -> ``"SE"``, ``"en"`` -> None."""
     if not lang:
@@ -283,8 +294,8 @@ def fallback_job(
     title = h1s[0] if len(h1s) == 1 else (og_title or (h1s[0] if h1s else page_title))
     title_org = _org_from_title(og_title or page_title or "")
     title = _clean_title(title or "", site_name)
-    if not title:
-        return None
+    if not title or _LISTING_TITLE_RE.match(title):
+        return None  # no title, or a listing's ("Jobs", page 6 of a board)
     country_hint = country_hint_for(lang_hint)
     facts = read_facts(doc, country_hint=country_hint)
     notice = closed_notice(doc)

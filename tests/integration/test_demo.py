@@ -62,7 +62,13 @@ def test_demo_twice_is_idempotent(tmp_path: Path) -> None:
     second = run_dsi("demo", "--json", "--port", port, "--database", db, env=env, timeout=900)
     assert second.returncode == 0, second.stderr[-4000:]
     two = json.loads(second.stdout)
-    assert two["items"] == one["items"]  # no duplicate rows
+    # no duplicate rows; a sandbox site that timed out in the first run (a loaded machine)
+    # stored nothing then (an empty profile is dropped by validate) and its profile now
+    dropped_sites = next(s["dropped"] for s in one["sources"] if s["source"] == "sandbox-websites")
+    assert {k: v for k, v in two["items"].items() if k != "website"} == {
+        k: v for k, v in one["items"].items() if k != "website"
+    }
+    assert 0 <= two["items"]["website"] - one["items"]["website"] <= dropped_sites
     assert two["classification"]["model_version"] == cls["model_version"]  # trained once
     assert two["classification"]["candidates"] == cls["candidates"]
 
