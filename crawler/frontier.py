@@ -17,7 +17,8 @@ is fetched again. A fetch that failed for good is forgotten by the duplicate fil
 link to it is tried again rather than marked seen forever.
 
 Workers stop when the queue and the leases are both empty (nothing queued, nothing in flight
-anywhere); the last one clears the frontier so the next run starts from the start URLs.
+anywhere); the last one clears the frontier, and 5 minutes later (``SEEDED_AFTER_END``: a worker
+arriving late ends at once instead of crawling again) the next run starts from the start URLs.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ end
 return #expired
 """
 FETCHED_TTL = 7 * 24 * 3600
+#: seconds the start URLs stay marked queued after a crawl ended (late workers end at once)
+SEEDED_AFTER_END = 300
 
 
 def frontier_keys(prefix: str) -> dict[str, str]:
@@ -182,7 +185,9 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         queued = len(self.queue)
         leased = int(self.server.zcard(self.keys["leases"]))
         if reason == "finished" and not queued and not leased:
-            self.server.delete(self.keys["requests"], self.keys["seen"], self.keys["seeded"])
+            self.server.delete(self.keys["requests"], self.keys["seen"])
+            # a worker arriving just after the end must not start the crawl again
+            self.server.expire(self.keys["seeded"], SEEDED_AFTER_END)
             logger.info("frontier %s complete: cleared", self.keys["requests"])
         else:
             logger.info(

@@ -139,14 +139,17 @@ def dsi() -> object:
     return run_dsi
 
 
-def crawl_adhoc(spider: str, url: str, database: str, *options: str) -> dict[str, Any]:
-    """`dsi crawl --spider S --url U -o k=v ... --json` in a real process; its summary + log."""
+def crawl_adhoc(
+    spider: str, url: str, database: str, *options: str, exit_code: int = 0
+) -> dict[str, Any]:
+    """`dsi crawl --spider S --url U -o k=v ... --json` in a real process; its summary + log
+    (``exit_code``: the one expected, see crawler.outcome)."""
     args = ["crawl", "--spider", spider, "--url", url, "--allow-private-network"]
     args += ["--database", database, "--json"]
     for option in options:
         args += ["-o", option]
     proc = run_dsi(*args)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == exit_code, proc.stderr[-3000:]
     summary: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     summary["log"] = proc.stderr
     return summary

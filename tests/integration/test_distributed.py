@@ -139,7 +139,10 @@ def test_two_workers_fetch_every_page_once(
     assert a["items"] + b["items"] == reference["items"]  # no item scraped by both
     with session_scope(database) as s:
         assert count_items(s) == reference["stored_items"]  # the union is complete
-    assert leftovers(redis_namespace, "sandbox-jobs") == [f"{redis_namespace}:sandbox-jobs:fetched"]
+    assert leftovers(redis_namespace, "sandbox-jobs") == [
+        f"{redis_namespace}:sandbox-jobs:fetched",
+        f"{redis_namespace}:sandbox-jobs:seeded",  # expires: late workers do not start again
+    ]
     print(f"2 workers: {len(counts)} pages in {seconds:.1f}s; split {a['pages']}/{b['pages']}")
 
 

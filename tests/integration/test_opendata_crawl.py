@@ -101,8 +101,8 @@ def test_repository_state_and_deletion_marks(database_url: str) -> None:
 
 
 # --- sandbox crawls ------------------------------------------------------------------------------
-def crawl(url: str, database: str, *options: str) -> dict[str, Any]:
-    return crawl_adhoc("opendata", url, database, *options)
+def crawl(url: str, database: str, *options: str, exit_code: int = 0) -> dict[str, Any]:
+    return crawl_adhoc("opendata", url, database, *options, exit_code=exit_code)
 
 
 def items(database: str, **where: Any) -> list[dict[str, Any]]:
@@ -208,7 +208,13 @@ def test_ckan_detected_without_api_option(sandbox: Any, sqlite_url: str) -> None
 def test_misbehaving_ckan(
     sandbox: Any, sqlite_url: str, twin: str, problem: str | None, status: str
 ) -> None:
-    summary = crawl(f"{sandbox.base_url}/{twin}/", sqlite_url, "api=ckan", "rows=20")
+    summary = crawl(
+        f"{sandbox.base_url}/{twin}/",
+        sqlite_url,
+        "api=ckan",
+        "rows=20",
+        exit_code=3 if status == "failed" else 0,  # crawler.outcome.EXIT_CODES
+    )
     run = last_run(sqlite_url)
     assert run.status == status, (run.finish_reason, run.stats)
     if problem:
@@ -239,7 +245,7 @@ def test_dcat_catalogue_all_pages(sandbox: Any, sqlite_url: str, suffix: str) ->
 
 @pytest.mark.slow
 def test_dcat_invalid_document_is_reported(sandbox: Any, sqlite_url: str) -> None:
-    summary = crawl(f"{sandbox.base_url}/dcat/broken.ttl", sqlite_url, "api=dcat")
+    summary = crawl(f"{sandbox.base_url}/dcat/broken.ttl", sqlite_url, "api=dcat", exit_code=3)
     run = last_run(sqlite_url)
     assert run.status == "failed" and run.finish_reason == "incomplete"
     assert run.stats.get("dsi/parse/opendata/invalid_rdf") or run.stats.get(
