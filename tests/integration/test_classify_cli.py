@@ -144,8 +144,8 @@ def test_classify_is_idempotent_and_decisions_change_predictions(env, sqlite_url
         before = {(c.kind, c.key): (c.relevance, c.technologies) for c in s.query(Candidate)}
         assert set(before) == {
             ("organisation", "name:civic crowd"),
-            ("organisation", "harlow.example"),
-            ("organisation", "air.example"),
+            ("organisation", "domain:harlow.example"),
+            ("organisation", "domain:air.example"),
             ("project", "name:learn map"),
         }
         scores = {sc.item_id: sc for sc in s.query(ItemScore)}
@@ -162,7 +162,7 @@ def test_classify_is_idempotent_and_decisions_change_predictions(env, sqlite_url
     with session_scope(sqlite_url) as s:
         after = {(c.kind, c.key): (c.relevance, c.technologies) for c in s.query(Candidate)}
         assert after == before and s.query(ItemScore).count() == 4
-        air = s.query(Candidate).filter_by(key="air.example").one()
+        air = s.query(Candidate).filter_by(key="domain:air.example").one()
         air_before = air.relevance
         from storage.decisions import record_decision
 
@@ -179,7 +179,7 @@ def test_classify_is_idempotent_and_decisions_change_predictions(env, sqlite_url
     _invoke("train", "--from", str(env), "--no-relevance-cv", "--decisions", "-d", sqlite_url)
     _invoke("classify", "--all", "--database", sqlite_url)
     with session_scope(sqlite_url) as s:
-        air = s.query(Candidate).filter_by(key="air.example").one()
+        air = s.query(Candidate).filter_by(key="domain:air.example").one()
         civic_cand = s.query(Candidate).filter_by(key="name:civic crowd").one()
         assert air.relevance < air_before - 0.1
         assert "Online learning and MOOCs" not in civic_item.technologies
