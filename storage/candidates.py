@@ -2,7 +2,8 @@
 score aggregation, the review queue.
 
 A candidate is one real-world organisation (or project). Its identity keys (``candidate_keys``:
-``domain:`` its own website's registrable domain, ``social:`` a social-profile handle,
+``domain:`` an organisation's own website's registrable domain, ``site:`` a project's own
+site's host, ``social:`` a social-profile handle,
 ``name:`` a normalised name for evidence with nothing better) gather the evidence: an item
 carrying any key of a candidate joins it (:func:`find_by_keys`, :func:`add_keys`). Deciding by
 name similarity is the caller's (``crawler.resolve``), under :func:`lock_identity` so that two

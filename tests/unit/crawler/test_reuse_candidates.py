@@ -27,6 +27,11 @@ def test_reuses_become_project_candidates_with_their_own_website() -> None:
     ]
     refs = [candidate_refs(_stored(r)) for r in records]
     assert [(r.kind, r.key, r.website, r.role) for (r,) in refs] == [
-        ("project", "fontaines.example.org", "https://fontaines.example.org/carte", "showcase"),
-        ("project", "velodispo.example.org", "https://velodispo.example.org/", "showcase"),
+        (
+            "project",
+            "site:fontaines.example.org",
+            "https://fontaines.example.org/carte",
+            "showcase",
+        ),
+        ("project", "site:velodispo.example.org", "https://velodispo.example.org/", "showcase"),
     ]
