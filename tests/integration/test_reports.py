@@ -40,7 +40,7 @@ def job(n: int, country: str | None = "DE", city: str | None = "Berlin") -> JobA
 def crawl(url: str, when: datetime, jobs: list[JobAdvert]) -> None:
     with session_scope(url) as s:
         s.add(CrawlRun(source="board", spider="jobs", started_at=when, status="finished"))
-        rows = [item_to_row(j, None) for j in jobs]
+        rows = [item_to_row(j, None)[0] for j in jobs]
         for row in rows:
             row.fetched_at = when.replace(minute=5)
         upsert_items(s, rows)
@@ -58,7 +58,7 @@ def build(url: str) -> None:
             country="DE",
             city="Berlin",
         )
-        upsert_items(s, [item_to_row(site, None)])
+        upsert_items(s, [item_to_row(site, None)[0]])
         ids = {i.url: i.id for i in s.scalars(select(Item))}
         relevance = {1: 0.9, 2: 0.2, 3: 0.6, 4: 0.7}
         upsert_scores(
