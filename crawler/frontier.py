@@ -106,6 +106,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         requeued = self.requeue_expired()
         queued = len(self.queue)
         if not self.seeding:
+            self._inc("joined")
             logger.info(
                 "joining the frontier of %s: %d queued, %d leases requeued",
                 self.keys["requests"],

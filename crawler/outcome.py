@@ -154,6 +154,9 @@ def judge(
         if spooled and not spool_replayed:
             parts.append(f"{spooled} item(s) in the spool, not yet stored")
         return Outcome(Status.INCOMPLETE, "; ".join(parts))
+    if n_items == 0 and n_pages == 0 and not errors and as_int(stats.get("dsi/frontier/joined")):
+        # a worker that joined a distributed crawl after the others had taken every request
+        return Outcome(Status.FINISHED, "joined a distributed crawl: nothing was left to fetch")
     if n_items == 0 and not may_be_empty:
         ok_pages = n_pages - sum(v for k, v in errors.items() if k.startswith("http/"))
         if ok_pages <= 0 and errors:

@@ -122,3 +122,12 @@ def test_bugs_keep_their_traceback() -> None:
         )
     NetworkErrorsOneLine().filter(record)
     assert record.exc_info is not None
+
+
+def test_a_late_worker_of_a_distributed_crawl_finishes() -> None:
+    joined = {"dsi/frontier/joined": 1}
+    outcome = judge("finished", joined)
+    assert outcome.status == Status.FINISHED and "distributed" in outcome.reason
+    assert judge("finished", {}).status == Status.FAILED  # alone, fetching nothing is a failure
+    refused = {**joined, "downloader/exception_type_count/x.DownloadConnectionRefusedError": 2}
+    assert judge("finished", refused).status == Status.FAILED
