@@ -7,8 +7,8 @@ What each item says about a candidate (:func:`candidate_refs`), per item type:
 * job advert -> the hiring organisation: its URL is its website when it is its own site, a
   social link (``social:`` key) when it is a LinkedIn/Facebook... page, and says nothing when it
   is a job board; with neither, ``name:`` + the normalised name; no employer name, no candidate;
-* open-data showcase -> project: ``site:`` + the host of ``showcase_url`` (an organisation's
-  subdomains are its different projects), a social page as above, else the title;
+* open-data showcase -> project: ``site:`` + the site of ``showcase_url`` (host and port: an
+  organisation's subdomains are its different projects), a social page as above, else the title;
 * open-data publisher -> organisation, ``name:`` + normalised name;
 * open-data datasets are scored but make no candidate.
 
@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from classifiers.predict import Prediction, Predictor
 from classifiers.registry import ModelInfo, load_active
@@ -34,6 +33,7 @@ from crawler.items import ITEM_CLASSES
 from crawler.resolve import CandidateResolver, MainMatcher, match_candidates
 from matching.keys import own_domain, social_key
 from matching.names import parse_name
+from spiders.parsers.site_urls import site_key
 from storage.candidates import (
     CandidateRef,
     link_evidence,
@@ -64,12 +64,6 @@ def _identity(url: str | None) -> tuple[str | None, list[str], dict[str, str]]:
     if handle and url:
         return None, [f"social:{handle}"], {handle.split(":", 1)[0]: url}
     return None, [], {}
-
-
-def _host(url: str) -> str:
-    """The URL's host without ``www.`` (lower case)."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
 
 
 def item_text(spider: str, data: dict[str, Any]) -> str:
@@ -147,7 +141,7 @@ def _named_ref(
     if kind == "project" and website and keys and keys[0].startswith("domain:"):
         # one organisation runs many projects on its own subdomains (carte.paris.fr,
         # velib.paris.fr): a project is its site's host, not the registrable domain
-        keys = [f"site:{_host(website)}"]
+        keys = [f"site:{site_key(website) or website}"]
     name_key = normalise_name(name) if name else ""
     if not keys and name_key:
         keys = [f"name:{name_key}"]

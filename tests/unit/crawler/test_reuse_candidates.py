@@ -35,3 +35,16 @@ def test_reuses_become_project_candidates_with_their_own_website() -> None:
         ),
         ("project", "site:velodispo.example.org", "https://velodispo.example.org/", "showcase"),
     ]
+
+
+def test_showcases_on_one_host_but_other_ports_are_other_projects() -> None:
+    records = [
+        udata.reuse_record(
+            {"id": f"r{port}", "title": f"App {port}", "url": f"http://127.0.0.1:{port}/"},
+            source="s",
+            portal_url="https://p.example/",
+        )
+        for port in (8001, 8002)
+    ]
+    keys = [ref.key for r in records for ref in candidate_refs(_stored(r))]
+    assert keys == ["site:127.0.0.1:8001", "site:127.0.0.1:8002"]
