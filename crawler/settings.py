@@ -10,6 +10,8 @@ import os
 BOT_NAME = "dsi-crawler"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+#: ``scrapy crawl`` exits with the run's outcome, as ``dsi crawl`` does (crawler.commands.crawl).
+COMMANDS_MODULE = "crawler.commands"
 
 USER_AGENT = (
     "dsi-crawler/0.1 (+research crawler for digital social innovation; robots.txt respected)"

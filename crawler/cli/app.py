@@ -56,7 +56,7 @@ def _root(
         os.environ["DSI_LOG_LEVEL"] = "DEBUG"
 
 
-def _user_errors() -> tuple[type[BaseException], ...]:
+def user_errors() -> tuple[type[BaseException], ...]:
     from sqlalchemy.exc import SQLAlchemyError
 
     from classifiers.registry import ModelError
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         typer.echo(f"Error: {one_line(exc)}", err=True)
         sys.exit(1)
-    except _user_errors() as exc:
+    except user_errors() as exc:
         typer.echo(f"Error: {one_line(exc)}", err=True)
         sys.exit(1)
     except (KeyboardInterrupt, typer.Abort):

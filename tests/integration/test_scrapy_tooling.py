@@ -65,5 +65,28 @@ def test_scrapy_crawl_of_a_source_for_another_spider(sandbox: Any, tmp_path: Pat
     db = tmp_path / "db.sqlite3"
     env = {"DSI_SOURCES": str(sources), "DSI_DATABASE_URL": f"sqlite:///{db}"}
     proc = scrapy(tmp_path, "crawl", "jobs", "-a", "source=sandbox-ckan", env=env)
-    assert "source 'sandbox-ckan' is for spider 'opendata', not 'jobs'" in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "Error: source 'sandbox-ckan' is for spider 'opendata', not 'jobs'"
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert not db.exists()  # nothing started
+
+
+@pytest.mark.parametrize(
+    ("path", "options", "code", "status"),
+    [
+        ("/jobs/", [], 5, "refused"),  # the private-network guard refused the source
+        ("/no-such-page/", ["-a", "allow_private_network=true"], 3, "failed"),  # a 404
+    ],
+)
+def test_scrapy_crawl_exits_with_the_runs_outcome(
+    sandbox: Any, tmp_path: Path, path: str, options: list[str], code: int, status: str
+) -> None:
+    """The same codes as `dsi crawl` (crawler.outcome), through the project's crawl command."""
+    db_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    args = ["crawl", "jobs", "-a", f"url={sandbox.base_url}{path}", *options]
+    proc = scrapy(tmp_path, *args, env={"DSI_DATABASE_URL": db_url})
+    assert proc.returncode == code, proc.stderr[-3000:]
+    with session_scope(db_url) as s:
+        (run,) = s.scalars(select(CrawlRun)).all()
+        assert run.status == status
