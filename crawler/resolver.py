@@ -6,47 +6,66 @@ name cannot resolve to a public address for :mod:`crawler.middlewares.network` a
 one for the download (DNS rebinding). Refused addresses are dropped with one log line and the
 stat ``dsi/network/refused_at_connect``; a name left with no address fails as a DNS error.
 
-The resolver serves the whole process (Twisted has one): private addresses are allowed at
-connection time only when ``DSI_ALLOW_PRIVATE_NETWORK`` is set or a crawl of the process allows
-them (a source's ``allow_private_network``), and ``DSI_NETWORK_ALLOW`` entries always; a refusal
-is counted in every crawl of the process.
+Twisted has one resolver per process, but the check is per crawl: the project's download
+handlers (:mod:`crawler.download`) say which crawl a connection is for (:func:`connecting_for`,
+a context variable set around the handler's call, in which Twisted asks the resolver), and its
+answers are checked against that crawl's policy (its source's ``allow_private_network``,
+``DSI_ALLOW_PRIVATE_NETWORK``, ``DSI_NETWORK_ALLOW``) and refusals counted in that crawl's stats.
+So a crawl of the sandbox allowing loopback never opens loopback to another crawl of the same
+process. A connection made outside a crawl's handler gets the settings' policy alone (private
+addresses refused unless the settings allow them) and its refusals are counted in every crawl.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from scrapy.resolver import CachingHostnameResolver
 from twisted.internet.interfaces import IAddress, IHostResolution, IResolutionReceiver
 from zope.interface import provider
 
+from crawler.middlewares.network import crawl_policy
 from crawler.network import NetworkPolicy, policy_for
 
 logger = logging.getLogger(__name__)
 
+#: the crawl (a Scrapy crawler) the connection being opened is for
+_CONNECTING_FOR: ContextVar[Any] = ContextVar("dsi_connecting_for", default=None)
 
-def process_policy(owner: Any) -> NetworkPolicy:
-    """The process-wide policy: settings, plus any running crawl whose source allows private
-    addresses (``owner`` is Scrapy's crawler process or a crawler)."""
+
+@contextmanager
+def connecting_for(crawler: Any) -> Iterator[None]:
+    """Connections opened inside this block are checked against ``crawler``'s policy."""
+    token = _CONNECTING_FOR.set(crawler)
+    try:
+        yield
+    finally:
+        _CONNECTING_FOR.reset(token)
+
+
+def settings_policy(owner: Any) -> NetworkPolicy:
+    """The policy of a connection no crawl claimed: the settings' alone (``owner`` is Scrapy's
+    crawler process or a crawler)."""
     settings = owner.settings
-    allow = settings.getbool("DSI_ALLOW_PRIVATE_NETWORK")
-    crawlers = list(getattr(owner, "crawlers", ()) or [owner])
-    for crawler in crawlers:
-        source = getattr(getattr(crawler, "spider", None), "dsi_source", None)
-        if source is not None and source.allow_private_network:
-            allow = True
-    return policy_for(allow, settings.getlist("DSI_NETWORK_ALLOW"))
+    return policy_for(
+        settings.getbool("DSI_ALLOW_PRIVATE_NETWORK"), settings.getlist("DSI_NETWORK_ALLOW")
+    )
 
 
 @provider(IResolutionReceiver)
 class _CheckingReceiver:
     """Passes on the addresses the policy allows, drops the others."""
 
-    def __init__(self, receiver: Any, resolver: GuardedResolver, host: str, port: int) -> None:
-        self.receiver, self.resolver, self.host, self.port = receiver, resolver, host, port
+    def __init__(
+        self, receiver: Any, policy: NetworkPolicy, crawlers: list[Any], host: str, port: int
+    ) -> None:
+        self.receiver, self.policy, self.crawlers = receiver, policy, crawlers
+        self.host, self.port = host, port
 
     def resolutionBegan(self, resolution: IHostResolution) -> None:
         self.receiver.resolutionBegan(resolution)
@@ -58,7 +77,7 @@ class _CheckingReceiver:
         except ValueError:
             reason: str | None = "bad_address"
         else:
-            reason = self.resolver.policy().address_refusal(addr, self.port)
+            reason = self.policy.address_refusal(addr, self.port)
         if reason is None:
             self.receiver.addressResolved(address)
             return
@@ -69,7 +88,11 @@ class _CheckingReceiver:
             text,
             reason,
         )
-        self.resolver.count(reason)
+        for crawler in self.crawlers:
+            stats = getattr(crawler, "stats", None)
+            if stats is not None:
+                stats.inc_value("dsi/network/refused_at_connect")
+                stats.inc_value(f"dsi/network/refused/{reason}")
 
     def resolutionComplete(self) -> None:
         self.receiver.resolutionComplete()
@@ -86,15 +109,16 @@ class GuardedResolver(CachingHostnameResolver):
         resolver.owner = crawler
         return resolver
 
-    def policy(self) -> NetworkPolicy:
-        return process_policy(self.owner) if self.owner is not None else NetworkPolicy()
-
-    def count(self, reason: str) -> None:
-        for crawler in list(getattr(self.owner, "crawlers", ()) or [self.owner]):
-            stats = getattr(crawler, "stats", None)
-            if stats is not None:
-                stats.inc_value("dsi/network/refused_at_connect")
-                stats.inc_value(f"dsi/network/refused/{reason}")
+    def policy_and_crawlers(self) -> tuple[NetworkPolicy, list[Any]]:
+        """The policy of the connection being opened, and the crawls its refusals count in."""
+        crawler = _CONNECTING_FOR.get()
+        if crawler is not None:
+            return crawl_policy(crawler, crawler.spider), [crawler]
+        if self.owner is None:
+            return NetworkPolicy(), []
+        return settings_policy(self.owner), list(
+            getattr(self.owner, "crawlers", ()) or [self.owner]
+        )
 
     def resolveHostName(
         self,
@@ -104,7 +128,10 @@ class GuardedResolver(CachingHostnameResolver):
         addressTypes: Sequence[type[IAddress]] | None = None,
         transportSemantics: str = "TCP",
     ) -> IHostResolution:
-        receiver: Any = _CheckingReceiver(resolutionReceiver, self, hostName, portNumber)
+        policy, crawlers = self.policy_and_crawlers()
+        receiver: Any = _CheckingReceiver(
+            resolutionReceiver, policy, crawlers, hostName, portNumber
+        )
         result: IHostResolution = super().resolveHostName(
             receiver, hostName, portNumber, addressTypes, transportSemantics
         )

@@ -59,8 +59,13 @@ DSI_ALLOW_PRIVATE_NETWORK = False
 DSI_NETWORK_ALLOW = [
     part.strip() for part in os.environ.get("DSI_NETWORK_ALLOW", "").split(",") if part.strip()
 ]
-#: Every address Scrapy connects to is checked at connection time (DNS rebinding).
+#: Every address Scrapy connects to is checked at connection time (DNS rebinding), against the
+#: policy of the crawl the connection is for (the download handlers say which).
 TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.download.GuardedHTTPDownloadHandler",
+    "https": "crawler.download.GuardedHTTPDownloadHandler",
+}
 #: website spider: re-fetch JavaScript-only pages in chromium (a source can say render_js = false).
 DSI_WEBSITE_RENDER_JS = os.environ.get("DSI_WEBSITE_RENDER_JS", "1").lower() not in (
     "0",
@@ -107,8 +112,8 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
 #: Download handlers are switched to scrapy-playwright only by spiders that render pages
 #: (``spiders.website``), so plain crawls never start a browser.
 DSI_PLAYWRIGHT_DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.download.GuardedPlaywrightDownloadHandler",
+    "https": "crawler.download.GuardedPlaywrightDownloadHandler",
 }
 
 #: The sources file ``scrapy crawl SPIDER -a source=NAME`` reads.

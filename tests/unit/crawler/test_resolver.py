@@ -82,3 +82,44 @@ def test_the_project_installs_the_guarded_resolver() -> None:
     from crawler import settings
 
     assert settings.TWISTED_DNS_RESOLVER == "crawler.resolver.GuardedResolver"
+
+
+class Source:
+    def __init__(self, allow: bool) -> None:
+        self.allow_private_network = allow
+
+
+def crawler_of(allow: bool) -> Any:
+    crawler = get_crawler(Spider, settings_dict={"DNSCACHE_ENABLED": False})
+    crawler.stats.open_spider(None)
+    crawler.spider = Spider("probe")
+    crawler.spider.dsi_source = Source(allow)  # type: ignore[attr-defined]
+    return crawler
+
+
+def test_each_connection_is_checked_against_its_own_crawls_policy() -> None:
+    from crawler.resolver import connecting_for
+
+    trusting, guarded = crawler_of(True), crawler_of(False)
+    resolver = GuardedResolver.from_crawler(guarded, FakeReactor())
+    resolve(resolver, "rebind.test")  # the first answer is public
+    with connecting_for(trusting):
+        answers = resolve(resolver, "rebind.test")
+    assert answers == ["127.0.0.1", "::ffff:169.254.169.254", "93.184.216.35"]
+    with connecting_for(guarded):
+        assert resolve(resolver, "rebind.test") == ["93.184.216.35"]
+    # no crawl named: the settings' policy alone, private addresses refused
+    assert resolve(resolver, "rebind.test") == ["93.184.216.35"]
+    assert trusting.stats.get_value("dsi/network/refused_at_connect") is None
+    assert guarded.stats.get_value("dsi/network/refused_at_connect") == 4
+
+
+def test_the_project_checks_connections_per_crawl() -> None:
+    from crawler import settings
+
+    assert set(settings.DOWNLOAD_HANDLERS.values()) == {
+        "crawler.download.GuardedHTTPDownloadHandler"
+    }
+    assert set(settings.DSI_PLAYWRIGHT_DOWNLOAD_HANDLERS.values()) == {
+        "crawler.download.GuardedPlaywrightDownloadHandler"
+    }
