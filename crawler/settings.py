@@ -96,6 +96,20 @@ DSI_PROGRESS = False
 
 # --- Playwright (opt-in per request with meta={"playwright": True}) -------------------------
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
+#: Chromium reaches nothing by itself: every request of a rendered page is fetched by
+#: crawler.browser_guard, so Chromium's own network paths are closed. Its resolver answers
+#: "not found" for every name without asking DNS (no DNS prefetch, preconnect or WebRTC lookups
+#: that could carry data out in a name), its direct connections go to a proxy that cannot be
+#: reached (no preconnect to a literal address), and WebRTC uses no UDP outside that proxy (no
+#: STUN/TURN packets, no local addresses in ICE candidates). Tested in real Chromium:
+#: tests/reliability/test_browser_leaks.py.
+DSI_CHROMIUM_OFFLINE_ARGS = [
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--dns-prefetch-disable",
+    "--proxy-server=http://browser-offline.invalid:9",
+    "--proxy-bypass-list=<-loopback>",
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+]
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "executable_path": DSI_CHROMIUM_PATH,
     "headless": True,
@@ -106,6 +120,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
+        *DSI_CHROMIUM_OFFLINE_ARGS,
     ],
 }
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
