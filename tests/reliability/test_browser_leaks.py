@@ -22,8 +22,8 @@ from sqlalchemy import select
 
 from storage.models import Item
 from storage.session import session_scope
-from tests.conftest import ROOT, run_dsi
-from tests.integration.website_sites.server import Page, Site, serve
+from tests.integration.website_sites.server import Site, serve
+from tests.reliability.test_browser_ssrf import crawl_only, html
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -57,10 +57,6 @@ def hostile_page(udp: int, tcp: int) -> str:
   }} catch (e) {{}}
 }})();
 </script></body></html>"""
-
-
-def html(body: str) -> Page:
-    return 200, "text/html; charset=utf-8", body.encode(), {}
 
 
 class Listeners:
@@ -130,13 +126,7 @@ def test_webrtc_and_dns_prefetch_reach_nothing(
     site = Site()
     site.routes = {"/": lambda: html(hostile_page(*listeners_ports(listeners)))}
     with serve({"site": site}) as urls:
-        port = urls["site"].rstrip("/").rsplit(":", 1)[1]
-        result = run_dsi(
-            "crawl", "--spider", "website", "--url", urls["site"], "--json",
-            "--database", sqlite_url,
-            env={"DSI_CHROMIUM_PATH": str(wrapper), "DSI_NETWORK_ALLOW": f"127.0.0.1:{port}"},
-            cwd=ROOT,
-        )  # fmt: skip
+        result = crawl_only(urls["site"], sqlite_url, wrapper)
     assert result.returncode == 0, result.stderr[-3000:]
     with session_scope(sqlite_url) as session:
         (profile,) = [r.fields for r in session.scalars(select(Item))]

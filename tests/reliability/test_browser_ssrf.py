@@ -9,6 +9,7 @@ and nothing of it may be stored."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,17 @@ def hostile_page(refused: str) -> str:
 </script></body></html>"""
 
 
+def crawl_only(site: str, database: str, chromium: Path) -> subprocess.CompletedProcess[str]:
+    """`dsi crawl` of the website at ``site`` (a 127.0.0.1 server), that origin alone allowed
+    by ``DSI_NETWORK_ALLOW``, rendering with ``chromium``."""
+    port = site.rstrip("/").rsplit(":", 1)[1]
+    return run_dsi(
+        "crawl", "--spider", "website", "--url", site, "--json", "--database", database,
+        env={"DSI_CHROMIUM_PATH": str(chromium), "DSI_NETWORK_ALLOW": f"127.0.0.1:{port}"},
+        cwd=ROOT,
+    )  # fmt: skip
+
+
 def html(body: str) -> Page:
     return 200, "text/html; charset=utf-8", body.encode(), {}
 
@@ -74,13 +86,7 @@ def test_hostile_page_cannot_reach_a_refused_origin(sqlite_url: str, chromium: P
             "/": lambda: html(hostile_page(urls["refused"])),
             "/bounce": lambda: (302, "text/html", b"", {"Location": urls["refused"] + "secret"}),
         }
-        port = urls["allowed"].rstrip("/").rsplit(":", 1)[1]
-        result = run_dsi(
-            "crawl", "--spider", "website", "--url", urls["allowed"], "--json",
-            "--database", sqlite_url,
-            env={"DSI_CHROMIUM_PATH": str(chromium), "DSI_NETWORK_ALLOW": f"127.0.0.1:{port}"},
-            cwd=ROOT,
-        )  # fmt: skip
+        result = crawl_only(urls["allowed"], sqlite_url, chromium)
     assert result.returncode == 0, result.stderr[-3000:]
     assert refused.requests == [], refused.requests  # not one request reached it
     summary: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
