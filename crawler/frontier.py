@@ -19,13 +19,24 @@ link to it is tried again rather than marked seen forever.
 Workers stop when the queue and the leases are both empty (nothing queued, nothing in flight
 anywhere); the last one clears the frontier, and 5 minutes later (``SEEDED_AFTER_END``: a worker
 arriving late ends at once instead of crawling again) the next run starts from the start URLs.
+
+Spiders that keep state per unit of work in memory (the website spider: everything it learns
+about a site until it writes the site's profile) are shared by unit instead
+(:class:`UnitFrontier`, ``frontier = "units"`` on the spider): the first worker queues the units
+(``units``, a list: one start URL per site), and each worker owns the units it takes, with a
+lease in ``leases`` that it renews while it crawls them (every third of
+``DSI_FRONTIER_LEASE_SECONDS``), at most ``DSI_FRONTIER_UNITS_PER_WORKER`` at a time. A unit is
+given back once its result is stored, so each site is crawled whole by one worker and each of
+its pages fetched once; a dead worker's units are taken over when their leases expire and
+crawled again from their start. The end and the clearing are the same as above.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
 from scrapy import Request, Spider, signals
@@ -56,10 +67,50 @@ FETCHED_TTL = 7 * 24 * 3600
 SEEDED_AFTER_END = 300
 
 
+_CLAIM = """
+local u = redis.call('LPOP', KEYS[1])
+if not u then return false end
+redis.call('ZADD', KEYS[2], ARGV[1], u)
+return u
+"""
+_REQUEUE_UNITS = """
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+for _, member in ipairs(expired) do
+  redis.call('ZREM', KEYS[1], member)
+  redis.call('RPUSH', KEYS[2], member)
+end
+return #expired
+"""
+#: seconds between two looks at the shared units while a worker waits for one
+UNIT_POLL_SECONDS = 0.2
+_NAMES = ("requests", "seen", "leases", "seeded", "fetched", "units")
+
+
 def frontier_keys(prefix: str) -> dict[str, str]:
-    return {
-        name: f"{prefix}:{name}" for name in ("requests", "seen", "leases", "seeded", "fetched")
-    }
+    return {name: f"{prefix}:{name}" for name in _NAMES}
+
+
+def count_fetch(server: Any, keys: dict[str, str], url: str) -> None:
+    """One more fetch of ``url`` in the frontier's ``fetched`` hash (kept ``FETCHED_TTL``)."""
+    pipe = server.pipeline()
+    pipe.hincrby(keys["fetched"], url, 1)
+    pipe.expire(keys["fetched"], FETCHED_TTL)
+    pipe.execute()
+
+
+def clear_if_complete(server: Any, keys: dict[str, str], reason: str) -> None:
+    """At a worker's end: the last one (nothing queued, nothing leased) clears the frontier and
+    keeps ``seeded`` a while, so that late workers end at once instead of crawling again."""
+    queued = int(server.zcard(keys["requests"])) + int(server.llen(keys["units"]))
+    leased = int(server.zcard(keys["leases"]))
+    if reason == "finished" and not queued and not leased:
+        server.delete(keys["requests"], keys["seen"], keys["units"])
+        server.expire(keys["seeded"], SEEDED_AFTER_END)
+        logger.info("frontier %s complete: cleared", keys["seeded"].rsplit(":", 1)[0])
+    else:
+        logger.info(
+            "frontier kept for a restart (%s): %d queued, %d in flight", reason, queued, leased
+        )
 
 
 class LeasedScheduler(Scheduler):  # type: ignore[misc]
@@ -163,10 +214,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
 
     def response_received(self, response: Any, request: Request, spider: Spider) -> None:
         if request.meta.get(LEASE_META) is not None:
-            pipe = self.server.pipeline()
-            pipe.hincrby(self.keys["fetched"], request.url, 1)
-            pipe.expire(self.keys["fetched"], FETCHED_TTL)
-            pipe.execute()
+            count_fetch(self.server, self.keys, request.url)
 
     def request_dropped(self, request: Request, spider: Spider) -> None:
         lease = request.meta.pop(LEASE_META, None)
@@ -183,20 +231,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             raise DontCloseSpider(f"frontier: {queued} queued, {leased} in flight elsewhere")
 
     def close(self, reason: str) -> None:
-        queued = len(self.queue)
-        leased = int(self.server.zcard(self.keys["leases"]))
-        if reason == "finished" and not queued and not leased:
-            self.server.delete(self.keys["requests"], self.keys["seen"])
-            # a worker arriving just after the end must not start the crawl again
-            self.server.expire(self.keys["seeded"], SEEDED_AFTER_END)
-            logger.info("frontier %s complete: cleared", self.keys["requests"])
-        else:
-            logger.info(
-                "frontier kept for a restart (%s): %d queued, %d in flight",
-                reason,
-                queued,
-                leased,
-            )
+        clear_if_complete(self.server, self.keys, reason)
 
 
 def frontier_of(crawler: Crawler) -> LeasedScheduler | None:
@@ -310,3 +345,137 @@ class FailedFetchMiddleware:
             if lease is not None:
                 scheduler.release(lease)
             scheduler.forget(request)
+
+
+class UnitFrontier:
+    """Extension of a distributed crawl shared by units (see the module doc): the spider asks
+    :meth:`claimed` for the requests of the units it owns and says :meth:`finished` when a unit's
+    result is out; leases are renewed while the crawl runs and given back once that result has
+    been stored."""
+
+    def __init__(self, crawler: Crawler, server: Any, keys: dict[str, str]) -> None:
+        settings = crawler.settings
+        self.crawler, self.server, self.keys = crawler, server, keys
+        self.lease_seconds = settings.getfloat("DSI_FRONTIER_LEASE_SECONDS", 180.0)
+        self.capacity = max(1, settings.getint("DSI_FRONTIER_UNITS_PER_WORKER", 8))
+        #: units this worker owns, and the results (by id) whose storing gives one back
+        self.held: set[str] = set()
+        self.results: dict[int, str] = {}
+        self._renewal: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> UnitFrontier:
+        settings = crawler.settings
+        prefix = settings.get("DSI_FRONTIER_PREFIX")
+        if not prefix or settings.get("DSI_FRONTIER_MODE") != "units":
+            raise NotConfigured("not a distributed crawl by units")
+        import redis
+
+        frontier = cls(
+            crawler, redis.Redis.from_url(settings.get("REDIS_URL")), frontier_keys(prefix)
+        )
+        setattr(crawler, "dsi_units", frontier)  # noqa: B010 - found by the spider
+        connect = crawler.signals.connect
+        connect(frontier.spider_opened, signal=signals.spider_opened)
+        connect(frontier.spider_closed, signal=signals.spider_closed)
+        connect(frontier.response_received, signal=signals.response_received)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            connect(frontier.item_done, signal=signal)
+        return frontier
+
+    def _inc(self, key: str, n: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"dsi/frontier/{key}", n)
+
+    # --- the spider's side --------------------------------------------------------------------
+    async def claimed(
+        self, units: list[str], requests_for: Callable[[str], list[Request]]
+    ) -> AsyncIterator[Request]:
+        """The requests of each unit this worker takes, as long as any unit is queued or owned
+        anywhere (a dead worker's units are taken over when their leases expire)."""
+        if self.server.set(self.keys["seeded"], str(time.time()), nx=True):
+            if units:
+                self.server.rpush(self.keys["units"], *units)
+            logger.info("queued %d unit(s) in %s", len(units), self.keys["units"])
+        else:
+            self._inc("joined")
+        while True:
+            self.requeue_expired()
+            unit = self.claim() if len(self.held) < self.capacity else None
+            if unit is not None:
+                for request in requests_for(unit):
+                    yield request
+                continue
+            if not self.server.llen(self.keys["units"]) and not self.server.zcard(
+                self.keys["leases"]
+            ):
+                return
+            await asyncio.sleep(UNIT_POLL_SECONDS)
+
+    def finished(self, unit: str, result: Any = None) -> None:
+        """``unit`` is done: given back once ``result`` is stored (at once without one)."""
+        if result is None:
+            self.release(unit)
+        else:
+            self.results[id(result)] = unit
+
+    # --- leases -------------------------------------------------------------------------------
+    def claim(self) -> str | None:
+        expiry = time.time() + self.lease_seconds
+        member = self.server.eval(_CLAIM, 2, self.keys["units"], self.keys["leases"], expiry)
+        if not member:
+            return None
+        unit = member.decode() if isinstance(member, bytes) else str(member)
+        self.held.add(unit)
+        self._inc("units_claimed")
+        return unit
+
+    def release(self, unit: str) -> None:
+        self.server.zrem(self.keys["leases"], unit)
+        self.held.discard(unit)
+        self._inc("units_done")
+
+    def renew(self) -> None:
+        if self.held:
+            expiry = time.time() + self.lease_seconds
+            self.server.zadd(self.keys["leases"], dict.fromkeys(self.held, expiry), xx=True)
+
+    def requeue_expired(self) -> int:
+        n = int(
+            self.server.eval(
+                _REQUEUE_UNITS, 2, self.keys["leases"], self.keys["units"], time.time()
+            )
+        )
+        if n:
+            logger.warning("%d unit(s) of a dead worker queued again", n)
+            self._inc("requeued", n)
+        return n
+
+    # --- signals ------------------------------------------------------------------------------
+    def spider_opened(self, spider: Spider) -> None:
+        from twisted.internet import task
+
+        self._renewal = task.LoopingCall(self.renew)
+        self._renewal.start(max(0.5, self.lease_seconds / 3), now=False)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self._renewal is not None and self._renewal.running:
+            self._renewal.stop()
+        clear_if_complete(self.server, self.keys, reason)
+
+    def response_received(self, response: Any, request: Request, spider: Spider) -> None:
+        if request.meta.get("dont_obey_robotstxt"):  # robots.txt: not a page of the crawl
+            return
+        browser = " (browser)" if request.meta.get("playwright") else ""
+        count_fetch(self.server, self.keys, request.url + browser)
+
+    def item_done(self, item: Any, spider: Spider, **kwargs: Any) -> None:
+        unit = self.results.pop(id(item), None)
+        if unit is not None:
+            self.release(unit)
+
+
+def units_of(crawler: Crawler | None) -> UnitFrontier | None:
+    """The crawl's :class:`UnitFrontier` when it is a distributed crawl by units."""
+    frontier = getattr(crawler, "dsi_units", None)
+    return frontier if isinstance(frontier, UnitFrontier) else None

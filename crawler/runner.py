@@ -95,15 +95,31 @@ def check_sources(sources: list[Source], settings: Settings) -> None:
 
 
 def distributed_settings(settings: Settings, source: Source) -> dict[str, Any]:
-    """What a crawler of ``source`` needs to share its frontier in Redis with other workers."""
+    """What a crawler of ``source`` needs to share its frontier in Redis with other workers:
+    by request or by unit, as its spider says (``frontier``; see :mod:`crawler.frontier`)."""
+    mode = getattr(load_spider_class(settings, source.spider), "frontier", None)
+    if mode not in ("requests", "units"):
+        raise ValueError(f"spider {source.spider!r} cannot be crawled by several workers")
+    shared: dict[str, Any] = {
+        "DSI_FRONTIER_MODE": mode,
+        "REDIS_URL": settings.get("DSI_REDIS_URL"),
+        "DSI_FRONTIER_PREFIX": f"{settings.get('DSI_FRONTIER_NAMESPACE')}:{source.name}",
+        # a lease is given back once its items are stored: store them one by one
+        "DSI_STORE_BATCH_SIZE": 1,
+    }
+    if mode == "units":
+        return {
+            **shared,
+            "EXTENSIONS": {
+                **settings.getdict("EXTENSIONS"),
+                "crawler.frontier.UnitFrontier": 50,
+            },
+        }
     return {
+        **shared,
         "SCHEDULER": "crawler.frontier.LeasedScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_PERSIST": True,
-        "REDIS_URL": settings.get("DSI_REDIS_URL"),
-        "DSI_FRONTIER_PREFIX": f"{settings.get('DSI_FRONTIER_NAMESPACE')}:{source.name}",
-        # a page's lease is given back once its items are stored: store them one by one
-        "DSI_STORE_BATCH_SIZE": 1,
         "SPIDER_MIDDLEWARES": {
             **settings.getdict("SPIDER_MIDDLEWARES"),
             "crawler.frontier.LeaseMiddleware": 5,

@@ -145,6 +145,8 @@ DSI_ALERT_WEBHOOK = os.environ.get("DSI_ALERT_WEBHOOK", "")
 DSI_REDIS_URL = os.environ.get("DSI_REDIS_URL", "")
 #: Seconds a worker may hold a request before another worker takes it over (a dead worker's).
 DSI_FRONTIER_LEASE_SECONDS = float(os.environ.get("DSI_FRONTIER_LEASE_SECONDS", "180"))
+#: Units (websites: sites) one worker of a distributed crawl by unit owns at a time.
+DSI_FRONTIER_UNITS_PER_WORKER = int(os.environ.get("DSI_FRONTIER_UNITS_PER_WORKER", "8"))
 #: Key prefix of the frontiers in Redis (one frontier per source under it).
 DSI_FRONTIER_NAMESPACE = os.environ.get("DSI_FRONTIER_NAMESPACE", "dsi:frontier")
 #: Alert on ``fail`` only (default) or also on ``warn``.

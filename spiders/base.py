@@ -20,6 +20,10 @@ class DSISpider(scrapy.Spider):
     dsi_source: Source
     #: The spider-specific source options this spider understands (validated before a crawl).
     source_options: ClassVar[dict[str, OptionSpec]] = {}
+    #: How workers of ``dsi crawl --distributed`` share a crawl (crawler.frontier): by request
+    #: (``"requests"``: any worker may fetch any page), by unit (``"units"``: a site is crawled
+    #: whole by the worker that took it), or not at all (None).
+    frontier: ClassVar[str | None] = None
 
     @classmethod
     def check_source(cls, source: Source) -> None:

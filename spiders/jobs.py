@@ -95,6 +95,7 @@ class JobsSpider(DSISpider):
     """Job adverts (schema.org JobPosting, JS state, markup fallback, ATS feeds)."""
 
     name = "jobs"
+    frontier = "requests"
     source_options: ClassVar[dict[str, OptionSpec]] = {
         "api": OptionSpec((str,), ADAPTERS, "ATS / feed format; detected from URL or payload"),
         "seed": OptionSpec((str,), ("candidates", "database"), "careers pages of known orgs"),

@@ -85,6 +85,7 @@ from twisted.internet.error import TimeoutError as TxTimeoutError
 from twisted.python.failure import Failure
 
 from crawler.browser_guard import BrowserGuard, abort_unguarded
+from crawler.frontier import units_of
 from crawler.items import WebsiteProfile
 from crawler.middlewares.network import crawl_policy
 from crawler.sources import OptionSpec
@@ -146,6 +147,7 @@ class WebsiteSpider(DSISpider):
     """Profiles of organisation and project websites (see the module docstring)."""
 
     name = "website"
+    frontier = "units"  # a site's state lives in its worker: sites are shared, not pages
     source_options: ClassVar[dict[str, OptionSpec]] = {
         "pages_per_site": OptionSpec((int,), None, "pages fetched per site (default 8)"),
         "max_depth": OptionSpec((int,), None, "link depth from the home page (default 2)"),
@@ -168,6 +170,8 @@ class WebsiteSpider(DSISpider):
         #: websites read from the database (``seed``), see :mod:`crawler.seeds`
         self.seeds = seeds
         self.sites: dict[str, _Site] = {}
+        #: site key -> the unit (seed URL) of a distributed crawl this worker owns
+        self.site_units: dict[str, str] = {}
         self.pages_per_site = max(1, int(self.dsi_source.option("pages_per_site", 8)))
         self.max_depth = max(0, int(self.dsi_source.option("max_depth", 2)))
         self.render_js = bool(self.dsi_source.option("render_js", True))
@@ -243,8 +247,41 @@ class WebsiteSpider(DSISpider):
         if self.seeds is not None:
             self.seeds.record(self.stat)
             urls += self.seeds.urls
-        for request in self.seed_requests(urls):
+        units = units_of(getattr(self, "crawler", None))
+        if units is None:
+            for request in self.seed_requests(urls):
+                yield request
+            return
+        # a distributed crawl: each site is crawled whole by the worker that takes it
+        async for request in units.claimed(self.site_seeds(urls), self._unit_requests):
             yield request
+
+    @staticmethod
+    def site_seeds(urls: Iterable[str]) -> list[str]:
+        """The first URL of each distinct site among ``urls`` (the units of a distributed
+        crawl; a site's other URLs are not seeds of their own)."""
+        seen: set[str] = set()
+        out = []
+        for url in urls:
+            key = site_key(url)
+            if key is None or key not in seen:
+                out.append(url)
+            if key is not None:
+                seen.add(key)
+        return out
+
+    def _unit_requests(self, url: str) -> list[scrapy.Request]:
+        """The requests of a site this worker took; a seed giving none is done at once."""
+        requests = self.seed_requests([url])
+        key = site_key(url)
+        state = self.sites.get(key) if key is not None else None
+        if not requests or state is None:
+            units = units_of(self.crawler)
+            if units is not None:
+                units.finished(url)
+        else:
+            self.site_units[state.key] = url
+        return requests
 
     def start_requests_for_source(self) -> list[scrapy.Request]:
         return self.seed_requests(self.start_urls)
@@ -561,7 +598,17 @@ class WebsiteSpider(DSISpider):
             return None
         return self._finish(state)
 
-    def _finish(self, state: _Site) -> WebsiteProfile:
+    def _unit_done(self, state: _Site, profile: WebsiteProfile | None) -> None:
+        """A distributed crawl: the site's unit is given back once its profile is stored."""
+        unit = self.site_units.pop(state.key, None)
+        units = units_of(getattr(self, "crawler", None))
+        if unit is not None and units is not None:
+            units.finished(unit, profile)
+
+    def _finish(self, state: _Site, *, give_back: bool = True) -> WebsiteProfile:
+        """The site's profile; in a distributed crawl its unit is given back once the profile
+        is stored, unless ``give_back`` is false (the worker is being stopped: the lease expires
+        and another worker crawls the site whole)."""
         state.done = True
         for facts in state.plain.values():  # rendering never answered: keep the plain page
             state.pages.append(facts)
@@ -584,6 +631,8 @@ class WebsiteSpider(DSISpider):
         self.stat("website/profiles")
         # free the memory of a finished site (its key stays to skip duplicate seeds)
         state.pages, state.plain, state.queue = [], {}, []
+        if give_back:
+            self._unit_done(state, profile)
         return profile
 
     # --- partial profiles when the crawl stops early ----------------------------------------
@@ -597,6 +646,8 @@ class WebsiteSpider(DSISpider):
             waiting = state.pending + len(state.queue)
             if state.ok == 0:  # nothing fetched yet: no profile rather than a "dead" one
                 state.done = True
+                if reason == "idle":
+                    self._unit_done(state, None)
                 self.stat("website/sites_not_crawled")
                 self.logger.warning(
                     "website: %s not crawled before the crawl stopped (%s)", state.key, reason
@@ -614,7 +665,7 @@ class WebsiteSpider(DSISpider):
                 state.ok,
             )
             state.pending = 0
-            profile = self._finish(state)
+            profile = self._finish(state, give_back=reason == "idle")
             self.stat("website/profiles_partial")
             out.append(profile)
         return out

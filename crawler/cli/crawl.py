@@ -61,12 +61,13 @@ def summarise(results: list[CrawlResult]) -> list[dict[str, object]]:
     return summaries
 
 
-def check_redis(source: Source, redis_url: str) -> None:
-    """A distributed crawl needs a jobs source and a Redis that answers."""
-    if source.spider != "jobs":
+def check_redis(source: Source, redis_url: str, frontier: str | None) -> None:
+    """A distributed crawl needs a spider that can share its crawl (``frontier``, see
+    :mod:`crawler.frontier`) and a Redis that answers."""
+    if frontier is None:
         raise CLIError(
-            f"--distributed crawls jobs sources only ({source.name} is {source.spider}: its "
-            "spider keeps per-portal or per-site state in memory)"
+            f"--distributed crawls jobs and website sources only ({source.name} is "
+            f"{source.spider}: its spider keeps per-portal state in memory)"
         )
     if not redis_url:
         raise CLIError("--distributed needs DSI_REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
@@ -111,7 +112,7 @@ def crawl(
         bool,
         typer.Option(
             help="Share the crawl frontier in Redis ($DSI_REDIS_URL) with other workers of this "
-            "source (jobs sources); also resumes after kill -9."
+            "source (jobs: by page; website: by site); also resumes after kill -9."
         ),
     ] = False,
     sources: SourcesOption = None,
@@ -142,7 +143,7 @@ def crawl(
         from dataclasses import replace
 
         source = replace(source, max_pages=max_pages)
-    from crawler.runner import check_sources, crawl_sources, project_settings
+    from crawler.runner import check_sources, crawl_sources, load_spider_class, project_settings
     from crawler.scheduling import SourceBusy, SourceLock
     from storage.migrate import upgrade
 
@@ -151,7 +152,8 @@ def crawl(
     check_sources([source], settings)
     upgrade(db_url)
     if distributed:  # the workers share the frontier: no run lock
-        check_redis(source, settings.get("DSI_REDIS_URL"))
+        frontier = getattr(load_spider_class(settings, source.spider), "frontier", None)
+        check_redis(source, settings.get("DSI_REDIS_URL"), frontier)
         results = crawl_sources([source], settings, distributed=True)
     else:
         try:

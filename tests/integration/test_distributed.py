@@ -62,9 +62,11 @@ def sources_file(sandbox: Any, tmp_path: Path) -> Path:
     return path
 
 
-def worker(sources: Path, database: str, env: dict[str, str]) -> subprocess.Popen[str]:
+def worker(
+    sources: Path, database: str, env: dict[str, str], source: str = "sandbox-jobs"
+) -> subprocess.Popen[str]:
     exe = Path(sys.executable).parent / "dsi"
-    args = [str(exe), "crawl", "sandbox-jobs", "--sources", str(sources), "--distributed"]
+    args = [str(exe), "crawl", source, "--sources", str(sources), "--distributed"]
     return subprocess.Popen(
         [*args, "--json", "--database", database],
         cwd=ROOT,
@@ -218,10 +220,88 @@ def test_a_failed_fetch_is_retried_not_seen_forever(redis_namespace: str) -> Non
     assert scheduler.requeue_expired() == 1 and len(scheduler.queue) == 1
 
 
+WEBSITES = 6
+
+
+def websites_file(sandbox: Any, tmp_path: Path) -> Path:
+    """A small website source: the first sandbox sites, without rendering (no browser)."""
+    path = tmp_path / "websites.toml"
+    urls = ", ".join(f'"{u}"' for u in sandbox.site_urls[:WEBSITES])
+    path.write_text(
+        '[[source]]\nname = "sites"\nspider = "website"\n'
+        f"urls = [{urls}]\nallow_private_network = true\nmax_pages = 300\nrender_js = false\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def profiles(database: str) -> dict[str, dict[str, Any]]:
+    from sqlalchemy import select
+
+    from storage.models import Item
+
+    with session_scope(database) as s:
+        return {r.url: dict(r.fields) for r in s.scalars(select(Item))}
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_two_workers_share_a_website_source_site_by_site(
+    sandbox: Any,
+    postgres_server_url: str,
+    redis_namespace: str,
+    tmp_path: Path,
+) -> None:
+    """Each site is crawled whole by one worker: every page fetched once, every site profiled
+    once, the union the same as one plain crawl's."""
+    from storage.migrate import upgrade
+
+    sources = websites_file(sandbox, tmp_path)
+    plain = f"sqlite:///{tmp_path / 'plain.sqlite3'}"
+    upgrade(plain)
+    alone = run_dsi("crawl", "sites", "--sources", str(sources), "--json", "--database", plain)
+    assert alone.returncode == 0, alone.stderr[-3000:]
+    reference: dict[str, Any] = json.loads(alone.stdout.strip().splitlines()[-1])
+
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    from sqlalchemy import create_engine, text
+
+    with create_engine(postgres_server_url, isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    database = f"{postgres_server_url}?options=-csearch_path%3D{schema}"
+    upgrade(database)
+    env = {
+        "DSI_REDIS_URL": REDIS_URL,
+        "DSI_FRONTIER_NAMESPACE": redis_namespace,
+        "DSI_FRONTIER_UNITS_PER_WORKER": "4",  # so that both workers take sites
+    }
+    started = time.monotonic()
+    workers = [worker(sources, database, env, source="sites") for _ in range(2)]
+    a, b = (finish(w) for w in workers)
+    seconds = time.monotonic() - started
+    counts = fetched(redis_namespace, "sites")
+    assert counts and set(counts.values()) == {1}, {u: n for u, n in counts.items() if n > 1}
+    assert a["pages"] + b["pages"] == len(counts) == reference["pages"]
+    assert a["items"] > 0 and b["items"] > 0  # both worked
+    assert a["items"] + b["items"] == reference["items"] == WEBSITES  # one profile per site
+    shared, alone_profiles = profiles(database), profiles(plain)
+    assert shared.keys() == alone_profiles.keys()
+    for url, fields in alone_profiles.items():  # the same profiles as one plain crawl's
+        assert (shared[url]["name"], sorted(shared[url]["pages"])) == (
+            fields["name"],
+            sorted(fields["pages"]),
+        )
+    assert leftovers(redis_namespace, "sites") == [
+        f"{redis_namespace}:sites:fetched",
+        f"{redis_namespace}:sites:seeded",
+    ]
+    print(f"2 workers: {WEBSITES} sites, {len(counts)} pages in {seconds:.1f}s")
+
+
 @pytest.mark.parametrize(
     ("spider", "redis_url", "message"),
     [
-        ("opendata", REDIS_URL, "--distributed crawls jobs sources only"),
+        ("opendata", REDIS_URL, "--distributed crawls jobs and website sources only"),
         ("jobs", "", "--distributed needs DSI_REDIS_URL"),
         ("jobs", "redis://127.0.0.1:1/0", "Redis unreachable (redis://127.0.0.1:1/0)"),
     ],
@@ -243,3 +323,61 @@ def test_distributed_refusals_are_one_line(
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("Error: ") and message in line
+
+
+def test_units_are_owned_by_one_worker_at_a_time(redis_namespace: str) -> None:
+    """Two workers sharing units (sites) in the real Redis: one owner per unit, given back only
+    once its result is stored, a dead owner's unit taken over when its lease expires."""
+    import asyncio
+
+    from scrapy import Spider
+
+    from crawler.frontier import UnitFrontier
+
+    settings = {
+        "REDIS_URL": REDIS_URL,
+        "DSI_FRONTIER_PREFIX": f"{redis_namespace}:src",
+        "DSI_FRONTIER_MODE": "units",
+        "DSI_FRONTIER_UNITS_PER_WORKER": 1,
+    }
+    crawlers = [get_crawler(Spider, settings_dict=settings) for _ in range(2)]
+    for crawler in crawlers:
+        crawler.stats.open_spider(None)
+    a, b = (UnitFrontier.from_crawler(crawler) for crawler in crawlers)
+    keys = frontier_keys(f"{redis_namespace}:src")
+    units = ["http://a.test/", "http://b.test/", "http://c.test/"]
+
+    def requests(unit: str) -> list[Request]:
+        return [Request(unit)]
+
+    async def scenario() -> None:
+        on_a, on_b = a.claimed(units, requests), b.claimed(units, requests)
+        assert (await anext(on_a)).url == units[0]  # a queues the units and takes one
+        assert (await anext(on_b)).url == units[1]  # b joins and takes the next
+        profile = object()
+        a.finished(units[0], profile)
+        assert a.server.zcard(keys["leases"]) == 2  # not given back before it is stored
+        a.item_done(profile, spider=None)
+        assert a.server.zcard(keys["leases"]) == 1 and not a.held
+        assert (await anext(on_a)).url == units[2]
+        a.server.zadd(keys["leases"], {units[2]: 0})  # a dies: its lease expires
+        b.finished(units[1])
+        assert (await anext(on_b)).url == units[2]  # taken over by b
+        b.finished(units[2])
+        with pytest.raises(StopAsyncIteration):  # nothing queued, nothing owned anywhere
+            await anext(on_b)
+
+    asyncio.run(scenario())
+    stats = crawlers[1].stats
+    assert stats.get_value("dsi/frontier/joined") == 1
+    assert stats.get_value("dsi/frontier/requeued") == 1
+    assert stats.get_value("dsi/frontier/units_claimed") == 2
+    b.spider_closed(None, "finished")
+    assert leftovers(redis_namespace, "src") == [keys["seeded"]]
+
+
+def test_website_units_are_its_distinct_sites() -> None:
+    from spiders.website import WebsiteSpider
+
+    urls = ["http://a.test/", "http://a.test/about", "http://www.a.test/x", "http://b.test/p"]
+    assert WebsiteSpider.site_seeds(urls) == ["http://a.test/", "http://b.test/p"]
