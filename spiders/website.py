@@ -41,6 +41,10 @@ warning "crawl stopped (<reason>) before this site was finished" (stat
 ``dsi/website/profiles_partial``); sites with no page fetched yet get none
 (``dsi/website/sites_not_crawled``).
 
+Distributed crawls (``dsi crawl NAME --distributed``): a site's state lives in the worker that
+crawls it, so workers share sites, not pages (``frontier = "units"``): each worker takes sites
+from :class:`crawler.frontier.UnitFrontier` and gives each back once its profile is stored.
+
 Seeds: the source's URLs, plus with ``seed = "showcases"`` the ``showcase_url`` of stored
 open-data showcases, with ``seed = "candidates"`` the websites of candidates (both read from
 the database by the runner before the crawl and handed in as the ``seeds`` argument; see
