@@ -436,9 +436,18 @@ class UnitFrontier:
         self._inc("units_done")
 
     def renew(self) -> None:
-        if self.held:
-            expiry = time.time() + self.lease_seconds
+        """Extend the leases of the units this worker owns (a Redis that does not answer is
+        logged; the renewal is tried again next time, before the leases expire)."""
+        if not self.held:
+            return
+        import redis
+
+        expiry = time.time() + self.lease_seconds
+        try:
             self.server.zadd(self.keys["leases"], dict.fromkeys(self.held, expiry), xx=True)
+        except redis.RedisError as exc:
+            logger.warning("leases of %d unit(s) not renewed: %s", len(self.held), exc)
+            self._inc("renewal_failed")
 
     def requeue_expired(self) -> int:
         n = int(

@@ -354,6 +354,9 @@ def test_units_are_owned_by_one_worker_at_a_time(redis_namespace: str) -> None:
         on_a, on_b = a.claimed(units, requests), b.claimed(units, requests)
         assert (await anext(on_a)).url == units[0]  # a queues the units and takes one
         assert (await anext(on_b)).url == units[1]  # b joins and takes the next
+        a.server.zadd(keys["leases"], {units[0]: 1})  # about to expire: a renews its lease
+        a.renew()
+        assert a.server.zscore(keys["leases"], units[0]) > time.time() + 60
         profile = object()
         a.finished(units[0], profile)
         assert a.server.zcard(keys["leases"]) == 2  # not given back before it is stored
