@@ -94,16 +94,36 @@ def check_sources(sources: list[Source], settings: Settings) -> None:
             check(source)
 
 
-def distributed_settings(settings: Settings, source: Source) -> dict[str, Any]:
-    """What a crawler of ``source`` needs to share its frontier in Redis with other workers."""
+#: spiders whose crawl can resume from a durable frontier (the others keep per-portal or
+#: per-site state in memory, which a frontier cannot bring back)
+FRONTIER_SPIDERS = frozenset({"jobs"})
+
+
+def frontier_settings(
+    settings: Settings, source: Source, *, distributed: bool = False, fresh: bool = False
+) -> dict[str, Any]:
+    """What a crawler of ``source`` needs to keep its frontier durable: in Redis, shared with
+    other workers (``distributed``), or in its own database (:mod:`crawler.frontier`)."""
+    if distributed:
+        backend: dict[str, Any] = {
+            "DSI_FRONTIER": "redis",
+            "SCHEDULER": "crawler.frontier.LeasedScheduler",
+            "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+            "SCHEDULER_PERSIST": True,
+            "REDIS_URL": settings.get("DSI_REDIS_URL"),
+            "DSI_FRONTIER_PREFIX": f"{settings.get('DSI_FRONTIER_NAMESPACE')}:{source.name}",
+            # a lease expires: a worker holds it only while its page's item is being written
+            "DSI_STORE_BATCH_SIZE": 1,
+        }
+    else:
+        backend = {
+            "DSI_FRONTIER": "sql",
+            "SCHEDULER": "crawler.frontier.SqlScheduler",
+            "DSI_FRONTIER_SOURCE": source.name,
+            "DSI_FRONTIER_FRESH": fresh,
+        }
     return {
-        "SCHEDULER": "crawler.frontier.LeasedScheduler",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "SCHEDULER_PERSIST": True,
-        "REDIS_URL": settings.get("DSI_REDIS_URL"),
-        "DSI_FRONTIER_PREFIX": f"{settings.get('DSI_FRONTIER_NAMESPACE')}:{source.name}",
-        # a page's lease is given back once its items are stored: store them one by one
-        "DSI_STORE_BATCH_SIZE": 1,
+        **backend,
         "SPIDER_MIDDLEWARES": {
             **settings.getdict("SPIDER_MIDDLEWARES"),
             "crawler.frontier.LeaseMiddleware": 5,
@@ -116,9 +136,18 @@ def distributed_settings(settings: Settings, source: Source) -> dict[str, Any]:
 
 
 def crawl_sources(
-    sources: list[Source], settings: Settings, *, distributed: bool = False
+    sources: list[Source],
+    settings: Settings,
+    *,
+    distributed: bool = False,
+    durable: bool = False,
+    fresh: bool = False,
 ) -> list[CrawlResult]:
     """Crawl the sources concurrently; returns one result per source when all have finished.
+
+    ``distributed``: share the frontier in Redis with other workers; ``durable``: keep the
+    frontier of the sources whose spider supports it (:data:`FRONTIER_SPIDERS`) in the
+    database, resumed after a kill unless ``fresh``.
 
     What a spider needs from the database (seeds, the open-data harvest state) is read here,
     once per source before the crawl starts, and handed to it as spider arguments
@@ -142,8 +171,9 @@ def crawl_sources(
         spider_cls = process.spider_loader.load(source.spider)
         crawler = process.create_crawler(spider_cls)
         crawler.settings.set("CLOSESPIDER_PAGECOUNT", source.max_pages, priority="spider")
-        if distributed:
-            for key, value in distributed_settings(settings, source).items():
+        if distributed or (durable and source.spider in FRONTIER_SPIDERS):
+            frontier = frontier_settings(settings, source, distributed=distributed, fresh=fresh)
+            for key, value in frontier.items():
                 crawler.settings.set(key, value, priority="cmdline")
         process.crawl(crawler, source=source, **extra)
         crawlers.append((source, crawler))
