@@ -240,11 +240,16 @@ class SqlScheduler:
             key = f"{fingerprint}-{self.seq}"
         self.seen.add(fingerprint)
         assert self.spider is not None
-        blob = pickle.dumps(request.to_dict(spider=self.spider), protocol=4)
         seq, self.seq = self.seq, self.seq + 1
-        self.changes.added.append(
-            QueuedRequest(key, fingerprint, request.priority, seq, blob, self._run_id())
-        )
+        try:
+            blob = pickle.dumps(request.to_dict(spider=self.spider), protocol=4)
+        except Exception as exc:  # e.g. an object in meta that cannot be saved
+            logger.warning("request kept in memory only (%s): %s", exc, request.url)
+            self._inc("not_durable")
+        else:
+            self.changes.added.append(
+                QueuedRequest(key, fingerprint, request.priority, seq, blob, self._run_id())
+            )
         heapq.heappush(self.heap, (-request.priority, seq, key, request))
         self._inc("queued")
         return True

@@ -69,17 +69,23 @@ def finish(proc: Any) -> tuple[int, dict[str, Any], str]:
     return proc.returncode, json.loads(out.strip().splitlines()[-1]), err
 
 
+def crawl_then_cut(board: Any, folder: Path, databases: tuple[str, str, TcpProxy]) -> Any:
+    """A crawl through the proxy, cut once 20 items are stored; the running process."""
+    direct, via, proxy = databases
+    proc = start_crawl(sources_file(board, folder), via, {"DSI_SPOOL_DIR": str(folder / "spool")})
+    wait_until(proc, lambda: stored(direct) >= 20)
+    proxy.cut()
+    return proc
+
+
 def test_an_outage_mid_crawl_is_ridden_out(
     board: Any,
     reference: dict[str, Any],
     databases: tuple[str, str, TcpProxy],
     crawl_folder: Path,
 ) -> None:
-    direct, via, proxy = databases
-    env = {"DSI_SPOOL_DIR": str(crawl_folder / "spool")}
-    proc = start_crawl(sources_file(board, crawl_folder), via, env)
-    wait_until(proc, lambda: stored(direct) >= 20)
-    proxy.cut()
+    direct, _via, proxy = databases
+    proc = crawl_then_cut(board, crawl_folder, databases)
     time.sleep(OUTAGE)
     proxy.restore()
     code, summary, err = finish(proc)
@@ -102,10 +108,7 @@ def test_an_outage_until_the_end_is_spooled_and_replayed(
     direct, via, proxy = databases
     spool = crawl_folder / "spool"
     env = {"DSI_SPOOL_DIR": str(spool)}
-    sources = sources_file(board, crawl_folder)
-    proc = start_crawl(sources, via, env)
-    wait_until(proc, lambda: stored(direct) >= 20)
-    proxy.cut()  # and not restored before the crawl ends
+    proc = crawl_then_cut(board, crawl_folder, databases)  # not restored before the end
     code, summary, err = finish(proc)
     assert code == 4, err[-3000:]  # incomplete: items are in the spool
     assert summary["status"] == "incomplete" and summary["spooled"] > 0
@@ -113,7 +116,7 @@ def test_an_outage_until_the_end_is_spooled_and_replayed(
     assert [r.status for r in runs(direct)] == ["running"]  # its end could not be written
 
     proxy.restore()
-    code, again, err = finish(start_crawl(sources, via, env))
+    code, again, err = finish(start_crawl(sources_file(board, crawl_folder), via, env))
     assert code == 0 and again["status"] == "finished", err[-3000:]
     assert stored(direct) == reference["stored_items"]  # 0 lost
     first, second = runs(direct)
