@@ -76,6 +76,7 @@ def test_kill_9_at_random_moments_then_resume(
     written_twice = int(writes or 0) - int(stored or 0)
     assert written_twice <= refetched
     assert [r.status for r in runs] == ["interrupted"] * KILLS + ["finished"]
+    assert all("died" in (r.error or "") for r in runs[:-1])  # found dead by the next run
     assert runs[-1].stats["dsi/frontier/resumed"] == 1
     print(
         f"{KILLS} kills (seed {SEED}): {refetched} page(s) fetched again of {len(fetches)}; "
