@@ -32,6 +32,8 @@ from typing import Any
 from crawler.outcome import as_int, errors_by_kind, items
 
 FIELD_PREFIX = "dsi/fields/"
+#: set in the stats of a run that resumed an interrupted crawl (crawler.frontier.sql_queue)
+RESUMED = "dsi/frontier/resumed"
 _RANK = {"ok": 0, "skipped": 0, "warn": 1, "fail": 2}
 
 
@@ -113,13 +115,15 @@ def run_checks(
 ) -> list[Check]:
     """The checks of one run's ``stats`` against the stats of the source's last good runs."""
     t = thresholds or Thresholds()
-    past = list(history)[: t.history]
+    # a resumed run holds only the rest of an interrupted crawl: no baseline, no count check
+    resumed = bool(stats.get(RESUMED))
+    past = [h for h in history if not h.get(RESUMED)][: t.history]
     out: list[Check] = []
     n = items(stats)
     base_items = _median([float(items(h)) for h in past])
 
     if n == 0:
-        lenient = may_be_empty or not base_items
+        lenient = may_be_empty or resumed or not base_items
         out.append(
             Check(
                 "zero_items",
@@ -133,7 +137,9 @@ def run_checks(
     else:
         out.append(Check("zero_items", "ok", n, base_items, f"{n} items"))
 
-    if base_items is None or base_items <= 0:
+    if resumed:
+        out.append(Check("item_count", "skipped", n, base_items, "resumed an interrupted crawl"))
+    elif base_items is None or base_items <= 0:
         out.append(Check("item_count", "skipped", n, base_items, "no good run to compare with"))
     else:
         drop = max(0.0, 1 - n / base_items)

@@ -94,32 +94,57 @@ def check_sources(sources: list[Source], settings: Settings) -> None:
             check(source)
 
 
-def distributed_settings(settings: Settings, source: Source) -> dict[str, Any]:
-    """What a crawler of ``source`` needs to share its frontier in Redis with other workers:
-    by request or by unit, as its spider says (``frontier``; see :mod:`crawler.frontier`)."""
+def frontier_mode(settings: Settings, source: Source) -> str | None:
+    """How ``source``'s spider can keep its crawl outside the process (its ``frontier``
+    attribute): "requests" (one request at a time: durable in the database or shared in
+    Redis), "units" (whole sites, shared in Redis only) or None (per-portal state in memory)."""
     mode = getattr(load_spider_class(settings, source.spider), "frontier", None)
-    if mode not in ("requests", "units"):
-        raise ValueError(f"spider {source.spider!r} cannot be crawled by several workers")
-    shared: dict[str, Any] = {
-        "DSI_FRONTIER_MODE": mode,
-        "REDIS_URL": settings.get("DSI_REDIS_URL"),
-        "DSI_FRONTIER_PREFIX": f"{settings.get('DSI_FRONTIER_NAMESPACE')}:{source.name}",
-        # a lease is given back once its items are stored: store them one by one
-        "DSI_STORE_BATCH_SIZE": 1,
-    }
-    if mode == "units":
-        return {
+    return mode if mode in ("requests", "units") else None
+
+
+def frontier_settings(
+    settings: Settings, source: Source, *, distributed: bool = False, fresh: bool = False
+) -> dict[str, Any]:
+    """What a crawler of ``source`` needs to keep its frontier durable: in Redis, shared with
+    other workers (``distributed``; by request or by unit, as its spider says), or in its own
+    database (:mod:`crawler.frontier`; spiders whose frontier is by request)."""
+    mode = frontier_mode(settings, source)
+    if distributed:
+        if mode is None:
+            raise ValueError(f"spider {source.spider!r} cannot be crawled by several workers")
+        shared: dict[str, Any] = {
+            "DSI_FRONTIER": "redis",
+            "DSI_FRONTIER_MODE": mode,
+            "REDIS_URL": settings.get("DSI_REDIS_URL"),
+            "DSI_FRONTIER_PREFIX": f"{settings.get('DSI_FRONTIER_NAMESPACE')}:{source.name}",
+            # a lease is given back once its items are stored: store them one by one
+            "DSI_STORE_BATCH_SIZE": 1,
+        }
+        if mode == "units":
+            return {
+                **shared,
+                "EXTENSIONS": {
+                    **settings.getdict("EXTENSIONS"),
+                    "crawler.frontier.UnitFrontier": 50,
+                },
+            }
+        backend: dict[str, Any] = {
             **shared,
-            "EXTENSIONS": {
-                **settings.getdict("EXTENSIONS"),
-                "crawler.frontier.UnitFrontier": 50,
-            },
+            "SCHEDULER": "crawler.frontier.LeasedScheduler",
+            "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+            "SCHEDULER_PERSIST": True,
+        }
+    else:
+        if mode != "requests":
+            raise ValueError(f"spider {source.spider!r} cannot resume from a frontier")
+        backend = {
+            "DSI_FRONTIER": "sql",
+            "SCHEDULER": "crawler.frontier.SqlScheduler",
+            "DSI_FRONTIER_SOURCE": source.name,
+            "DSI_FRONTIER_FRESH": fresh,
         }
     return {
-        **shared,
-        "SCHEDULER": "crawler.frontier.LeasedScheduler",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "SCHEDULER_PERSIST": True,
+        **backend,
         "SPIDER_MIDDLEWARES": {
             **settings.getdict("SPIDER_MIDDLEWARES"),
             "crawler.frontier.LeaseMiddleware": 5,
@@ -132,9 +157,18 @@ def distributed_settings(settings: Settings, source: Source) -> dict[str, Any]:
 
 
 def crawl_sources(
-    sources: list[Source], settings: Settings, *, distributed: bool = False
+    sources: list[Source],
+    settings: Settings,
+    *,
+    distributed: bool = False,
+    durable: bool = False,
+    fresh: bool = False,
 ) -> list[CrawlResult]:
     """Crawl the sources concurrently; returns one result per source when all have finished.
+
+    ``distributed``: share the frontier in Redis with other workers; ``durable``: keep the
+    frontier of the sources whose spider's frontier is by request (:func:`frontier_mode`) in the
+    database, resumed after a kill unless ``fresh``.
 
     What a spider needs from the database (seeds, the open-data harvest state) is read here,
     once per source before the crawl starts, and handed to it as spider arguments
@@ -158,8 +192,9 @@ def crawl_sources(
         spider_cls = process.spider_loader.load(source.spider)
         crawler = process.create_crawler(spider_cls)
         crawler.settings.set("CLOSESPIDER_PAGECOUNT", source.max_pages, priority="spider")
-        if distributed:
-            for key, value in distributed_settings(settings, source).items():
+        if distributed or (durable and frontier_mode(settings, source) == "requests"):
+            frontier = frontier_settings(settings, source, distributed=distributed, fresh=fresh)
+            for key, value in frontier.items():
                 crawler.settings.set(key, value, priority="cmdline")
         process.crawl(crawler, source=source, **extra)
         crawlers.append((source, crawler))

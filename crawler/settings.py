@@ -50,6 +50,8 @@ DSI_DATABASE_URL = os.environ.get("DSI_DATABASE_URL") or "sqlite:///" + os.path.
 )
 #: Items written per database transaction by the store pipeline.
 DSI_STORE_BATCH_SIZE = int(os.environ.get("DSI_STORE_BATCH_SIZE", "100"))
+#: ... or what is buffered every so many seconds, whichever comes first (0: full batches only).
+DSI_STORE_FLUSH_SECONDS = float(os.environ.get("DSI_STORE_FLUSH_SECONDS", "1"))
 #: Where items are kept when the database stays unreachable (replayed on the next run).
 DSI_SPOOL_DIR = os.environ.get("DSI_SPOOL_DIR", os.path.join("var", "spool"))
 #: Refuse loopback/private addresses unless a source sets ``allow_private_network``.
@@ -147,6 +149,17 @@ DSI_REDIS_URL = os.environ.get("DSI_REDIS_URL", "")
 DSI_FRONTIER_LEASE_SECONDS = float(os.environ.get("DSI_FRONTIER_LEASE_SECONDS", "180"))
 #: Units (websites: sites) one worker of a distributed crawl by unit owns at a time.
 DSI_FRONTIER_UNITS_PER_WORKER = int(os.environ.get("DSI_FRONTIER_UNITS_PER_WORKER", "8"))
+#: Keep a plain crawl's frontier (jobs sources) in the database, so a killed crawl resumes
+#: (crawler.frontier.sql_queue); ``DSI_FRONTIER_DURABLE=0`` keeps it in memory only.
+DSI_FRONTIER_DURABLE = os.environ.get("DSI_FRONTIER_DURABLE", "1").lower() not in (
+    "0",
+    "false",
+    "no",
+)
+#: Seconds between two writes of the frontier's changes to the database.
+DSI_FRONTIER_FLUSH_SECONDS = float(os.environ.get("DSI_FRONTIER_FLUSH_SECONDS", "0.5"))
+#: Which durable frontier a crawler uses ("sql" or "redis"; set per crawl by crawler.runner).
+DSI_FRONTIER = ""
 #: Key prefix of the frontiers in Redis (one frontier per source under it).
 DSI_FRONTIER_NAMESPACE = os.environ.get("DSI_FRONTIER_NAMESPACE", "dsi:frontier")
 #: Alert on ``fail`` only (default) or also on ``warn``.

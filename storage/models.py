@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -112,6 +113,31 @@ class SourceState(Base):
     lock_owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
     lock_acquired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     lock_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class FrontierRequest(Base):
+    """One request of a source's durable crawl frontier (``dsi crawl NAME`` resumes from it).
+
+    ``key`` is the request's fingerprint, suffixed when a request that bypasses the duplicate
+    filter is queued again; a row whose fingerprint is present counts as seen. ``state`` is
+    ``queued``, ``leased`` (taken by the running crawl, in flight) or ``done`` (its follow-up
+    requests queued and its items stored; the request itself is then dropped).
+    """
+
+    __tablename__ = "frontier_requests"
+    __table_args__ = (Index("ix_frontier_requests_source_state", "source", "state"),)
+
+    source: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(8))
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    #: queue order among requests of one priority
+    seq: Mapped[int] = mapped_column(BigInteger)
+    #: the request as Scrapy's ``Request.to_dict``, pickled (None once done)
+    request: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    #: the run that queued it
+    run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Item(Base):

@@ -115,11 +115,22 @@ def crawl(
             "source (jobs: by page; website: by site); also resumes after kill -9."
         ),
     ] = False,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            help="Start over: drop what is left of an interrupted crawl of this source instead "
+            "of resuming it."
+        ),
+    ] = False,
     sources: SourcesOption = None,
     database: DatabaseOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Crawl one source from the sources file, or an ad-hoc one, into the database.
+
+    A jobs source's crawl frontier is kept in the database as it changes: a crawl stopped
+    (Ctrl-C, SIGTERM) or killed (kill -9) resumes where it was on its next run; --fresh starts
+    over.
 
     Exit codes: 0 finished, 1 error of the command, 3 failed, 4 incomplete, 5 refused
     (private-network guard), 6 empty (no item), 7 interrupted.
@@ -152,13 +163,18 @@ def crawl(
     check_sources([source], settings)
     upgrade(db_url)
     if distributed:  # the workers share the frontier: no run lock
+        if fresh:
+            raise CLIError(
+                "--fresh applies to a crawl's frontier in the database, not --distributed"
+            )
         frontier = getattr(load_spider_class(settings, source.spider), "frontier", None)
         check_redis(source, settings.get("DSI_REDIS_URL"), frontier)
         results = crawl_sources([source], settings, distributed=True)
     else:
         try:
             with SourceLock(db_url, source.name):  # one run of a source at a time, anywhere
-                results = crawl_sources([source], settings)
+                durable = settings.getbool("DSI_FRONTIER_DURABLE")
+                results = crawl_sources([source], settings, durable=durable, fresh=fresh)
         except SourceBusy as exc:
             raise CLIError(str(exc)) from exc
     summary = summarise(results)

@@ -36,6 +36,9 @@ def run_summary(run: CrawlRun) -> dict[str, Any]:
         "unchanged": int(stats.get("dsi/store/unchanged") or 0),
         "errors": errors_by_kind(stats),
         "bytes": int(stats.get("downloader/response_bytes") or 0),
+        # resumed from the frontier an earlier run left; how many of its pages were in flight
+        "resumed": bool(stats.get("dsi/frontier/resumed")),
+        "requeued": int(stats.get("dsi/frontier/requeued") or 0),
         "reason": run.error,
     }
 
@@ -48,6 +51,7 @@ def _line(r: dict[str, Any]) -> str:
         f"{r['started_at'][:19]}  {ended:<19} pages={r['pages']} items={r['items']} "
         f"(new {r['new']}, updated {r['updated']}, unchanged {r['unchanged']}) "
         f"errors={errors} bytes={r['bytes']}"
+        + (f" resumed (requeued {r['requeued']})" if r["resumed"] else "")
     )
 
 

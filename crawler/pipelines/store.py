@@ -1,13 +1,18 @@
 """Store items in the database in batches, idempotently (upsert on source + canonical URL).
 
-Writes run in a thread (off Scrapy's reactor). When the database goes away the batch is kept
-and retried; if it is still unreachable when the spider closes, the batch is written to a spool
-file under ``DSI_SPOOL_DIR`` and replayed by the next run of the same source, so nothing is lost.
+Writes run in a thread (off Scrapy's reactor): a batch of ``DSI_STORE_BATCH_SIZE`` items, or
+what is buffered every ``DSI_STORE_FLUSH_SECONDS`` (1 s), whichever comes first. When the
+database goes away the batch is kept and retried; if it is still unreachable when the spider
+closes, the batch is written to a spool file under ``DSI_SPOOL_DIR`` and replayed by the next
+run of the same source, so nothing is lost.
 
 When the database refuses a batch for what is in it (a value it cannot store), the batch is
 written again item by item: the good items are stored and each refused one goes to the
 ``dead_letters`` table with the database's reason (``dsi/store/dead_letter``,
 ``dsi/lost/write_error``); if even that fails, to ``<source>.dead.jsonl`` in the spool folder.
+
+Once items are durable (stored, dead-lettered or spooled) the pipeline sends ``items_stored``
+with them: a durable frontier gives a page's lease back only then.
 """
 
 from __future__ import annotations
@@ -22,8 +27,11 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 from sqlalchemy.orm import Session
+from twisted.internet import task
+from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
+from crawler.extensions.signals import items_stored
 from crawler.items import BaseItem
 from crawler.pipelines.retry import RETRY_DELAYS, with_retry
 from storage.dead_letters import add_dead_letter
@@ -86,7 +94,11 @@ class StorePipeline:
         self.url: str = settings.get("DSI_DATABASE_URL")
         self.batch_size = max(1, settings.getint("DSI_STORE_BATCH_SIZE", 100))
         self.spool_dir = Path(settings.get("DSI_SPOOL_DIR", "var/spool"))
+        self.flush_seconds = settings.getfloat("DSI_STORE_FLUSH_SECONDS", 1.0)
+        self.ticker: task.LoopingCall | None = None
         self.buffer: list[ItemRow] = []
+        #: id(row) -> its item, until the row is durable (``items_stored``)
+        self.waiting: dict[int, Any] = {}
         self.lock = threading.Lock()  # guards ``buffer``
         self.write_lock = threading.Lock()  # one database write at a time
 
@@ -126,22 +138,23 @@ class StorePipeline:
             rows, self.buffer = self.buffer, []
         return rows
 
-    def _write_or_keep(self, rows: list[ItemRow]) -> None:
-        """Write one batch (writes are serialised); on failure put it back in front."""
+    def _write_or_keep(self, rows: list[ItemRow]) -> list[ItemRow]:
+        """Write one batch (writes are serialised); on failure put it back in front. Returns
+        the rows now durable."""
         if not rows:
-            return
+            return []
         with self.write_lock:
             try:
                 self._write(rows)
             except StorageUnavailable:
                 self._keep(rows)
-                return
+                return []
             except Exception as exc:  # the database refused something in the batch
                 logger.warning("a batch of %d items was refused (%s): writing one by one",
                                len(rows), _reason(exc))  # fmt: skip
-                self._write_one_by_one(rows)
-                return
+                return self._write_one_by_one(rows)
         self._inc("dsi/store/written", len(rows))
+        return rows
 
     def _keep(self, rows: list[ItemRow]) -> None:
         """Put rows back in front of the buffer (next flush, or the spool at close)."""
@@ -149,18 +162,20 @@ class StorePipeline:
             self.buffer[:0] = rows
         self._inc("dsi/store/deferred", len(rows))
 
-    def _write_one_by_one(self, rows: list[ItemRow]) -> None:
-        """Each row in its own transaction; a refused row becomes a dead letter."""
+    def _write_one_by_one(self, rows: list[ItemRow]) -> list[ItemRow]:
+        """Each row in its own transaction; a refused row becomes a dead letter. Returns the
+        rows now durable (stored or dead-lettered)."""
         for i, row in enumerate(rows):
             try:
                 self._write([row])
             except StorageUnavailable:
                 self._keep(rows[i:])
-                return
+                return rows[:i]
             except Exception as exc:
                 self._dead_letter(row, _reason(exc))
             else:
                 self._inc("dsi/store/written")
+        return rows
 
     def _dead_letter(self, row: ItemRow, reason: str) -> None:
         logger.error(
@@ -188,6 +203,16 @@ class StorePipeline:
 
     def _flush(self) -> None:
         self._write_or_keep(self._take())
+
+    def _stored(self, rows: list[ItemRow] | None = None) -> None:
+        """Tell the crawler which items are durable (all waiting ones when ``rows`` is None);
+        on the reactor thread."""
+        if rows is None:
+            items, self.waiting = list(self.waiting.values()), {}
+        else:
+            items = [self.waiting.pop(id(r)) for r in rows if id(r) in self.waiting]
+        if items:
+            self.crawler.signals.send_catch_log(items_stored, items=items)
 
     def _spool_path(self, source: str) -> Path:
         return self.spool_dir / f"{source}.jsonl"
@@ -239,6 +264,17 @@ class StorePipeline:
         source = getattr(getattr(spider, "dsi_source", None), "name", None)
         if source:
             self._replay_spool(source)
+        if self.flush_seconds > 0:
+            self.ticker = task.LoopingCall(self._tick)
+            self.ticker.start(self.flush_seconds, now=False)
+
+    def _tick(self) -> Deferred[None] | None:
+        """Write what is buffered (a slow crawl's items do not wait for a full batch)."""
+        rows = self._take()
+        if not rows:
+            return None
+        d: Deferred[list[ItemRow]] = deferToThread(self._write_or_keep, rows)
+        return d.addCallback(self._stored)
 
     def add(self, item: BaseItem) -> bool:
         """Buffer an item; True when the buffer is due to be flushed."""
@@ -248,6 +284,7 @@ class StorePipeline:
             logger.info("%s: %d stored values cut to size", item.url, cuts)
         with self.lock:
             self.buffer.append(row)
+            self.waiting[id(row)] = item
             due = len(self.buffer) >= self.batch_size
         self._inc("dsi/store/items")
         return due
@@ -256,11 +293,14 @@ class StorePipeline:
         if self.add(item):
             # the batch is taken on the reactor thread; only the write runs in a worker
             rows = self._take()
-            await maybe_deferred_to_future(deferToThread(self._write_or_keep, rows))
+            done = await maybe_deferred_to_future(deferToThread(self._write_or_keep, rows))
+            self._stored(done)
         return item
 
     async def close_spider(self, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
+        if self.ticker is not None and self.ticker.running:
+            self.ticker.stop()
 
         def finish() -> None:
             self._flush()
@@ -268,3 +308,4 @@ class StorePipeline:
             self._spool(source)
 
         await maybe_deferred_to_future(deferToThread(finish))
+        self._stored()  # stored or spooled

@@ -95,3 +95,13 @@ def test_only_the_last_good_runs_count() -> None:
     history = [stats(100)] * 2 + [stats(10)] * 10  # latest first
     checks = by_name(run_checks(stats(95), history, thresholds=Thresholds(history=3)))
     assert checks["item_count"].baseline == 100
+
+
+def test_a_resumed_run_is_not_held_to_a_whole_crawls_item_count() -> None:
+    resumed = {**stats(20, country=18, errors=0), "dsi/frontier/resumed": 1}
+    checks = by_name(run_checks(resumed, HISTORY))
+    assert checks["item_count"].status == "skipped"
+    assert checks["zero_items"].status == "ok"
+    # nor is a later whole run compared with the resumed one's few items
+    later = by_name(run_checks(stats(100, country=90), [resumed, *HISTORY]))
+    assert later["item_count"].status == "ok" and later["item_count"].baseline == 100

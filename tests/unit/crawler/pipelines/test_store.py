@@ -94,3 +94,27 @@ def test_items_added_during_a_write_are_not_lost(sqlite_url: str) -> None:
     pipe._flush()
     with session_scope(sqlite_url) as s:
         assert count_items(s) == 2000
+
+
+def test_items_stored_is_sent_only_for_durable_items(sqlite_url: str) -> None:
+    from crawler.extensions.signals import items_stored
+
+    crawler = make_crawler({"DSI_DATABASE_URL": sqlite_url, "DSI_STORE_BATCH_SIZE": 1000})
+    durable: list[object] = []
+
+    def received(items: list[object], **kwargs: object) -> None:
+        durable.extend(items)
+
+    crawler.signals.connect(received, signal=items_stored)
+    pipe = StorePipeline.from_crawler(crawler)
+    first = [advert(n) for n in range(3)]
+    for item in first:
+        pipe.add(item)
+    pipe._stored(pipe._write_or_keep(pipe._take()))
+    assert durable == first
+    # the database goes away: nothing is durable until the spool has it
+    pipe.url = "postgresql+psycopg://postgres@127.0.0.1:1/none"
+    pipe.retry_delays = (0.0,)
+    pipe.add(advert(9))
+    pipe._stored(pipe._write_or_keep(pipe._take()))
+    assert len(durable) == 3 and len(pipe.buffer) == 1

@@ -1,4 +1,4 @@
-"""A durable, shared crawl frontier in Redis (``dsi crawl NAME --distributed``), on scrapy-redis.
+"""The durable, shared crawl frontier in Redis (``dsi crawl NAME --distributed``), on scrapy-redis.
 
 Keys live under ``dsi:frontier:<source>:`` (``DSI_FRONTIER_PREFIX``):
 
@@ -36,7 +36,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from scrapy import Request, Spider, signals
@@ -44,9 +44,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy_redis.scheduler import Scheduler
 
+from crawler.frontier.leases import CRAWLER_ATTR, LEASE_META
+
 logger = logging.getLogger(__name__)
 
-LEASE_META = "dsi_lease"
 _TAKE = """
 local r = redis.call('ZRANGE', KEYS[1], 0, 0)
 if #r == 0 then return false end
@@ -139,7 +140,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         instance.keys = keys
         instance.stats = crawler.stats
         instance.crawler = crawler
-        setattr(crawler, "dsi_frontier", instance)  # noqa: B010 - found by the middlewares
+        setattr(crawler, CRAWLER_ATTR, instance)  # found by the lease middlewares
         crawler.signals.connect(instance.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(instance.response_received, signal=signals.response_received)
         crawler.signals.connect(instance.request_dropped, signal=signals.request_dropped)
@@ -232,119 +233,6 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
 
     def close(self, reason: str) -> None:
         clear_if_complete(self.server, self.keys, reason)
-
-
-def frontier_of(crawler: Crawler) -> LeasedScheduler | None:
-    scheduler = getattr(crawler, "dsi_frontier", None)
-    return scheduler if isinstance(scheduler, LeasedScheduler) else None
-
-
-class LeaseMiddleware:
-    """Spider middleware (outermost): gives a page's lease back once its callback output is
-    queued and its items are stored; a page that failed gives it back and is forgotten."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        #: lease -> items still in the pipelines (and whether the callback output is done)
-        self.pending: dict[bytes, list[int | bool]] = {}
-        self.item_lease: dict[int, bytes] = {}
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> LeaseMiddleware:
-        if not crawler.settings.get("DSI_FRONTIER_PREFIX"):
-            raise NotConfigured("not a distributed crawl")
-        mw = cls(crawler)
-        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
-            crawler.signals.connect(mw.item_done, signal=signal)
-        return mw
-
-    def _scheduler(self) -> LeasedScheduler | None:
-        return frontier_of(self.crawler)
-
-    def _maybe_release(self, lease: bytes) -> None:
-        state = self.pending.get(lease)
-        if state is not None and state[1] and state[0] == 0:
-            del self.pending[lease]
-            scheduler = self._scheduler()
-            if scheduler is not None:
-                scheduler.release(lease)
-
-    def _begin(self, response: Any) -> list[int | bool] | None:
-        lease = getattr(response, "meta", {}).get(LEASE_META)
-        if lease is None:
-            return None
-        state: list[int | bool] = [0, False]
-        self.pending[lease] = state
-        return state
-
-    def _seen(self, response: Any, state: list[int | bool], out: Any) -> None:
-        if not isinstance(out, Request):
-            state[0] = int(state[0]) + 1
-            self.item_lease[id(out)] = response.meta[LEASE_META]
-
-    def _end(self, response: Any, state: list[int | bool]) -> None:
-        state[1] = True
-        self._maybe_release(response.meta[LEASE_META])
-
-    async def process_spider_output_async(
-        self, response: Any, result: AsyncIterator[Any], spider: Spider
-    ) -> AsyncIterator[Any]:
-        state = self._begin(response)
-        async for out in result:
-            if state is not None:
-                self._seen(response, state, out)
-            yield out
-        if state is not None:
-            self._end(response, state)
-
-    def process_spider_output(
-        self, response: Any, result: Iterable[Any], spider: Spider
-    ) -> Iterable[Any]:
-        state = self._begin(response)
-        for out in result:
-            if state is not None:
-                self._seen(response, state, out)
-            yield out
-        if state is not None:
-            self._end(response, state)
-
-    def item_done(self, item: Any, spider: Spider, **kwargs: Any) -> None:
-        lease = self.item_lease.pop(id(item), None)
-        if lease is None:
-            return
-        state = self.pending.get(lease)
-        if state is not None:
-            state[0] = int(state[0]) - 1
-            self._maybe_release(lease)
-
-    def process_spider_exception(self, response: Any, exception: Exception, spider: Spider) -> None:
-        lease = response.meta.get(LEASE_META) if hasattr(response, "meta") else None
-        if lease is not None and lease not in self.pending:
-            scheduler = self._scheduler()
-            if scheduler is not None:
-                scheduler.release(lease)
-
-
-class FailedFetchMiddleware:
-    """Downloader middleware (outermost): a fetch that failed after its retries gives its lease
-    back and is forgotten by the duplicate filter."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> FailedFetchMiddleware:
-        if not crawler.settings.get("DSI_FRONTIER_PREFIX"):
-            raise NotConfigured("not a distributed crawl")
-        return cls(crawler)
-
-    def process_exception(self, request: Request, exception: Exception, spider: Spider) -> None:
-        lease = request.meta.pop(LEASE_META, None)
-        scheduler = frontier_of(self.crawler)
-        if scheduler is not None:
-            if lease is not None:
-                scheduler.release(lease)
-            scheduler.forget(request)
 
 
 class UnitFrontier:
