@@ -355,9 +355,13 @@ def evaluate(
     names: Annotated[
         Path | None,
         typer.Option(
-            help="organisations.json in the export format (default: the shipped DSI4EU sample)."
+            help="organisations.json or projects.json in the export format (default: the "
+            "shipped DSI4EU sample of --kind)."
         ),
     ] = None,
+    kind: Annotated[
+        str, typer.Option("--kind", "-k", help="organisations or projects.")
+    ] = "organisations",
     save_model: Annotated[
         Path | None, typer.Option(help="Also write the model fitted on the fit half here.")
     ] = None,
@@ -365,30 +369,42 @@ def evaluate(
     as_json: JsonOption = False,
 ) -> None:
     """Measure the matcher against a plain fuzzy matcher (rapidfuzz WRatio >= 90) on real
-    organisation names with generated web noise, plus organisations left out of the database
-    and look-alikes. The model is fitted on one half of the organisations (split by a hash
-    of their id) and figures are reported on the other, held-out half.
+    organisation (or project) names with generated web noise, plus records left out of the
+    database and look-alikes. The model is fitted on one half of the records (split by a
+    hash of their id) and figures are reported on the other, held-out half. For projects,
+    the shipped model (fitted on organisations, used by 'dsi classify') is reported too.
 
-    Example: dsi maindb evaluate --json
+    Example: dsi maindb evaluate --kind projects --json
     """
-    from classifiers.dataset import SHIPPED_ORGANISATIONS
+    from classifiers.dataset import SHIPPED_ORGANISATIONS, SHIPPED_PROJECTS
     from matching.evaluate import run
-    from matching.model import MatchModel
+    from matching.model import MatchModel, load_model
 
-    records = read_json_records(names or SHIPPED_ORGANISATIONS)
-    report = run(records, seed=seed)
+    shipped = {"organisations": SHIPPED_ORGANISATIONS, "projects": SHIPPED_PROJECTS}
+    if kind not in shipped:
+        raise CLIError(f"unknown kind {kind!r}: use 'organisations' or 'projects'")
+    records = read_json_records(names or shipped[kind])
+    try:
+        found = maindb.detect_kind(records)
+    except maindb.MainDbError as exc:
+        raise CLIError(f"{names}: {exc}") from None
+    if f"{found}s" != kind:
+        raise CLIError(f"{names} holds {found}s: use --kind {found}s")
+    also = load_model() if kind == "projects" else None
+    report = run(records, seed=seed, kind=kind, also=also)
     if save_model is not None:
         MatchModel.from_dict(report["model"]).save(save_model)
         echo_err(f"model written to {save_model}")
     if as_json:
         typer.echo(json.dumps(report))
         return
-    typer.echo(
-        f"database: {report['database_entries']} organisations; threshold {report['threshold']}"
-    )
+    typer.echo(f"database: {report['database_entries']} {kind}; threshold {report['threshold']}")
+    rows = [("matcher", "matcher"), ("baseline_wratio90", "WRatio>=90")]
+    if also is not None:
+        rows.append(("also_model", "shipped"))
     for split, title in (("held_out", "held-out half"), ("fit_in_sample", "fit half (in-sample)")):
         part = report[split]
-        for who, label in (("matcher", "matcher"), ("baseline_wratio90", "WRatio>=90")):
+        for who, label in rows:
             f = part[who]
             kinds = ", ".join(
                 f"{k} {v['right']:.1%} right/{v['false_matches']:.1%} false"
