@@ -1,4 +1,7 @@
-"""Measuring the matcher on real DSI4EU organisations with generated web noise.
+"""Measuring the matcher on real DSI4EU organisations (or projects) with generated web noise.
+
+Organisations are described below; projects (``projects.json``) go through the same steps
+with their own ids and names.
 
 The organisations are split in two by a hash of their id: the **fit** half (the model and its
 threshold are fitted on queries made from these names) and the **held-out** half (figures are

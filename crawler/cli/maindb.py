@@ -305,6 +305,8 @@ def tune(
     outcomes = outcomes_of(decisions)
     labels = Counter(d.label for d in decisions)
     counted = ", ".join(f"{labels[k]} {k.replace('_', ' ')}" for k in _LABELS)
+    if labels["unsuggested"]:
+        counted += f"; {labels['unsuggested']} more without a suggested entry, not counted"
     if len(outcomes) < min_pairs:
         raise CLIError(
             f"only {len(outcomes)} decisions with a suggested {checked} ({counted}); "
@@ -347,7 +349,7 @@ def tune(
         typer.echo(f"threshold stays {result.current:g}")
 
 
-_LABELS = ("match", "wrong_entry", "new", "unsuggested")
+_LABELS = ("match", "wrong_entry", "new")
 
 
 @app.command("evaluate")
