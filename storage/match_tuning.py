@@ -111,13 +111,8 @@ def labelled_decisions(session: Session, kind: str | None = None) -> list[Labell
 
 def tuned_threshold(session: Session, kind: str) -> MatchThreshold | None:
     """The threshold in use for ``kind`` when one was tuned (the newest row)."""
-    stmt = (
-        select(MatchThreshold)
-        .where(MatchThreshold.kind == kind)
-        .order_by(MatchThreshold.id.desc())
-        .limit(1)
-    )
-    return session.scalars(stmt).first()
+    newest = threshold_history(session, kind, limit=1)
+    return newest[0] if newest else None
 
 
 def tuned_thresholds(session: Session, kinds: Sequence[str]) -> dict[str, float | None]:
@@ -130,6 +125,7 @@ def tuned_thresholds(session: Session, kinds: Sequence[str]) -> dict[str, float 
 
 
 def threshold_history(session: Session, kind: str, limit: int = 10) -> list[MatchThreshold]:
+    """The tunings of ``kind``, newest first."""
     stmt = (
         select(MatchThreshold)
         .where(MatchThreshold.kind == kind)
