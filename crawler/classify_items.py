@@ -42,6 +42,7 @@ from storage.candidates import (
 )
 from storage.decisions import DecisionRow
 from storage.maindb import KINDS, match_records
+from storage.match_tuning import tuned_thresholds
 from storage.models import Item
 from storage.scores import ScoreRow, items_to_score, upsert_scores
 from storage.session import session_scope
@@ -294,9 +295,13 @@ def recheck_runs(database_url: str, per_run: dict[int, list[int]]) -> None:
 
 
 def _main_matcher(url: str) -> MainMatcher:
-    """The main database's entries, read once per run."""
+    """The main database's entries, read once per run, with the thresholds tuned on
+    curators' decisions (``dsi maindb tune``) where there are some."""
     with session_scope(url) as session:
-        return MainMatcher({kind: match_records(session, kind) for kind in KINDS})
+        return MainMatcher(
+            {kind: match_records(session, kind) for kind in KINDS},
+            tuned_thresholds(session, KINDS),
+        )
 
 
 def _label_list(explanation: Any, task: str, labels: Any) -> list[str]:

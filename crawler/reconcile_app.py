@@ -51,10 +51,12 @@ def _batch(raw_queries: str | None, raw_query: str | None) -> Any:
     return None
 
 
-def create_app(entries: list[Record], records: dict[str, dict[str, Any]]) -> FastAPI:
+def create_app(
+    entries: list[Record], records: dict[str, dict[str, Any]], threshold: float | None = None
+) -> FastAPI:
     """The service over ``entries`` (what the matcher sees) and ``records`` (export-format
-    records by id, for previews and views)."""
-    matcher = Matcher(entries)
+    records by id, for previews and views); ``threshold`` None: the model's."""
+    matcher = Matcher(entries, threshold=threshold)
     app = FastAPI(title="DSI map reconciliation", docs_url=None, redoc_url=None)
 
     def respond(raw_queries: str | None, raw_query: str | None, callback: str | None,

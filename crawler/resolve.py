@@ -12,8 +12,9 @@
 Identity is decided under :func:`storage.candidates.lock_identity`, after catching up with
 candidates other writers created, so two writers never create one organisation twice.
 
-:func:`match_candidates` stores each candidate's best main-database entry (id above the
-matcher's confidence, score and reasons either way).
+:func:`match_candidates` stores each candidate's best main-database entry (its id, score and
+reasons whatever the score; ``match_id`` only above the matcher's confidence, which is the
+threshold tuned on curators' decisions when there is one, ``storage.match_tuning``).
 """
 
 from __future__ import annotations
@@ -107,17 +108,21 @@ class MainMatcher:
     """Matchers over the main database's organisations and projects (built on first use)."""
 
     def __init__(
-        self, entries: dict[str, Sequence[Record]], threshold: float | None = None
+        self,
+        entries: dict[str, Sequence[Record]],
+        thresholds: dict[str, float | None] | None = None,
     ) -> None:
         self._entries = entries
-        self._threshold = threshold
+        self._thresholds = dict(thresholds or {})
         self._matchers: dict[str, Matcher] = {}
 
     def matcher(self, kind: str) -> Matcher | None:
         if kind not in self._entries:
             return None
         if kind not in self._matchers:
-            self._matchers[kind] = Matcher(self._entries[kind], threshold=self._threshold)
+            self._matchers[kind] = Matcher(
+                self._entries[kind], threshold=self._thresholds.get(kind)
+            )
         return self._matchers[kind]
 
 
@@ -137,6 +142,7 @@ def match_candidates(session: Session, candidate_ids: Sequence[int], main: MainM
             int(result.match) if result.match is not None else None,
             best.score if best else None,
             best.reasons if best else (),
+            best_id=int(best.id) if best else None,
         )
         matched += result.match is not None
     return matched

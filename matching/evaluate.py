@@ -1,4 +1,7 @@
-"""Measuring the matcher on real DSI4EU organisations with generated web noise.
+"""Measuring the matcher on real DSI4EU organisations (or projects) with generated web noise.
+
+Organisations are described below; projects (``projects.json``) go through the same steps
+with their own ids and names.
 
 The organisations are split in two by a hash of their id: the **fit** half (the model and its
 threshold are fitted on queries made from these names) and the **held-out** half (figures are
@@ -69,8 +72,8 @@ def _bucket(value: str, salt: str) -> float:
 
 def _record(org: dict[str, Any]) -> Record:
     return Record(
-        id=str(org["organisation_id"]),
-        name=str(org["organisation_name"]),
+        id=str(org["id"]),
+        name=str(org["name"]),
         website=org.get("website") or None,
         country=org.get("country") or None,
         city=org.get("region") or None,
@@ -83,35 +86,39 @@ def _with_keys(org: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     out = dict(org)
     code = country_code(org.get("country") or None)
     if not out.get("website") and rng.random() < 0.5:
-        out["website"] = website_for(out["organisation_name"], code, rng)
+        out["website"] = website_for(out["name"], code, rng)
     if rng.random() < 0.25:
-        slug = "-".join(parse_name(out["organisation_name"], code).variants[0].tokens)
-        out["_social"] = [
-            f"https://www.linkedin.com/company/{slug or 'org'}-{org['organisation_id']}"
-        ]
+        slug = "-".join(parse_name(out["name"], code).variants[0].tokens)
+        out["_social"] = [f"https://www.linkedin.com/company/{slug or 'org'}-{org['id']}"]
+    return out
+
+
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
+    """An organisation or project record of the export format with ``id`` and ``name``."""
+    kind = "organisation" if "organisation_name" in record else "project"
+    out = dict(record)
+    out["id"] = record.get(f"{kind}_id")
+    out["name"] = record.get(f"{kind}_name")
     return out
 
 
 def build_experiment(
-    organisations: Sequence[dict[str, Any]], *, seed: int = 0, variants: int = 2
+    records: Sequence[dict[str, Any]], *, seed: int = 0, variants: int = 2
 ) -> Experiment:
-    """Database and labelled queries from DSI4EU organisation records (see module docstring)."""
+    """Database and labelled queries from DSI4EU organisation (or project) records in the
+    export format (see module docstring)."""
     rng = random.Random(seed)
-    usable = [
-        _with_keys(o, rng) for o in organisations if str(o.get("organisation_name") or "").strip()
-    ]
+    usable = [_with_keys(o, rng) for o in map(_plain, records) if str(o.get("name") or "").strip()]
     groups: dict[tuple[str, str | None], list[dict[str, Any]]] = defaultdict(list)
     for org in usable:
         code = country_code(org.get("country") or None)
-        groups[(parse_name(org["organisation_name"], code).key, code)].append(org)
+        groups[(parse_name(org["name"], code).key, code)].append(org)
     in_db: set[str] = set()
     for org in usable:
-        if _bucket(str(org["organisation_id"]), "absent") >= 0.25:
-            in_db.add(str(org["organisation_id"]))
-    group_of = {str(o["organisation_id"]): key for key, members in groups.items() for o in members}
-    experiment = Experiment(
-        database=[_record(o) for o in usable if str(o["organisation_id"]) in in_db]
-    )
+        if _bucket(str(org["id"]), "absent") >= 0.25:
+            in_db.add(str(org["id"]))
+    group_of = {str(o["id"]): key for key, members in groups.items() for o in members}
+    experiment = Experiment(database=[_record(o) for o in usable if str(o["id"]) in in_db])
     db_keys = {parse_name(r.name).key for r in experiment.database}
     fillers = sorted(
         {
@@ -122,18 +129,14 @@ def build_experiment(
         }
     )
     for org in usable:
-        oid = str(org["organisation_id"])
+        oid = str(org["id"])
         held_out = _bucket(oid, "split") >= 0.5
         target = experiment.held_out if held_out else experiment.fit
-        expected = frozenset(
-            str(o["organisation_id"])
-            for o in groups[group_of[oid]]
-            if str(o["organisation_id"]) in in_db
-        )
+        expected = frozenset(str(o["id"]) for o in groups[group_of[oid]] if str(o["id"]) in in_db)
         kind = "noisy" if oid in in_db else "absent"
         code = country_code(org.get("country") or None)
         for n in range(variants):
-            name, noise = noisy_name(org["organisation_name"], code, rng)
+            name, noise = noisy_name(org["name"], code, rng)
             city, country, place_noise = noisy_place(
                 org.get("region") or None, org.get("country") or None, rng
             )
@@ -145,7 +148,7 @@ def build_experiment(
             if social:
                 noise.append("linkedin")
             if (website or social) and rng.random() < 0.33:
-                name = alias(org["organisation_name"], code, rng)
+                name = alias(org["name"], code, rng)
                 noise.append("alias")
             query = Record(
                 id=f"{oid}#{n}", name=name, website=website, country=country, city=city,
@@ -153,7 +156,7 @@ def build_experiment(
             )  # fmt: skip
             target.append(Query(query, expected, kind, tuple(noise + place_noise)))
         if oid in in_db:
-            other = look_alike(org["organisation_name"], rng, fillers)
+            other = look_alike(org["name"], rng, fillers)
             if other is not None and parse_name(other).key not in db_keys:
                 city, country, _ = noisy_place(
                     org.get("region") or None, org.get("country") or None, rng
@@ -220,7 +223,7 @@ def training_pairs(
 _UNFITTED = MatchModel(coefficients=(0.0,) * len(FEATURES), intercept=0.0, threshold=0.5)
 
 
-def fit_on(experiment: Experiment) -> MatchModel:
+def fit_on(experiment: Experiment, kind: str = "organisations") -> MatchModel:
     """Fit the model and tune its threshold on the fit half only."""
     matcher = Matcher(experiment.database, _UNFITTED)
     rows, labels = training_pairs(matcher, experiment.fit)
@@ -228,8 +231,7 @@ def fit_on(experiment: Experiment) -> MatchModel:
         rows,
         labels,
         metadata={
-            "fitted_on": "DSI4EU organisations, fit half (by hash of organisation_id), "
-            "generated web noise",
+            "fitted_on": f"DSI4EU {kind}, fit half (by hash of their id), generated web noise",
             "pairs": len(rows),
             "matching_pairs": sum(labels),
         },
@@ -268,12 +270,23 @@ def baseline(database: Sequence[Record], queries: Sequence[Query]) -> Figures:
     return figures
 
 
-def run(organisations: Sequence[dict[str, Any]], *, seed: int = 0) -> dict[str, Any]:
-    """Fit on the fit half, report both halves (fit: in-sample; held-out: honest)."""
-    experiment = build_experiment(organisations, seed=seed)
-    model = fit_on(experiment)
+def run(
+    records: Sequence[dict[str, Any]],
+    *,
+    seed: int = 0,
+    kind: str = "organisations",
+    also: MatchModel | None = None,
+) -> dict[str, Any]:
+    """Fit on the fit half, report both halves (fit: in-sample; held-out: honest).
+
+    ``also``: another model (the shipped one, fitted on organisations) reported on the same
+    queries with its own threshold, as ``also_model``."""
+    experiment = build_experiment(records, seed=seed)
+    model = fit_on(experiment, kind)
     matcher = Matcher(experiment.database, model)
+    other = Matcher(experiment.database, also) if also is not None else None
     report: dict[str, Any] = {
+        "kind": kind,
         "database_entries": len(experiment.database),
         "threshold": model.threshold,
         "model": model.to_dict(),
@@ -285,4 +298,6 @@ def run(organisations: Sequence[dict[str, Any]], *, seed: int = 0) -> dict[str, 
             "baseline_wratio90": baseline(experiment.database, queries).to_dict(),
             "noise": dict(Counter(n for q in queries for n in q.noise).most_common()),
         }
+        if other is not None:
+            report[split]["also_model"] = evaluate(other, queries)[0].to_dict()
     return report

@@ -16,6 +16,7 @@ from matching.names import (
     NameVariant,
     TermWeights,
     compare_forms,
+    kinds_differ,
     parse_name,
     weighted_similarity,
 )
@@ -31,6 +32,9 @@ FEATURES = (
     "name_exact",  # 1 if two readings are the same words
     "name_compact",  # rapidfuzz ratio of the readings written without spaces (0..1)
     "name_conflict",  # 1 if each side has a distinctive word the other lacks
+    "name_extra",  # 1 if only one side has a distinctive word the other lacks, and no
+    # website or social profile says they are the same ("Politecnico di Milano School of X")
+    "name_kind_differs",  # 1 if both names say what kind of body they are, differently
     "name_place_extra",  # 1 if a word only one side has is a city or country ("Fab Lab Bari")
     "name_place_only",  # 1 if the only distinctive words shared are places (cities, countries)
     "domain_same",
@@ -98,6 +102,11 @@ def _is_home(word: str, p: Prepared) -> bool:
     return (code is not None and code == p.country) or (p.city is not None and word == p.city)
 
 
+def _all_words(p: Prepared) -> list[str]:
+    """Every reading's words and the legal forms' ("Foundation" is read as a legal form)."""
+    return [t for v in p.variants for t in v.tokens] + [t for f in p.forms for t in f.tokens]
+
+
 def compare(a: Prepared, b: Prepared, weights: TermWeights) -> Comparison:
     """Features of the pair (``a`` the query, ``b`` a database entry) and their reasons."""
     reasons: list[str] = []
@@ -134,6 +143,11 @@ def compare(a: Prepared, b: Prepared, weights: TermWeights) -> Comparison:
         reasons.append("unmatched words: " + ", ".join(best.missing[:4]))
     if best.conflict:
         reasons.append("each name has a distinctive word the other lacks")
+    elif best.extra:
+        reasons.append("one name has a distinctive word more than the other")
+    kind_differs = not exact and kinds_differ(_all_words(a), _all_words(b))
+    if kind_differs:
+        reasons.append("the names say different kinds of body")
     place_words = [
         t for t in best.missing if names_a_place(t) and not _is_home(t, a) and not _is_home(t, b)
     ]
@@ -183,6 +197,8 @@ def compare(a: Prepared, b: Prepared, weights: TermWeights) -> Comparison:
         1.0 if exact else 0.0,
         compact,
         1.0 if best.conflict else 0.0,
+        1.0 if best.extra and not domain and not social else 0.0,
+        1.0 if kind_differs else 0.0,
         1.0 if place_words else 0.0,
         1.0 if place_only and not exact else 0.0,
         *_ternary(domain),

@@ -136,14 +136,15 @@ class Matcher:
         ]:
             for i in self._index.get(key, ()):
                 scores[i] += _EXACT_KEY_BONUS
-        tokens = {t for v in query.variants for t in v.tokens if t not in STOP_WORDS}
+        # sorted: the sums below do not depend on the order of a set (hash seed)
+        tokens = sorted({t for v in query.variants for t in v.tokens if t not in STOP_WORDS})
         crowded: list[tuple[float, str]] = []
         for token in tokens:
             weight = self.weights(token)
             hit: set[int] = set()
             exact = f"w:{token}"
             # the word itself when the database has it, else the word give or take a typo
-            for key in [exact] if exact in self._index else _word_keys(token):
+            for key in [exact] if exact in self._index else sorted(_word_keys(token)):
                 posting = self._index.get(key)
                 if not posting:
                     continue

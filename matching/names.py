@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -31,6 +32,7 @@ from crawler.text import fold_accents
 
 __all__ = [
     "GENERIC_WORDS",
+    "KIND_WORDS",
     "LEGAL_FORMS",
     "LegalForm",
     "NameVariant",
@@ -39,6 +41,7 @@ __all__ = [
     "compare_forms",
     "core_of",
     "is_generic",
+    "kinds_differ",
     "parse_name",
     "split_joined",
     "tokens_of",
@@ -152,6 +155,14 @@ GENERIC_WORDS = _words(
     company ltd limited gmbh international europe european global national
     social digital innovation innovations innovazione innovacion research
     city citta ciudad ville stadt comune municipality department
+    """
+)
+#: Generic words that name what kind of body an organisation is (a lab, a university, a
+#: council...), as opposed to generic words of any name ("social", "digital", "European").
+KIND_WORDS = GENERIC_WORDS - _words(
+    """
+    community international europe european global national social digital innovation
+    innovations innovazione innovacion research city citta ciudad ville stadt comune
     """
 )
 #: Words that carry nothing at all.
@@ -383,14 +394,31 @@ def _deletions(word: str) -> set[str]:
 
 
 @cache
-def _generic_deletions() -> dict[str, str]:
+def _generic_deletions() -> dict[str, tuple[str, ...]]:
+    """Each one-letter deletion of a generic word (and the word) -> every word it comes from
+    (all of them: which one comes first must not depend on the order of a set)."""
     words = GENERIC_WORDS | {t for f in LEGAL_FORMS for t in f.tokens if len(t) >= 6}
-    out: dict[str, str] = {}
+    out: dict[str, set[str]] = {}
     for word in words:
         if len(word) >= 6:
             for d in _deletions(word) | {word}:
-                out.setdefault(d, word)
-    return out
+                out.setdefault(d, set()).add(word)
+    return {d: tuple(sorted(ws)) for d, ws in out.items()}
+
+
+def _kinds(tokens: Sequence[str]) -> set[str]:
+    kinds = {t for t in tokens if t in KIND_WORDS}
+    kinds |= {a + b for a, b in itertools.pairwise(tokens) if a + b in KIND_WORDS}
+    return kinds
+
+
+def kinds_differ(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Both names say what kind of body they are, and no kind is the same (give or take a
+    typo, "lab" in "fablab"): "University of Edinburgh" / "City of Edinburgh Council"."""
+    ka, kb = _kinds(a), _kinds(b)
+    if not ka or not kb:
+        return False
+    return not any(x == y or x in y or y in x or OSA.distance(x, y) <= 1 for x in ka for y in kb)
 
 
 @lru_cache(maxsize=65536)
@@ -402,7 +430,9 @@ def is_generic(token: str) -> bool:
         return False
     table = _generic_deletions()
     return any(
-        d in table and OSA.distance(token, table[d]) <= 1 for d in _deletions(token) | {token}
+        OSA.distance(token, word) <= 1
+        for d in _deletions(token) | {token}
+        for word in table.get(d, ())
     )
 
 
@@ -448,6 +478,9 @@ class Similarity:
     missing: tuple[str, ...]  # words found on one side only, by weight
     #: both sides have a distinctive word the other lacks ("Fab Lab Palermo" / "Fab Lab Torino")
     conflict: bool = False
+    #: only one side has a distinctive word the other lacks: that name is the other plus a
+    #: word ("Digital Helden Augustin" / "Digital Helden")
+    extra: bool = False
 
 
 def weighted_similarity(a: Sequence[str], b: Sequence[str], weights: TermWeights) -> Similarity:
@@ -477,4 +510,5 @@ def weighted_similarity(a: Sequence[str], b: Sequence[str], weights: TermWeights
                 lacking[n] = lacking[n] or weights.distinctive(token)
     score = matched / total if total else 0.0
     by_weight = lambda d: tuple(k for k, _ in sorted(d.items(), key=lambda kv: -kv[1]))  # noqa: E731
-    return Similarity(score, by_weight(shared), by_weight(missing), all(lacking))
+    one_sided = any(lacking) and not all(lacking)
+    return Similarity(score, by_weight(shared), by_weight(missing), all(lacking), one_sided)

@@ -158,19 +158,23 @@ def candidate_view(session: Session, candidate_id: int) -> CandidateView | None:
 
 
 def _matches(session: Session, candidate: Candidate) -> list[dict[str, Any]]:
-    """The candidate's main-database match (by the matcher, ``storage.maindb``) with its
-    per-feature reasons; empty when nothing is above the matcher's confidence."""
-    if candidate.match_id is None or candidate.kind not in KINDS:
+    """The candidate's best main-database entry (by the matcher, ``storage.maindb``) with its
+    per-feature reasons, above the matcher's confidence or not (``above_threshold``): a
+    curator merging into it or not is what tunes that confidence; empty when nothing came
+    close."""
+    best = candidate.match_best_id if candidate.match_best_id is not None else candidate.match_id
+    if best is None or candidate.kind not in KINDS:
         return []
     kind: Kind = "project" if candidate.kind == "project" else "organisation"
-    entry = get_entry(session, kind, candidate.match_id)
+    entry = get_entry(session, kind, best)
     if entry is None:
         return []
     name = entry.get("organisation_name") or entry.get("project_name") or ""
     return [
         {
-            "id": candidate.match_id,
+            "id": best,
             "kind": kind,
+            "above_threshold": candidate.match_id == best,
             "name": str(name),
             "website": safe_url(str(entry.get("website") or "")),
             "country": str(entry.get("country") or ""),

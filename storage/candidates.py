@@ -115,13 +115,17 @@ def set_match(
     match_id: int | None,
     score: float | None,
     reasons: Sequence[str],
+    *,
+    best_id: int | None = None,
 ) -> None:
-    """Record the candidate's best main-database entry (``match_id`` None below the
-    matcher's confidence; score and reasons are those of the best entry either way)."""
+    """Record the candidate's best main-database entry: ``best_id``, its score and reasons
+    whatever the score; ``match_id`` the same entry when above the matcher's confidence,
+    else None."""
     candidate = session.get(Candidate, candidate_id)
     if candidate is None:
         raise ValueError(f"no candidate {candidate_id}")
     candidate.match_id = match_id
+    candidate.match_best_id = match_id if best_id is None else best_id
     candidate.match_score = score
     candidate.match_reasons = list(reasons)
 

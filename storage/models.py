@@ -221,8 +221,11 @@ class Candidate(Base):
     #: the organisation's social pages, {"linkedin": url, "twitter": url, ...}
     social_links: Mapped[Json] = mapped_column(default=dict)
     #: best main-database entry (organisation_id or project_id by ``kind``), when above the
-    #: matcher's confidence; ``match_score`` and ``match_reasons`` are kept below it too
+    #: matcher's confidence; ``match_best_id``, ``match_score`` and ``match_reasons`` are the
+    #: best entry's id, score and reasons, kept below it too (curators' decisions on them
+    #: tune the threshold, ``storage.match_tuning``)
     match_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    match_best_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     match_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     match_reasons: Mapped[Json] = mapped_column(default=list)
 
@@ -524,3 +527,22 @@ class MainProject(Base):
     creation_date: Mapped[str] = mapped_column(String(10), default="")
     extra: Mapped[Json] = mapped_column(default=dict)
     updated_at: Mapped[Timestamp]
+
+
+class MatchThreshold(Base):
+    """A matcher threshold tuned on curators' decisions (``dsi maindb tune``), per kind of
+    entry; the newest row of a kind is the one in use. ``figures`` holds how it was chosen
+    (pairs, cross-validation, precision/recall/false matches before and after)."""
+
+    __tablename__ = "match_thresholds"
+
+    id: Mapped[IntPK]
+    #: organisation | project
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    threshold: Mapped[float] = mapped_column(Float)
+    #: the threshold in use before this one
+    previous: Mapped[float] = mapped_column(Float)
+    pairs: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[Json] = mapped_column(default=dict)
+    set_by: Mapped[str] = mapped_column(String(80))
+    at: Mapped[Timestamp]

@@ -73,6 +73,7 @@ def snapshot(candidate: Candidate, queue: QueueEntry | None) -> dict[str, Any]:
             queue.snoozed_until.isoformat() if queue and queue.snoozed_until else None
         ),
         "match_id": candidate.match_id,
+        "match_best_id": candidate.match_best_id,
         "match_score": candidate.match_score,
     }
 
@@ -431,27 +432,3 @@ def disagreements(session: Session, limit: int = 200) -> list[tuple[Candidate, l
         if len(out) >= limit:
             break
     return out
-
-
-def match_pairs(session: Session) -> list[tuple[int, int, bool]]:
-    """Curator decisions as labelled (candidate id, main-database entry id, same?) pairs for the
-    matcher's thresholds: a merge says "same entry"; accepting as new, or rejecting, a candidate
-    the matcher had matched says "not that entry". Undone decisions do not count."""
-    undone = select(AuditEntry.undoes).where(AuditEntry.undoes.is_not(None))
-    stmt = (
-        select(AuditEntry)
-        .where(AuditEntry.action.in_(("accept", "merge", "reject")), AuditEntry.id.not_in(undone))
-        .order_by(AuditEntry.id)
-    )
-    pairs: dict[int, tuple[int, int, bool]] = {}
-    for entry in session.scalars(stmt):
-        if entry.candidate_id is None:
-            continue
-        promotion = (entry.after or {}).get("promotion") or {}
-        if entry.action == "merge" and promotion.get("entry_id") is not None:
-            pairs[entry.candidate_id] = (entry.candidate_id, int(promotion["entry_id"]), True)
-            continue
-        matched = (entry.before or {}).get("match_id")
-        if matched is not None:
-            pairs[entry.candidate_id] = (entry.candidate_id, int(matched), False)
-    return list(pairs.values())

@@ -102,7 +102,7 @@ def seed(url: str) -> dict[str, int]:
                 status="pending",
             )
             if name == "Repair Cafe Network":
-                cand.match_id = entry
+                cand.match_id = cand.match_best_id = entry
                 cand.match_score = 0.83
                 cand.match_reasons = ["name similarity 0.86 (Cafe, Repair)", "same country NL"]
             session.add(cand)

@@ -39,7 +39,8 @@ KindOption = Annotated[
 #: columns of ``list`` and ``export``, in order
 COLUMNS = (
     "id", "kind", "status", "name", "website", "country", "city", "relevance", "technologies",
-    "areas", "social_links", "evidence", "match_id", "match_score", "match_reasons",
+    "areas", "social_links", "evidence", "match_id", "match_best_id", "match_score",
+    "match_reasons",
 )  # fmt: skip
 
 
@@ -65,6 +66,7 @@ def _row(c: Candidate, evidence: int) -> dict[str, Any]:
         "social_links": dict(c.social_links or {}),
         "evidence": evidence,
         "match_id": c.match_id,
+        "match_best_id": c.match_best_id,
         "match_score": c.match_score,
         "match_reasons": list(c.match_reasons or []),
     }
@@ -157,7 +159,11 @@ def show(
     if detail["match_score"] is None:
         typer.echo("main database: no entry comes close")
     else:
-        verdict = f"entry {detail['match_id']}" if detail["match_id"] is not None else "no match"
+        verdict = (
+            f"entry {detail['match_id']}"
+            if detail["match_id"] is not None
+            else f"no match (closest: entry {detail['match_best_id']}, below the threshold)"
+        )
         typer.echo(f"main database: {verdict} (best score {detail['match_score']:.2f})")
         for reason in detail["match_reasons"]:
             typer.echo(f"  - {reason}")

@@ -5,17 +5,29 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.orm import Session
 
-from crawler.cli.common import CLIError, JsonOption, echo_err
+from crawler.cli.common import CLIError, DatabaseOption, JsonOption, database_url, echo_err
 from storage import maindb, migrate
+from storage.match_tuning import (
+    labelled_decisions,
+    outcomes_of,
+    save_threshold,
+    threshold_history,
+    tuned_threshold,
+)
+from storage.models import MatchThreshold
 from storage.session import redact, session_scope
 
 app = typer.Typer(
-    help="The main database (the DSI map): import, export, match.", no_args_is_help=True
+    help="The main database (the DSI map): import, export, match, tune the threshold.",
+    no_args_is_help=True,
 )
 
 MainDatabaseOption = Annotated[
@@ -95,7 +107,8 @@ def match(
         float | None,
         typer.Option(
             help="Confidence from which the best candidate is a match (default: "
-            "$DSI_MATCH_THRESHOLD, else the model's tuned threshold).",
+            "$DSI_MATCH_THRESHOLD, else the threshold tuned on curators' decisions, else the "
+            "model's; see 'dsi maindb threshold').",
             show_default=False,
         ),
     ] = None,
@@ -124,7 +137,8 @@ def match(
         raise CLIError(f"{in_}: cannot read ({exc.strerror})") from None
     with session_scope(main_url(main_database)) as session:
         entries = maindb.match_records(session, "organisation")
-    matcher = Matcher(entries, threshold=match_threshold(threshold), limit=limit)
+        in_use = threshold_in_use(session, "organisation", threshold)
+    matcher = Matcher(entries, threshold=in_use.value, limit=limit)
     lines = (
         json.dumps(_with_entry_ids(raw_id, matcher.match(q).to_dict()), ensure_ascii=False)
         for raw_id, q in queries
@@ -149,17 +163,193 @@ def _with_entry_ids(raw_id: Any, row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def match_threshold(option: float | None) -> float | None:
-    """Flag > ``DSI_MATCH_THRESHOLD`` > the model's own (None)."""
+@dataclass(frozen=True, slots=True)
+class ThresholdInUse:
+    #: None: the model's own (``model``)
+    value: float | None
+    model: float
+    #: flag | env | tuned | model
+    source: str
+    row: MatchThreshold | None = None
+
+    @property
+    def effective(self) -> float:
+        return self.model if self.value is None else self.value
+
+    def describe(self) -> str:
+        if self.source == "flag":
+            return "given with --threshold"
+        if self.source == "env":
+            return "from DSI_MATCH_THRESHOLD"
+        if self.source == "tuned" and self.row is not None:
+            cv = (self.row.figures or {}).get("cross_validated") or {}
+            return (
+                f"tuned on {self.row.pairs} curator decisions by {self.row.set_by} at "
+                f"{self.row.at:%Y-%m-%d %H:%M} UTC (previously {self.row.previous:g}; "
+                f"cross-validated precision {_pct(cv.get('precision'))}, recall "
+                f"{_pct(cv.get('recall'))}, false matches {_pct(cv.get('false_match_rate'))})"
+            )
+        return "the model's own (matching/data/matcher.json, fitted on generated pairs)"
+
+
+def _pct(value: Any) -> str:
+    return "n/a" if value is None else f"{float(value):.1%}"
+
+
+def threshold_in_use(session: Session, kind: str, option: float | None) -> ThresholdInUse:
+    """Flag > ``DSI_MATCH_THRESHOLD`` > tuned on curators' decisions > the model's own."""
+    from matching.model import load_model
+
+    model = load_model().threshold
     if option is not None:
-        return option
+        if not 0.0 <= option <= 1.0:
+            raise CLIError(f"--threshold must be between 0 and 1, got {option}")
+        return ThresholdInUse(option, model, "flag")
     env = os.environ.get("DSI_MATCH_THRESHOLD")
-    if not env:
-        return None
-    try:
-        return float(env)
-    except ValueError:
-        raise CLIError(f"DSI_MATCH_THRESHOLD must be a number, got {env!r}") from None
+    if env:
+        try:
+            value = float(env)
+        except ValueError:
+            raise CLIError(f"DSI_MATCH_THRESHOLD must be a number, got {env!r}") from None
+        if not 0.0 <= value <= 1.0:
+            raise CLIError(f"DSI_MATCH_THRESHOLD must be between 0 and 1, got {env!r}")
+        return ThresholdInUse(value, model, "env")
+    row = tuned_threshold(session, kind)
+    if row is not None:
+        return ThresholdInUse(row.threshold, model, "tuned", row)
+    return ThresholdInUse(None, model, "model")
+
+
+KindOption = Annotated[str, typer.Option("--kind", "-k", help="organisation or project.")]
+
+
+def _kind(kind: str) -> maindb.Kind:
+    if kind not in maindb.KINDS:
+        raise CLIError(f"unknown kind {kind!r}: use 'organisation' or 'project'")
+    return "project" if kind == "project" else "organisation"
+
+
+@app.command("threshold")
+def threshold_(
+    kind: KindOption = "organisation",
+    main_database: MainDatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the match threshold in use and where it comes from ($DSI_MATCH_THRESHOLD, tuned
+    on curators' decisions by 'dsi maindb tune', or the model's own), with earlier tunings.
+
+    Example: dsi maindb threshold --kind organisation
+    """
+    checked = _kind(kind)
+    with session_scope(main_url(main_database)) as session:
+        in_use = threshold_in_use(session, checked, None)
+        history: list[dict[str, Any]] = [
+            {
+                "threshold": r.threshold,
+                "previous": r.previous,
+                "pairs": r.pairs,
+                "set_by": r.set_by,
+                "at": r.at.isoformat(),
+            }
+            for r in threshold_history(session, checked)
+        ]
+        text = in_use.describe()
+    if as_json:
+        out = {
+            "kind": checked,
+            "threshold": in_use.effective,
+            "source": in_use.source,
+            "model_threshold": in_use.model,
+            "description": text,
+            "history": history,
+        }
+        typer.echo(json.dumps(out))
+        return
+    typer.echo(f"{checked} match threshold {in_use.effective:g}: {text}")
+    for h in history:
+        typer.echo(
+            f"  {str(h['at'])[:16]}  {h['previous']:g} -> {h['threshold']:g}  "
+            f"({h['pairs']} decisions, {h['set_by']})"
+        )
+
+
+@app.command("tune")
+def tune(
+    kind: KindOption = "organisation",
+    min_pairs: Annotated[
+        int, typer.Option(help="Labelled decisions needed before anything is tuned.")
+    ] = 30,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds.")] = 5,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; store nothing.")] = False,
+    database: DatabaseOption = None,
+    main_database: MainDatabaseOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Tune the match threshold on curators' decisions in the review app: merging a candidate
+    into the entry the matcher suggested says the suggestion was right; merging it into
+    another entry, or accepting it as new, says it was wrong (rejections and snoozes say
+    nothing about identity; undone decisions do not count). The threshold that makes the
+    fewest errors (a false match costing three misses) is stored in the main database, and
+    then used by 'dsi maindb match', 'dsi maindb serve' and 'dsi classify', only when it
+    also beats the threshold in use under cross-validation.
+
+    Example: dsi maindb tune --min-pairs 30 --dry-run
+    """
+    from matching.tuning import tune as tune_outcomes
+
+    checked = _kind(kind)
+    if min_pairs < 1 or folds < 2:
+        raise CLIError("--min-pairs must be at least 1 and --folds at least 2")
+    with session_scope(database_url(database)) as session:
+        decisions = labelled_decisions(session, checked)
+    outcomes = outcomes_of(decisions)
+    labels = Counter(d.label for d in decisions)
+    counted = ", ".join(f"{labels[k]} {k.replace('_', ' ')}" for k in _LABELS)
+    if labels["unsuggested"]:
+        counted += f"; {labels['unsuggested']} more without a suggested entry, not counted"
+    if len(outcomes) < min_pairs:
+        raise CLIError(
+            f"only {len(outcomes)} decisions with a suggested {checked} ({counted}); "
+            f"tuning needs {min_pairs} (--min-pairs): nothing changed"
+        )
+    url = main_url(main_database)
+    with session_scope(url) as session:
+        current = threshold_in_use(session, checked, None)
+        result = tune_outcomes(outcomes, current.effective, folds=folds)
+        report = {"kind": checked, "pairs": len(outcomes), "labels": dict(labels),
+                  "current_source": current.source, **result.to_dict(),
+                  "stored": False}  # fmt: skip
+        if result.adopted and not dry_run:
+            save_threshold(
+                session, checked, result.threshold, previous=current.effective,
+                pairs=len(outcomes), figures=report, set_by="dsi maindb tune",
+            )  # fmt: skip
+            report["stored"] = True
+    if as_json:
+        typer.echo(json.dumps(report))
+        return
+    typer.echo(f"{len(outcomes)} labelled decisions on {checked}s ({counted})")
+    for title, key in (
+        (f"in use {result.current:g} ({current.source})", "before"),
+        (f"tuned {result.candidate:g} (in-sample)", "after"),
+        (f"tuned per fold ({result.folds}-fold CV)", "cross_validated"),
+    ):
+        f = report[key]
+        typer.echo(
+            f"  {title:34} precision {_pct(f['precision'])}, recall {_pct(f['recall'])}, "
+            f"false matches {_pct(f['false_match_rate'])} ({f['false_matches']}), "
+            f"missed {f['missed']}"
+        )
+    typer.echo(f"  {result.reason}")
+    if result.adopted and dry_run:
+        typer.echo(f"dry run: {result.threshold:g} not stored")
+    elif report["stored"]:
+        typer.echo(f"threshold {result.threshold:g} stored ({redact(url)})")
+    else:
+        typer.echo(f"threshold stays {result.current:g}")
+
+
+_LABELS = ("match", "wrong_entry", "new")
 
 
 @app.command("evaluate")
@@ -167,9 +357,13 @@ def evaluate(
     names: Annotated[
         Path | None,
         typer.Option(
-            help="organisations.json in the export format (default: the shipped DSI4EU sample)."
+            help="organisations.json or projects.json in the export format (default: the "
+            "shipped DSI4EU sample of --kind)."
         ),
     ] = None,
+    kind: Annotated[
+        str, typer.Option("--kind", "-k", help="organisations or projects.")
+    ] = "organisations",
     save_model: Annotated[
         Path | None, typer.Option(help="Also write the model fitted on the fit half here.")
     ] = None,
@@ -177,30 +371,42 @@ def evaluate(
     as_json: JsonOption = False,
 ) -> None:
     """Measure the matcher against a plain fuzzy matcher (rapidfuzz WRatio >= 90) on real
-    organisation names with generated web noise, plus organisations left out of the database
-    and look-alikes. The model is fitted on one half of the organisations (split by a hash
-    of their id) and figures are reported on the other, held-out half.
+    organisation (or project) names with generated web noise, plus records left out of the
+    database and look-alikes. The model is fitted on one half of the records (split by a
+    hash of their id) and figures are reported on the other, held-out half. For projects,
+    the shipped model (fitted on organisations, used by 'dsi classify') is reported too.
 
-    Example: dsi maindb evaluate --json
+    Example: dsi maindb evaluate --kind projects --json
     """
-    from classifiers.dataset import SHIPPED_ORGANISATIONS
+    from classifiers.dataset import SHIPPED_ORGANISATIONS, SHIPPED_PROJECTS
     from matching.evaluate import run
-    from matching.model import MatchModel
+    from matching.model import MatchModel, load_model
 
-    records = read_json_records(names or SHIPPED_ORGANISATIONS)
-    report = run(records, seed=seed)
+    shipped = {"organisations": SHIPPED_ORGANISATIONS, "projects": SHIPPED_PROJECTS}
+    if kind not in shipped:
+        raise CLIError(f"unknown kind {kind!r}: use 'organisations' or 'projects'")
+    records = read_json_records(names or shipped[kind])
+    try:
+        found = maindb.detect_kind(records)
+    except maindb.MainDbError as exc:
+        raise CLIError(f"{names}: {exc}") from None
+    if f"{found}s" != kind:
+        raise CLIError(f"{names} holds {found}s: use --kind {found}s")
+    also = load_model() if kind == "projects" else None
+    report = run(records, seed=seed, kind=kind, also=also)
     if save_model is not None:
         MatchModel.from_dict(report["model"]).save(save_model)
         echo_err(f"model written to {save_model}")
     if as_json:
         typer.echo(json.dumps(report))
         return
-    typer.echo(
-        f"database: {report['database_entries']} organisations; threshold {report['threshold']}"
-    )
+    typer.echo(f"database: {report['database_entries']} {kind}; threshold {report['threshold']}")
+    rows = [("matcher", "matcher"), ("baseline_wratio90", "WRatio>=90")]
+    if also is not None:
+        rows.append(("also_model", "shipped"))
     for split, title in (("held_out", "held-out half"), ("fit_in_sample", "fit half (in-sample)")):
         part = report[split]
-        for who, label in (("matcher", "matcher"), ("baseline_wratio90", "WRatio>=90")):
+        for who, label in rows:
             f = part[who]
             kinds = ", ".join(
                 f"{k} {v['right']:.1%} right/{v['false_matches']:.1%} false"
@@ -258,8 +464,15 @@ def serve(
         records = {
             str(r["organisation_id"]): r for r in maindb.export_records(session, "organisation")
         }
-    echo_err(f"reconciliation service for {len(entries)} organisations at http://{host}:{port}/")
-    uvicorn.run(create_app(entries, records), host=host, port=port, log_level="warning")
+        in_use = threshold_in_use(session, "organisation", None)
+    echo_err(
+        f"reconciliation service for {len(entries)} organisations at http://{host}:{port}/ "
+        f"(threshold {in_use.effective:g}: {in_use.describe()})"
+    )
+    uvicorn.run(
+        create_app(entries, records, threshold=in_use.value),
+        host=host, port=port, log_level="warning",
+    )  # fmt: skip
 
 
 def bench_resolve(

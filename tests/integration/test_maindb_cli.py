@@ -153,6 +153,29 @@ def test_evaluate_reports_held_out_figures() -> None:
     assert held_out["matcher"]["right"] > held_out["baseline_wratio90"]["right"]
 
 
+@pytest.mark.slow
+def test_evaluate_projects_against_the_baseline() -> None:
+    code, out, err = invoke("maindb", "evaluate", "--kind", "projects", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["kind"] == "projects" and report["database_entries"] > 300
+    held_out = report["held_out"]
+    assert set(held_out["matcher"]["by_kind"]) == {"noisy", "absent", "look_alike"}
+    assert held_out["matcher"]["queries"] == held_out["baseline_wratio90"]["queries"] > 500
+    assert held_out["also_model"]["queries"] == held_out["matcher"]["queries"]  # shipped model
+    assert held_out["matcher"]["right"] > held_out["baseline_wratio90"]["right"]
+    assert held_out["matcher"]["false_matches"] < held_out["baseline_wratio90"]["false_matches"]
+
+
+def test_evaluate_refuses_a_file_of_the_other_kind() -> None:
+    code, _, err = invoke(
+        "maindb", "evaluate", "--kind", "projects", "--names", str(SHIPPED_ORGANISATIONS)
+    )
+    assert code != 0 and "holds organisations: use --kind organisations" in err
+    code, _, err = invoke("maindb", "evaluate", "--kind", "people")
+    assert code != 0 and "unknown kind 'people'" in err
+
+
 def test_bench_resolve_reports_against_its_baseline() -> None:
     code, out, err = invoke(
         "bench", "resolve", "--entries", "3000", "--items", "300", "--sample", "20", "--json"

@@ -137,3 +137,14 @@ def test_installed_dsi_maindb_serve(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_the_service_uses_the_threshold_it_is_given() -> None:
+    entries = [Record(id="1", name="Blender Foundation", country="NL")]
+    records = {"1": {"organisation_id": 1, "organisation_name": "Blender Foundation"}}
+    query = json.dumps({"q0": {"query": "Blender Foundation", "properties": [
+        {"pid": "country", "v": "NL"}]}})  # fmt: skip
+    for threshold, matched in ((None, True), (1.0, False)):
+        client = TestClient(create_app(entries, records, threshold=threshold))
+        top = client.post("/", data={"queries": query}).json()["q0"]["result"][0]
+        assert top["id"] == "1" and top["match"] is matched

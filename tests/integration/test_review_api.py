@@ -381,7 +381,10 @@ def test_typed_labels_must_be_in_the_taxonomy(database_url: str) -> None:
 
 
 def test_decisions_become_labelled_match_pairs(app_db: Any) -> None:
-    from storage.review_decisions import match_pairs
+    from storage.match_tuning import labelled_decisions
+
+    def pairs(session: Any) -> list[tuple[int, int | None, str]]:
+        return [(d.candidate_id, d.suggested, d.label) for d in labelled_decisions(session)]
 
     app, url, ids = app_db
     client = client_for(app)
@@ -394,7 +397,7 @@ def test_decisions_become_labelled_match_pairs(app_db: Any) -> None:
         {"action": "accept"},  # accepted as new although matched: not that entry
     )
     with session_scope(url) as session:
-        assert match_pairs(session) == [(repair, ids["maindb"], False)]
+        assert pairs(session) == [(repair, ids["maindb"], "new")]
     client.post("/api/undo", headers={"X-CSRF-Token": csrf}, json={})
     decide(client, csrf, repair, {"action": "merge", "merge_into": ids["maindb"]})
     decide(
@@ -404,7 +407,7 @@ def test_decisions_become_labelled_match_pairs(app_db: Any) -> None:
         {"action": "reject"},  # no match: no pair
     )
     with session_scope(url) as session:
-        assert match_pairs(session) == [(repair, ids["maindb"], True)]
+        assert pairs(session) == [(repair, ids["maindb"], "match")]
 
 
 def test_sessions_expire_and_disabled_users_cannot_sign_in(app_db: Any) -> None:

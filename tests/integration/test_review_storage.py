@@ -106,7 +106,9 @@ def test_review_migration_downgrades_and_upgrades(database_url: str) -> None:
         "review_votes",
         "review_promotions",
     }
-    assert current_revision(database_url) == "0006_review"
+    from tests.integration.test_maindb import _head
+
+    assert current_revision(database_url) == _head(database_url)  # 0006_review or later
     seed(database_url)
     downgrade(database_url, "0002_maindb")
     get_engine(database_url).dispose()

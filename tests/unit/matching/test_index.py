@@ -58,6 +58,11 @@ CASES = [
     # typos and joined words
     (Record(id="q15", name="Fab Lab Plaermo", country="IT"), "e1"),
     (Record(id="q16", name="StichtingWaag Society", country="NL"), "e4"),
+    # a name that is another one plus a word is another body, unless a key says otherwise
+    (Record(id="q17", name="Digitale Nachbarschaft Elbwerk", country="DE", city="Hamburg"),
+     None),
+    (Record(id="q18", name="Nordlicht Sternwarte Foundation", country="DE",
+            website="https://www.nordlicht-foundation.de/jobs"), "e2"),
 ]  # fmt: skip
 
 
@@ -83,6 +88,23 @@ def test_hard_cases(matcher: Matcher, query: Record, expected: str | None) -> No
     assert result.match == expected, result.to_dict()
 
 
+#: hard cases the matcher gets wrong (written before it ran on them); each must keep failing
+#: until the matcher learns it, then move to CASES
+KNOWN_LIMITS = [
+    # the same name plus one unknown word, in the same city
+    Record(id="q20", name="Digitale Nachbarschaft Elbwerk", country="DE", city="Köln"),
+    # the same distinctive word and place, another kind of body: the difference lowers the
+    # score (reason "the names say different kinds of body") but not below the threshold
+    Record(id="q19", name="Nordlicht University", country="DE", city="Hamburg"),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="known limitation (see KNOWN_LIMITS)")
+@pytest.mark.parametrize("query", KNOWN_LIMITS, ids=[q.id for q in KNOWN_LIMITS])
+def test_known_limits(matcher: Matcher, query: Record) -> None:
+    assert matcher.match(query).match is None
+
+
 def test_every_candidate_has_reasons_and_a_score_in_range(matcher: Matcher) -> None:
     result = matcher.match(Record(id="x", name="Fab Lab Palermo", country="IT", city="Palermo"))
     assert result.match == "e1" and result.score >= matcher.threshold
@@ -97,11 +119,20 @@ def test_every_candidate_has_reasons_and_a_score_in_range(matcher: Matcher) -> N
 
 
 def test_legal_form_conflict_lowers_the_score(matcher: Matcher) -> None:
+    from matching.features import compare, prepare
+
     same_form = matcher.match(Record(id="a", name="Digitale Nachbarschaft gGmbH", country="DE"))
     company = matcher.match(Record(id="b", name="Digitale Nachbarschaft GmbH", country="DE"))
     assert same_form.candidates[0].id == company.candidates[0].id == "e3"
-    assert company.candidates[0].score < same_form.candidates[0].score
     assert any("legal form differs" in r for r in company.candidates[0].reasons)
+    # the fitted weights of the two form features are small: compare unrounded
+    entry = next(p for p in matcher.entries if p.record.id == "e3")
+
+    def probability(name: str) -> float:
+        query = prepare(Record(id="q", name=name, country="DE"))
+        return matcher.model.probability(compare(query, entry, matcher.weights).values)
+
+    assert probability("Digitale Nachbarschaft GmbH") < probability("Digitale Nachbarschaft gGmbH")
 
 
 def test_threshold_decides_and_is_configurable(matcher: Matcher) -> None:

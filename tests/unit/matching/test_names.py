@@ -75,3 +75,14 @@ def test_split_joined_words() -> None:
     assert split_joined("thinkcommons", known) == ("think", "commons")
     assert split_joined("makerversityltd", known) == ("makerversity", "ltd")
     assert split_joined("thinker", known) is None
+
+
+def test_kinds_of_body_differ() -> None:
+    from matching.names import kinds_differ
+
+    assert kinds_differ(["university", "edinburgh"], ["city", "edinburgh", "council"])
+    assert kinds_differ(["fablab", "cardiff"], ["cardiff", "university"])
+    assert not kinds_differ(["fab", "lab", "bari"], ["fablab", "bari"])  # written apart
+    assert not kinds_differ(["fondazione", "x"], ["fondazoine", "x"])  # a typo
+    assert not kinds_differ(["waag", "society"], ["waag"])  # one side says nothing
+    assert not kinds_differ(["social", "digital", "x"], ["european", "x"])  # not kinds
