@@ -165,7 +165,7 @@ def test_matching_uses_the_tuned_threshold(
 def test_migration_0008_downgrades_and_upgrades(database_url: str) -> None:
     with session_scope(database_url) as session:
         cid = _candidate(session, 1, 7, 0.4)
-    downgrade(database_url, "0006_review")
+    downgrade(database_url, "0007_frontier")
     get_engine(database_url).dispose()
     inspector = inspect(get_engine(database_url))
     assert "match_thresholds" not in inspector.get_table_names()

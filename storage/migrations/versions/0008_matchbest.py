@@ -2,7 +2,7 @@
 on curators' decisions
 
 Revision ID: 0008_matchbest
-Revises: 0006_review
+Revises: 0007_frontier
 Create Date: 2026-11-28 16:40:00
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import storage.models
 
 revision: str = "0008_matchbest"
-down_revision: str | None = "0006_review"
+down_revision: str | None = "0007_frontier"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
