@@ -375,8 +375,11 @@ class JobsSpider(DSISpider):
                     canonical_url(url), callback=self.parse, cb_kwargs={"job_hint": True}
                 )
         for a in islice(doc.iterfind(".//a[@href]"), MAX_LINKS_PER_PAGE):
+            href = (a.get("href") or "").strip()
+            if not href.lower().startswith(("http", "//")):
+                continue  # a relative link stays on this site: never another site's feed
             try:
-                target = urljoin(response.url, (a.get("href") or "").strip())
+                target = urljoin(response.url, href)
                 api = detect_feed(target)
             except ValueError:  # not a readable URL: page_links counted it
                 continue
