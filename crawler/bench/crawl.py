@@ -68,11 +68,11 @@ def _configs(kind: str, web: BenchWeb, plan: Plan, database_url: str) -> tuple[d
     if kind == "jobs":
         urls = [web.board_url + "/jobs/?page=1"]
         options: dict[str, Any] = {}
-        pages = plan.adverts + plan.adverts // LISTING_SIZE + 10
+        pages = 2 * (plan.adverts + plan.adverts // LISTING_SIZE) + 100
     else:
         urls = list(web.site_urls)
         options = {"pages_per_site": SITE_PAGES, "max_depth": 2, "render_js": False}
-        pages = plan.sites * (SITE_PAGES + 1) + 10
+        pages = 2 * plan.sites * (SITE_PAGES + 1) + 100
     shared = {"urls": urls, "concurrency": plan.concurrency}
     bare = {**shared, "mode": "bare"}
     ours = {

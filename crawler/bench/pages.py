@@ -143,7 +143,8 @@ def _footer(rng: random.Random, href: str) -> str:
     cols = "".join(
         f'<div class="col"><h4>{esc(rng.choice(_WORDS).title())}</h4><ul>'
         + "".join(
-            f'<li><a href="{href}footer-{c}-{i}">{esc(rng.choice(_WORDS))}</a></li>'
+            f'<li><a href="{href}footer-{c}-{i}">{esc(rng.choice(_WORDS).title())} '
+            f"{esc(rng.choice(_WORDS))}</a></li>"
             for i in range(10)
         )
         + "</ul></div>"

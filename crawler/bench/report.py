@@ -109,4 +109,4 @@ def print_table(title: str, rows: list[dict[str, Any]], columns: list[tuple[str,
                 value = value.get(part) if isinstance(value, dict) else None
             cells.append("–" if value is None else str(value))
         table.add_row(*cells)
-    Console().print(table)
+    Console(width=200).print(table)

@@ -17,6 +17,7 @@ from crawler.bench.pages import (
 )
 from crawler.bench.server import render_board, render_site
 from spiders.parsers.job_links import is_job_url
+from spiders.parsers.job_page import read_job_page
 from spiders.parsers.structured import extract_structured
 
 BOARD = Board("http://127.0.0.1:9", 45)
@@ -61,6 +62,17 @@ def test_board_links_under_jobs_are_exactly_listings_and_adverts() -> None:
     assert all(is_job_url(BOARD.base_url + advert_path(BOARD, i)) for i in range(5))
     last = table[BOARD.listing_path(BOARD.listings)].decode()
     assert 'rel="next"' not in last
+    # the jobs spider follows the same links: no chrome link reads as "next" or as an advert
+    for i in range(10):
+        page = read_job_page(
+            advert_page(BOARD, i),
+            BOARD.base_url + advert_path(BOARD, i),
+            job_hint=True,
+            source="bench",
+            now=None,
+        )
+        assert page.next_pages == []
+        assert all(BOARD.base_url + "/jobs/" in url for url in page.adverts)
 
 
 def test_site_pages_link_only_to_their_own_pages() -> None:
