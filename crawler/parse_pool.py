@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 #: Modules the fork server imports once, so each worker starts ready.
-PRELOAD = ["spiders.parsers.job_page"]
+PRELOAD = ["spiders.parsers.job_page", "spiders.parsers.page_facts"]
 
 
 class ParseTimeout(Exception):

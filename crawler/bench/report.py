@@ -38,8 +38,7 @@ class Run:
             seconds=float(probe["elapsed"]),
             peak_rss_mb=max((m for _, _, m in samples), default=0.0),
             samples=samples,
-            cpu_seconds=float(probe.get("cpu_seconds", 0.0))
-            + float(probe.get("cpu_seconds_children", 0.0)),
+            cpu_seconds=float(probe.get("cpu_seconds", 0.0)),
         )
 
 
