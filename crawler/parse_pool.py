@@ -39,6 +39,19 @@ class ParsePool:
         self.timeout = timeout
         self._pool: Any = None
 
+    @classmethod
+    def for_crawler(cls, crawler: Any) -> ParsePool:
+        """The pool ``DSI_PARSE_WORKERS`` and ``DSI_PARSE_TIMEOUT`` ask for, closed with the
+        spider."""
+        pool = cls(
+            crawler.settings.getint("DSI_PARSE_WORKERS", 0),
+            crawler.settings.getfloat("DSI_PARSE_TIMEOUT", 60.0),
+        )
+        from scrapy import signals
+
+        crawler.signals.connect(pool.close, signal=signals.spider_closed)
+        return pool
+
     def _ensure(self) -> Any:
         if self._pool is None:
             from pebble import ProcessPool

@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy import signals
 from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
@@ -131,11 +130,7 @@ class JobsSpider(DSISpider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.parse_pool = ParsePool(
-            crawler.settings.getint("DSI_PARSE_WORKERS", 0),
-            crawler.settings.getfloat("DSI_PARSE_TIMEOUT", 60.0),
-        )
-        crawler.signals.connect(spider.parse_pool.close, signal=signals.spider_closed)
+        spider.parse_pool = ParsePool.for_crawler(crawler)
         return spider
 
     # --- start -----------------------------------------------------------------------------

@@ -190,11 +190,7 @@ class WebsiteSpider(DSISpider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WebsiteSpider:
         spider: WebsiteSpider = super().from_crawler(crawler, *args, **kwargs)
         spider._configure_rendering(crawler)
-        spider.parse_pool = ParsePool(
-            crawler.settings.getint("DSI_PARSE_WORKERS", 0),
-            crawler.settings.getfloat("DSI_PARSE_TIMEOUT", 60.0),
-        )
-        crawler.signals.connect(spider.parse_pool.close, signal=signals.spider_closed)
+        spider.parse_pool = ParsePool.for_crawler(crawler)
         crawler.signals.connect(spider._on_headers, signal=signals.headers_received)
         crawler.signals.connect(spider._on_response, signal=signals.response_received)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
