@@ -46,6 +46,7 @@ app.add_typer(classify_cmd.bench_app, name="bench")
 classify_cmd.bench_app.command(name="review")(review_cmd.bench_review)
 classify_cmd.bench_app.command(name="resolve")(maindb.bench_resolve)
 classify_cmd.bench_app.command(name="crawl")(bench_cmd.bench_crawl)
+classify_cmd.bench_app.command(name="store")(bench_cmd.bench_store)
 app.command(name="demo")(demo_cmd.demo)
 
 

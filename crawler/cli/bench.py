@@ -1,4 +1,5 @@
-"""``dsi bench crawl``: the crawl pipeline against a bare Scrapy spider on a generated web."""
+"""``dsi bench crawl`` (the crawl pipeline against a bare Scrapy spider on a generated web) and
+``dsi bench store`` (bulk upserts against a plain INSERT)."""
 
 from __future__ import annotations
 
@@ -76,5 +77,53 @@ def bench_crawl(
         raise CLIError(str(exc)) from None
     print_table(f"dsi bench crawl ({pages} pages per kind)", result["spiders"], _COLUMNS)
     if json_file is not None:
+        json_file.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        echo_err(f"figures written to {json_file}")
+
+
+def bench_store(
+    rows: Annotated[int, typer.Option(help="Rows written (twice by the upsert).")] = 20000,
+    batch: Annotated[int, typer.Option(help="Rows per transaction (the store's default).")] = 100,
+    postgres: Annotated[
+        str | None,
+        typer.Option(
+            "--postgres",
+            help="Also measure PostgreSQL at this URL (in a throwaway schema, dropped after).",
+            show_default=False,
+        ),
+    ] = None,
+    json_file: Annotated[
+        Path | None,
+        typer.Option("--json", help="Write every figure, baselines and ratios, to this file."),
+    ] = None,
+) -> None:
+    """Rows/s of the store's idempotent bulk upsert (new rows, then the same rows again, as a
+    re-crawl writes them) against a plain multi-row INSERT of the same rows, in the same run,
+    on SQLite (and PostgreSQL with --postgres).
+
+    Example: dsi bench store --rows 20000 --postgres postgresql+psycopg://postgres@127.0.0.1/test
+    """
+    from crawler.bench.report import print_table
+    from crawler.bench.store import bench_store as measure
+
+    if rows < 1 or batch < 1:
+        raise CLIError("--rows and --batch must be at least 1")
+    try:
+        entries = measure(rows, batch, postgres)
+    except Exception as exc:  # an unreachable database, a refused schema
+        raise CLIError(f"store benchmark failed: {exc}") from None
+    columns = [
+        ("database", "database"),
+        ("rows", "rows"),
+        ("upsert_new_rows_per_s", "upsert rows/s"),
+        ("upsert_again_rows_per_s", "re-upsert rows/s"),
+        ("baseline.rows_per_s", "INSERT rows/s"),
+        ("ratio", "ratio"),
+        ("ratio_again", "ratio again"),
+        ("rows_stored_after_two_upserts", "rows stored"),
+    ]
+    print_table(f"dsi bench store ({rows} rows, batches of {batch})", entries, columns)
+    if json_file is not None:
+        result = {"benchmark": "store", "databases": entries}
         json_file.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         echo_err(f"figures written to {json_file}")
