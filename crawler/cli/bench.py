@@ -11,6 +11,11 @@ import typer
 
 from crawler.cli.common import CLIError, echo_err
 
+JsonFileOption = Annotated[
+    Path | None,
+    typer.Option("--json", help="Write every figure, baselines and ratios, to this file."),
+]
+
 _COLUMNS = [
     ("spider", "spider"),
     ("pages", "pages"),
@@ -45,10 +50,7 @@ def bench_crawl(
             show_default=False,
         ),
     ] = None,
-    json_file: Annotated[
-        Path | None,
-        typer.Option("--json", help="Write every figure, baselines and ratios, to this file."),
-    ] = None,
+    json_file: JsonFileOption = None,
 ) -> None:
     """Pages/s of the whole pipeline (spider, extraction, normalisation, dedupe, database
     writes) against a bare Scrapy spider following the same links of the same pages, in the
@@ -92,10 +94,7 @@ def bench_store(
             show_default=False,
         ),
     ] = None,
-    json_file: Annotated[
-        Path | None,
-        typer.Option("--json", help="Write every figure, baselines and ratios, to this file."),
-    ] = None,
+    json_file: JsonFileOption = None,
 ) -> None:
     """Rows/s of the store's idempotent bulk upsert (new rows, then the same rows again, as a
     re-crawl writes them) against a plain multi-row INSERT of the same rows, in the same run,
