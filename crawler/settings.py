@@ -74,6 +74,10 @@ DSI_WEBSITE_RENDER_JS = os.environ.get("DSI_WEBSITE_RENDER_JS", "1").lower() not
     "false",
     "no",
 )
+#: Processes that read HTML job pages off the reactor thread (0: read in the crawl's thread) and
+#: the time budget of one page in seconds: past it the page is lost (``dsi/lost/parse_timeout``).
+DSI_PARSE_WORKERS = int(os.environ.get("DSI_PARSE_WORKERS", str(os.cpu_count() or 1)))
+DSI_PARSE_TIMEOUT = float(os.environ.get("DSI_PARSE_TIMEOUT", "60"))
 #: Path of the Chromium used by Playwright (Debian's package).
 DSI_CHROMIUM_PATH = os.environ.get("DSI_CHROMIUM_PATH", "/usr/bin/chromium")
 

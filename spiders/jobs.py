@@ -31,7 +31,6 @@ import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime
-from itertools import islice
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
@@ -41,6 +40,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.items import JobAdvert
+from crawler.parse_pool import ParseCrashed, ParsePool, ParseTimeout
 from crawler.sources import OptionSpec
 from crawler.text import element_text
 from crawler.urls import canonical_url, readable_url
@@ -54,20 +54,16 @@ from spiders.boards import (
     get_adapter,
     load_json,
 )
-from spiders.parsers.job_links import JOB_PATH_RE, is_job_url, page_links
-from spiders.parsers.job_records import json_records, state_jobs
-from spiders.parsers.job_status import closed_notice
-from spiders.parsers.jobposting import RawJob, distinct_urls, normalise_job, raw_job_from_node
-from spiders.parsers.jobs_html import country_hint_for, fallback_job, parse_document
-from spiders.parsers.limits import MAX_LINKS_PER_PAGE
-from spiders.parsers.structured import extract_structured, find_typed, loads_lenient
+from spiders.parsers.job_links import JOB_PATH_RE, is_job_url
+from spiders.parsers.job_page import JobPage, emit_jobs, read_job_page
+from spiders.parsers.job_records import json_records
+from spiders.parsers.jobposting import RawJob
+from spiders.parsers.jobs_html import parse_document
+from spiders.parsers.structured import loads_lenient
 
 if TYPE_CHECKING:
     from crawler.seeds import Seeds
 
-_LANG_RE = re.compile(
-    r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.IGNORECASE
-)
 _META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
 #: Link text or path of a careers page, in the languages of European organisation websites.
 CAREERS_RE = re.compile(
@@ -129,6 +125,14 @@ class JobsSpider(DSISpider):
         #: organisation websites read from the database (``seed``), see :mod:`crawler.seeds`
         self.seeds = seeds
         self.seed_sites: list[str] = list(seeds.urls) if seeds is not None else []
+        #: where HTML pages are read: in this thread until ``from_crawler`` sets up workers
+        self.parse_pool = ParsePool(0, 0.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.parse_pool = ParsePool.for_crawler(crawler)
+        return spider
 
     # --- start -----------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -216,26 +220,30 @@ class JobsSpider(DSISpider):
         return text
 
     def _emit(self, raws: list[RawJob], page: str) -> Iterator[JobAdvert]:
-        distinct_urls(raws)
-        for raw in raws:
-            try:
-                item = normalise_job(raw, source=self.source_name, now=self.now)
-            except Exception as exc:  # a reader bug must not stop the crawl
-                self.logger.exception("could not normalise a job advert on %s: %s", page, exc)
-                self.stat("parse/jobs/normalise_error")
-                continue
-            if item is None:
-                self.logger.info("skipped a posting without a title on %s", page)
-                self.stat("parse/jobs/no_title")
-                continue
-            if item.warnings:
-                self.stat("parse/jobs/items_with_warnings")
-            self.stat(f"jobs/extraction/{item.extraction}")
-            yield item
+        out = JobPage()
+        emit_jobs(raws, source=self.source_name, now=self.now, page=page, out=out)
+        self._apply(out)
+        yield from out.items
+
+    def _apply(self, page: JobPage) -> None:
+        """Count and log what reading a page found (the reader may have run in a worker)."""
+        for event in page.events:
+            self.stat(event)
+        for level, message in page.logs:
+            self.logger.log(level, "%s", message)
 
     # --- callbacks -------------------------------------------------------------------------
-    def parse(self, response: Response, job_hint: bool = False) -> Iterator[Any]:
+    async def parse(self, response: Response, job_hint: bool = False) -> AsyncIterator[Any]:
         """Any page: sitemap, feed, JSON, or HTML (adverts + links to follow)."""
+        for output in self._route(response, job_hint):
+            if isinstance(output, TextResponse):  # an HTML page: read off the reactor thread
+                async for found in self.parse_page(output, job_hint=job_hint):
+                    yield found
+            else:
+                yield output
+
+    def _route(self, response: Response, job_hint: bool) -> Iterator[Any]:
+        """What ``parse`` yields for non-HTML responses; an HTML one is yielded itself."""
         self._note_seed(response)
         self.stat("jobs/pages")
         if not isinstance(response, TextResponse):
@@ -264,124 +272,56 @@ class JobsSpider(DSISpider):
         if "json" in ctype or (not is_html and head[:1] in (b"{", b"[")):
             yield from self.parse_json(response)
             return
-        yield from self.parse_page(response, job_hint=job_hint)
+        yield response
 
-    def parse_page(self, response: TextResponse, *, job_hint: bool = False) -> Iterator[Any]:
+    async def parse_page(
+        self, response: TextResponse, *, job_hint: bool = False
+    ) -> AsyncIterator[Any]:
+        """An HTML page, read by :func:`read_job_page` in a parsing worker under the time
+        budget (``DSI_PARSE_TIMEOUT``); a page that runs past it, or whose worker dies, is
+        lost (``dsi/lost/parse_timeout``, ``dsi/lost/parse_crashed``), nothing else."""
         html = self._page_text(response)
-        lang_match = _LANG_RE.search(html[:5000])
-        lang_hint = lang_match.group(1) if lang_match else None
-        doc = parse_document(html)
-        page_url = response.url
-        if doc is not None:
-            canon = doc.xpath("//link[@rel='canonical']/@href")
-            if canon:
-                target = urljoin(response.url, str(canon[0]).strip())
-                if urlsplit(target).netloc.lower() == urlsplit(response.url).netloc.lower():
-                    page_url = target
-        found = extract_structured(html, response.url)
-        self.count_problems("jobs", found.problems)
-        if "jsonld_unreadable" in found.problems:
-            self.logger.warning("unreadable JSON-LD on %s", response.url)
-        raws: list[RawJob] = []
-        seen: set[tuple[str, str]] = set()
-        for syntax, node in find_typed(found.nodes, "JobPosting"):
-            raw = raw_job_from_node(node, page_url=page_url, syntax=syntax, lang_hint=lang_hint)
-            key = (str(raw.title), str(raw.url))
-            if key in seen:  # the same posting in two syntaxes: the first (JSON-LD) wins
-                continue
-            seen.add(key)
-            if "jsonld_repaired" in found.problems and syntax == "json-ld":
-                raw.warnings.append("json-ld: broken JSON repaired")
-            raws.append(raw)
-        partial = "jsonld_partial" in found.problems
-        if partial:
-            self.logger.warning("JSON-LD on %s only partly readable", response.url)
-            for raw in raws:
-                raw.warnings.append("json-ld: only partly readable")
-        state_follow: list[str] = []
-        if not raws:
-            raws = state_jobs(html, page_url, lang_hint=lang_hint)
-            if raws:
-                self.stat("jobs/js_state_pages")
-                raws, state_follow = self._split_state_listing(raws, page_url)
-        if (not raws or (partial and len(raws) == 1)) and doc is not None:
-            # no structured data, or a truncated JSON-LD posting: the markup may say more
-            orgs = [
-                n.get("name")
-                for _syntax, n in find_typed(found.nodes, "Organization")
-                if isinstance(n.get("name"), str)
-            ]
-            fallback = fallback_job(
-                doc,
-                page_url,
-                lang_hint=lang_hint,
-                job_hint=job_hint or bool(raws),
-                organization_hint=orgs[0] if orgs else None,
+        try:
+            page = await self.parse_pool.run(
+                read_job_page,
+                html,
+                response.url,
+                job_hint=job_hint,
+                source=self.source_name,
+                now=self.now,
             )
-            if fallback is not None:
-                if "jsonld_unreadable" in found.problems or partial:
-                    fallback.warnings.append("json-ld: unreadable, read from the markup")
-                raws = [fallback]
-        if doc is not None and len(raws) == 1 and raws[0].closed is None:
-            # an advert page read from structured data may still say it is closed
-            notice = closed_notice(doc)
-            if notice:
-                raws[0].closed = True
-                raws[0].raw.setdefault("closed_notice", notice)
-        hint = country_hint_for(lang_hint)
-        for raw in raws:
-            raw.country_hint = raw.country_hint or hint
-        yield from self._emit(raws, response.url)
-        for url in state_follow:
+        except ParseTimeout as exc:
+            self.logger.warning("page not read: %s: %s", response.url, exc)
+            self.lost("parse_timeout")
+            return
+        except ParseCrashed as exc:
+            self.logger.warning("page not read: %s: %s", response.url, exc)
+            self.lost("parse_crashed")
+            return
+        self._apply(page)
+        for item in page.items:
+            yield item
+        for url in page.state_follow:
             self.stat("jobs/followed/state_advert")
             yield scrapy.Request(
                 canonical_url(url), callback=self.parse, cb_kwargs={"job_hint": True}
             )
-        if doc is not None:
-            yield from self._follow(doc, response)
+        for request in self._follow(page):
+            yield request
 
-    def _split_state_listing(
-        self, raws: list[RawJob], page_url: str
-    ) -> tuple[list[RawJob], list[str]]:
-        """JS state of a listing: records with no text but their own advert URL on this site
-        are followed (the advert page says more) rather than emitted as half items."""
-        keep: list[RawJob] = []
-        follow: list[str] = []
-        page = canonical_url(page_url)
-        for raw in raws:
-            own = canonical_url(raw.url)
-            has_text = isinstance(raw.description, str) and len(raw.description.strip()) >= 40
-            if (
-                not has_text
-                and own != page
-                and urlsplit(own).netloc.lower() == urlsplit(page).netloc.lower()
-            ):
-                if own not in follow:
-                    follow.append(own)
-            else:
-                keep.append(raw)
-        return keep, follow
-
-    def _follow(self, doc: Any, response: TextResponse) -> Iterator[scrapy.Request]:
-        links = page_links(doc, response.url)
-        self.count_problems("jobs", links.problems)
-        for url in links.next_pages:
+    def _follow(self, page: JobPage) -> Iterator[scrapy.Request]:
+        for url in page.next_pages:
             if self._in_scope(url):
                 self.stat("jobs/followed/next")
                 yield scrapy.Request(canonical_url(url), callback=self.parse)
-        for url in links.adverts:
+        for url in page.adverts:
             if self._in_scope(url):
                 self.stat("jobs/followed/advert")
                 yield scrapy.Request(
                     canonical_url(url), callback=self.parse, cb_kwargs={"job_hint": True}
                 )
-        for a in islice(doc.iterfind(".//a[@href]"), MAX_LINKS_PER_PAGE):
-            try:
-                target = urljoin(response.url, (a.get("href") or "").strip())
-                api = detect_feed(target)
-            except ValueError:  # not a readable URL: page_links counted it
-                continue
-            if api and not self._in_scope(target):
+        for target, api in page.feeds:
+            if not self._in_scope(target):
                 adapter = self._adapter(api)
                 for feed in adapter.feed_urls(target):
                     self.stat("jobs/followed/feed")

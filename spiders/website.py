@@ -28,8 +28,10 @@ JSON state. The browser reaches nothing by itself: :class:`crawler.browser_guard
 fetches each of its requests under the crawl's network policy, keeps the page on its site and
 refuses WebSockets.
 
-Page extraction (lxml, structured data, trafilatura) runs in a worker thread
-(``asyncio.to_thread``), never on the reactor thread.
+Page extraction (lxml, structured data, trafilatura) runs in parsing worker processes
+(:mod:`crawler.parse_pool`, ``DSI_PARSE_WORKERS``), never on the reactor thread; a page past
+its time budget (``DSI_PARSE_TIMEOUT``) is lost and counted (``dsi/lost/parse_timeout``), its
+site is still profiled from the other pages.
 
 Crawls that stop early lose no site: near the crawl's page budget (``max_pages``, which Scrapy
 enforces as ``CLOSESPIDER_PAGECOUNT``, robots.txt and redirects included) no new pages are
@@ -58,7 +60,6 @@ Stats: ``dsi/website/*`` (sites, profiles, pages, rendered pages) and
 
 from __future__ import annotations
 
-import asyncio
 import heapq
 import os
 from collections import Counter
@@ -92,6 +93,7 @@ from crawler.browser_guard import BrowserGuard, abort_unguarded
 from crawler.frontier import units_of
 from crawler.items import WebsiteProfile
 from crawler.middlewares.network import crawl_policy
+from crawler.parse_pool import ParseCrashed, ParsePool, ParseTimeout
 from crawler.sources import OptionSpec
 from crawler.urls import web_url
 from spiders.base import DSISpider
@@ -188,12 +190,15 @@ class WebsiteSpider(DSISpider):
         self.now: datetime | None = None  # fixed by tests; None = the clock
         #: fetches the rendering browser's requests under the network policy
         self.browser_guard: BrowserGuard | None = None
+        #: where pages are read: in this thread until ``from_crawler`` sets up workers
+        self.parse_pool = ParsePool(0, 0.0)
 
     # --- setup -------------------------------------------------------------------------------
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WebsiteSpider:
         spider: WebsiteSpider = super().from_crawler(crawler, *args, **kwargs)
         spider._configure_rendering(crawler)
+        spider.parse_pool = ParsePool.for_crawler(crawler)
         crawler.signals.connect(spider._on_headers, signal=signals.headers_received)
         crawler.signals.connect(spider._on_response, signal=signals.response_received)
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
@@ -363,6 +368,10 @@ class WebsiteSpider(DSISpider):
         follow: list[Any] = []
         try:
             follow = await self._handle_page(state, response, kind, depth, browser)
+        except (ParseTimeout, ParseCrashed) as exc:  # past the time budget: this page only
+            self.logger.warning("website: page not read: %s: %s", response.url, exc)
+            self.lost("parse_timeout" if isinstance(exc, ParseTimeout) else "parse_crashed")
+            state.warnings.append(f"page could not be read in time: {response.url}")
         except Exception:  # one bad page never loses the site
             self.logger.exception("website: failed to read %s", response.url)
             self.stat("parse/website/page_error")
@@ -428,7 +437,7 @@ class WebsiteSpider(DSISpider):
         state.requested.add(canon)
         if kind == "home" and not browser:
             state.home_url = canon
-        facts = await asyncio.to_thread(
+        facts = await self.parse_pool.run(
             extract_page,
             html,
             canon,

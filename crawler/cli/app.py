@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from crawler.cli import bench as bench_cmd
 from crawler.cli import candidates, db, export, maindb, report, sources
 from crawler.cli import classify as classify_cmd
 from crawler.cli import crawl as crawl_cmd
@@ -44,6 +45,8 @@ app.command(name="classify")(classify_cmd.classify)
 app.add_typer(classify_cmd.bench_app, name="bench")
 classify_cmd.bench_app.command(name="review")(review_cmd.bench_review)
 classify_cmd.bench_app.command(name="resolve")(maindb.bench_resolve)
+classify_cmd.bench_app.command(name="crawl")(bench_cmd.bench_crawl)
+classify_cmd.bench_app.command(name="store")(bench_cmd.bench_store)
 app.command(name="demo")(demo_cmd.demo)
 
 

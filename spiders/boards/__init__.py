@@ -233,10 +233,13 @@ _FEED_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 
+_FEED_RES = tuple((re.compile(pattern, re.IGNORECASE), name) for pattern, name in _FEED_PATTERNS)
+
+
 def detect_feed(url: str) -> str | None:
     """The adapter for a URL of a public ATS board or feed, if it is one."""
-    for pattern, name in _FEED_PATTERNS:
-        if re.search(pattern, url, re.IGNORECASE):
+    for pattern, name in _FEED_RES:
+        if pattern.search(url):
             return name
     return None
 

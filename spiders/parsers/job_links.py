@@ -48,6 +48,9 @@ _NEXT_TEXT_RE = re.compile(
 )
 
 
+_NEXT_CLASS_RE = re.compile(r"\bnext\b|pagination-next|page-next")
+
+
 def same_site(a: str, b: str) -> bool:
     """Whether two URLs have the same host and port (False when either cannot be read)."""
     try:
@@ -113,6 +116,10 @@ def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
                 links.add(links.next_pages, target)
     current_page = _page_number(url) or 1
     here = _strip_page(url)
+    try:
+        here_netloc = urlsplit(url).netloc.lower()
+    except ValueError:
+        return links
     elements = _link_elements(doc)
     if len(elements) > MAX_LINKS_PER_PAGE:
         links.problems.append(capped("links_per_page"))
@@ -127,7 +134,10 @@ def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
             if "://" in href or href.startswith("//"):
                 links.problems.append("bad_link")
             continue
-        if not same_site(target, url):
+        try:
+            if urlsplit(target).netloc.lower() != here_netloc:
+                continue
+        except ValueError:
             continue
         rel = (a.get("rel") or "").lower().split()
         label = " ".join(t for t in (element_text(a), a.get("aria-label"), a.get("title")) if t)
@@ -136,7 +146,7 @@ def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
         is_next = (
             "next" in rel
             or bool(_NEXT_TEXT_RE.match(label or ""))
-            or bool(re.search(r"\bnext\b|pagination-next|page-next", classes))
+            or bool(_NEXT_CLASS_RE.search(classes))
         )
         if is_next or (page_no == current_page + 1 and _strip_page(target) == here):
             links.add(links.next_pages, target)

@@ -53,7 +53,13 @@ _JSONLD_RE = re.compile(
 )
 _JSONLD_TYPE_RE = re.compile(r"""type\s*=\s*["']?\s*application/ld\+json""", re.IGNORECASE)
 _MICRODATA_RE = re.compile(r"\bitem(?:scope|type)\b", re.IGNORECASE)
-_RDFA_TYPEOF_RE = re.compile(r"\b(?:typeof|property)\s*=", re.IGNORECASE)
+#: RDFa markers; ``property="og:…"`` (OpenGraph, Twitter, Facebook meta tags on nearly every page)
+#: is not one, so pages with those alone are not handed to the (slow) RDFa reader.
+_RDFA_TYPEOF_RE = re.compile(
+    r"\btypeof\s*=|\bproperty\s*=\s*(?![\"']?\s*(?:og|fb|twitter|article|al|profile|book|music|"
+    r"video):)",
+    re.IGNORECASE,
+)
 _RDFA_VOCAB_RE = re.compile(r"\b(?:vocab|prefix)\s*=|schema\.org", re.IGNORECASE)
 _SCHEMA_PREFIX_RE = re.compile(r"^(?:https?://)?(?:www\.)?schema\.org/", re.IGNORECASE)
 _TRAILING_COMMA_RE = re.compile(r",(\s*[}\]])")

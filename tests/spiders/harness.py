@@ -92,18 +92,25 @@ def make_spider(
     return spider_cls.from_crawler(crawler, source=source, **(spider_args or {}))
 
 
-def item_dicts(results: Iterable[Any]) -> list[dict[str, Any]]:
+def _plain(results: Any) -> Iterable[Any]:
+    """Callback results as a plain iterable (async generators and coroutines are drained)."""
+    if hasattr(results, "__aiter__") or hasattr(results, "__await__"):
+        return drain(results)
+    return results  # type: ignore[no-any-return]
+
+
+def item_dicts(results: Any) -> list[dict[str, Any]]:
     """The items among callback results, as dicts (requests are ignored)."""
     out = []
-    for r in results:
+    for r in _plain(results):
         if isinstance(r, BaseItem):
             d = dataclasses.asdict(r)
             out.append(d)
     return out
 
 
-def requests_of(results: Iterable[Any]) -> list[Request]:
-    return [r for r in results if isinstance(r, Request)]
+def requests_of(results: Any) -> list[Request]:
+    return [r for r in _plain(results) if isinstance(r, Request)]
 
 
 #: What a request is answered with: a fixture file, or None (then the missing-URL policy applies).
@@ -154,6 +161,8 @@ async def follow_async(
     status = status or {}
     headers = headers or {}
     out: list[Any] = []
+    if hasattr(results, "__aiter__") or hasattr(results, "__await__"):
+        results = await _drain(results)
     queue: list[tuple[Any, int]] = [(r, 0) for r in results]
     while queue:
         result, depth = queue.pop(0)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scrapy import Request
 
+from crawler.parse_pool import ParseCrashed, ParsePool, ParseTimeout
 from spiders.jobs import JobsSpider
 from tests.spiders.harness import (
     FIXTURES,
+    drain,
     fixture_response,
     follow,
     item_dicts,
@@ -33,7 +36,7 @@ def _advert_map() -> dict[str, object]:
 def test_listing_follows_pagination_and_adverts_on_the_same_site_only() -> None:
     spider = make_spider(JobsSpider, urls=[f"{BOARD}/jobs/"])
     response = fixture_response(CRAWL / "listing_page1.html", f"{BOARD}/jobs/")
-    results = list(spider.parse(response))
+    results = drain(spider.parse(response))
     urls = [r.url for r in requests_of(results)]
     assert f"{BOARD}/jobs/?page=2" in urls
     # tracking parameters dropped before requesting
@@ -62,7 +65,7 @@ def test_listing_crawl_collects_every_advert_once() -> None:
 def test_sitemap_index_follows_in_scope_sitemaps_newer_than_since() -> None:
     spider = make_spider(JobsSpider, urls=[f"{BOARD}/jobs/sitemap.xml"], sitemap_since="2024-01-01")
     response = fixture_response(CRAWL / "sitemap_index.xml", f"{BOARD}/jobs/sitemap.xml")
-    reqs = requests_of(spider.parse(response))
+    reqs = requests_of(drain(spider.parse(response)))
     assert [r.url for r in reqs] == [f"{BOARD}/jobs/sitemap-2024-03.xml"]
     assert reqs[0].callback == spider.parse_sitemap
     stats = spider.crawler.stats.get_stats()
@@ -81,7 +84,9 @@ def test_sitemap_urlset_yields_advert_requests() -> None:
 
 def test_robots_txt_start_url_reads_its_sitemaps() -> None:
     spider = make_spider(JobsSpider, urls=[f"{BOARD}/robots.txt"])
-    reqs = requests_of(spider.parse(fixture_response(CRAWL / "robots.txt", f"{BOARD}/robots.txt")))
+    reqs = requests_of(
+        drain(spider.parse(fixture_response(CRAWL / "robots.txt", f"{BOARD}/robots.txt")))
+    )
     assert [r.url for r in reqs] == [f"{BOARD}/jobs/sitemap.xml"]
 
 
@@ -142,5 +147,33 @@ def test_non_html_binary_response_is_skipped() -> None:
 
     spider = make_spider(JobsSpider, urls=[BOARD])
     resp = Response(url=f"{BOARD}/jobs/file.pdf", body=b"%PDF-1.4", request=Request(BOARD))
-    assert list(spider.parse(resp)) == []
+    assert drain(spider.parse(resp)) == []
     assert spider.crawler.stats.get_value("dsi/parse/jobs/not_text") == 1
+
+
+class _StuckPool(ParsePool):
+    """Every page runs past its time budget, or its worker dies."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(0, 0.0)
+        self.error = error
+
+    async def run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (ParseTimeout("parsing took more than 60 s"), "parse_timeout"),
+        (ParseCrashed("x"), "parse_crashed"),
+    ],
+)
+def test_a_page_past_its_time_budget_is_lost_and_counted(error: Exception, reason: str) -> None:
+    spider = make_spider(JobsSpider, urls=[f"{BOARD}/jobs/"])
+    spider.parse_pool = _StuckPool(error)
+    response = fixture_response(
+        CRAWL / "advert_civic-designer.html", f"{BOARD}/jobs/civic-designer.html"
+    )
+    assert drain(spider.parse(response)) == []
+    assert spider.crawler.stats.get_stats()[f"dsi/lost/{reason}"] == 1

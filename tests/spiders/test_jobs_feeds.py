@@ -14,6 +14,7 @@ from spiders.parsers.jobs_html import parse_document
 from spiders.parsers.js_state import js_literal_to_json
 from tests.spiders.harness import (
     FIXTURES,
+    drain,
     fixture_response,
     follow,
     item_dicts,
@@ -28,7 +29,7 @@ JOBS = FIXTURES / "jobs"
 def test_smartrecruiters_list_fetches_each_posting_next_to_the_list_and_pages() -> None:
     base = "http://127.0.0.1:8801/v1/companies/CivicMakersGmbH/postings"
     spider = make_spider(JobsSpider, urls=[base])
-    results = list(spider.parse(fixture_response(CRAWL / "smartrecruiters_list.json", base)))
+    results = drain(spider.parse(fixture_response(CRAWL / "smartrecruiters_list.json", base)))
     assert item_dicts(results) == []  # list records have no text: no half items
     urls = [r.url for r in requests_of(results)]
     assert f"{base}/744000012345678" in urls  # same origin, not the api.smartrecruiters.com ref
@@ -77,7 +78,7 @@ def test_workday_list_is_a_post_then_posting_gets_and_pages_by_offset() -> None:
 def test_bamboohr_list_fetches_details() -> None:
     url = "http://127.0.0.1:8805/careers/list"
     spider = make_spider(JobsSpider, urls=[url])
-    results = list(spider.parse(fixture_response(CRAWL / "bamboohr_list.json", url)))
+    results = drain(spider.parse(fixture_response(CRAWL / "bamboohr_list.json", url)))
     assert [r.url for r in requests_of(results)] == ["http://127.0.0.1:8805/careers/57/detail"]
     items = item_dicts(
         follow(results, {"http://127.0.0.1:8805/careers/57/detail": JOBS / "bamboohr_detail.json"})
@@ -88,7 +89,7 @@ def test_bamboohr_list_fetches_details() -> None:
 def test_breezy_list_follows_advert_pages_on_the_feed_host() -> None:
     url = "http://127.0.0.1:8812/json"
     spider = make_spider(JobsSpider, urls=[url])
-    results = list(spider.parse(fixture_response(CRAWL / "breezy_list.json", url)))
+    results = drain(spider.parse(fixture_response(CRAWL / "breezy_list.json", url)))
     reqs = requests_of(results)
     assert [r.url for r in reqs] == ["http://127.0.0.1:8812/p/5c1d7e0a9f2b-gis-analyst"]
     assert reqs[0].callback == spider.parse and reqs[0].cb_kwargs == {"job_hint": True}
@@ -167,7 +168,7 @@ def test_js_literal_to_json_reads_nuxt_style_objects_without_running_them() -> N
 def test_js_state_listing_follows_adverts_instead_of_half_items() -> None:
     url = "http://127.0.0.1:8814/jobs"
     spider = make_spider(JobsSpider, urls=[url])
-    results = list(spider.parse(fixture_response(CRAWL / "state_listing.html", url)))
+    results = drain(spider.parse(fixture_response(CRAWL / "state_listing.html", url)))
     followed = [r.url for r in requests_of(results) if r.cb_kwargs == {"job_hint": True}]
     assert "http://127.0.0.1:8814/jobs/open-data-engineer" in followed
     assert "http://127.0.0.1:8814/jobs/service-designer" in followed
@@ -193,7 +194,9 @@ def test_listing_links_data_href_cards_load_more_and_no_apply_login_share() -> N
     spider = make_spider(JobsSpider, urls=[url])
     urls = [
         r.url
-        for r in requests_of(spider.parse(fixture_response(CRAWL / "links_listing.html", url)))
+        for r in requests_of(
+            drain(spider.parse(fixture_response(CRAWL / "links_listing.html", url)))
+        )
     ]
     assert "https://api.ashbyhq.com/posting-api/job-board/civiclab?includeCompensation=true" in urls
     assert not any("other.example.com" in u or "twitter" in u or "login" in u for u in urls)

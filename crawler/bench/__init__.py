@@ -1,0 +1,1 @@
+"""Benchmarks of the crawl pipeline: a generated web, a bare Scrapy baseline, the report."""

@@ -1,0 +1,135 @@
+"""A Scrapy extension of the benchmark: timing, pages and the memory of the crawl's processes.
+
+On with the ``DSI_BENCH_PROBE_FILE`` setting. Every ``DSI_BENCH_PROBE_INTERVAL`` seconds it
+samples ``(seconds, responses, RSS in MB)`` where RSS is the crawl process and its children
+(the parsing workers) together; when the spider has closed (pipelines flushed) it writes the
+samples, the elapsed time from open to close and the final stats to the file as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tasks:
+        try:
+            text = Path(f"/proc/{pid}/task/{tid}/children").read_text()
+        except OSError:
+            continue
+        out.extend(int(p) for p in text.split())
+    return out
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        todo.extend(_children(current))
+    return out
+
+
+def tree_cpu_seconds(pid: int | None = None) -> float:
+    """CPU seconds (user + system, reaped children included) of a process and all its
+    descendants (the parsing workers are alive until the crawl ends, so never reaped)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for current in _descendants(pid or os.getpid()):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    return total / ticks
+
+
+def tree_rss_mb(pid: int | None = None) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    todo = [pid or os.getpid()]
+    total = 0
+    while todo:
+        current = todo.pop()
+        total += _rss_kb(current)
+        todo.extend(_children(current))
+    return total / 1024
+
+
+class Probe:
+    def __init__(self, crawler: Crawler, path: str, interval: float) -> None:
+        self.crawler = crawler
+        self.path = path
+        self.interval = interval
+        self.samples: list[tuple[float, int, float]] = []
+        self.opened = 0.0
+        self.cpu = 0.0
+        self.loop = task.LoopingCall(self.sample)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Probe:
+        path = crawler.settings.get("DSI_BENCH_PROBE_FILE")
+        if not path:
+            raise NotConfigured
+        probe = cls(crawler, path, crawler.settings.getfloat("DSI_BENCH_PROBE_INTERVAL", 1.0))
+        crawler.signals.connect(probe.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(probe.spider_closed, signal=signals.spider_closed)
+        return probe
+
+    def _responses(self) -> int:
+        stats = self.crawler.stats
+        return int(stats.get_value("response_received_count", 0) or 0) if stats else 0
+
+    def sample(self) -> None:
+        self.samples.append((time.perf_counter() - self.opened, self._responses(), tree_rss_mb()))
+        self.cpu = max(self.cpu, tree_cpu_seconds())
+
+    def spider_opened(self, spider: Any) -> None:
+        self.opened = time.perf_counter()
+        self.loop.start(self.interval, now=True)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        elapsed = time.perf_counter() - self.opened
+        if self.loop.running:
+            self.loop.stop()
+        self.sample()
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        usage = os.times()
+        Path(self.path).write_text(
+            json.dumps(
+                {
+                    "elapsed": elapsed,
+                    "responses": self._responses(),
+                    "samples": self.samples,
+                    "cpu_seconds": max(
+                        self.cpu,
+                        usage.user + usage.system + usage.children_user + usage.children_system,
+                    ),
+                    "stats": {k: v for k, v in stats.items() if isinstance(v, int | float | str)},
+                }
+            ),
+            encoding="utf-8",
+        )

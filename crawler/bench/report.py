@@ -1,0 +1,111 @@
+"""The benchmark's arithmetic and its table: rates, ratios, memory growth per 10,000 pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: Samples taken before this share of the crawl's pages are warm-up (imports, pools, caches).
+WARM_UP = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One measured crawl: pages (responses, robots.txt included), wall seconds from the
+    spider's open to its close, peak RSS of its processes, and its memory samples
+    ``(seconds, pages, rss_mb)``."""
+
+    pages: int
+    seconds: float
+    peak_rss_mb: float
+    samples: tuple[tuple[float, int, float], ...] = ()
+    cpu_seconds: float = 0.0
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.pages / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def cpu_ms_per_page(self) -> float:
+        return 1000 * self.cpu_seconds / self.pages if self.pages else 0.0
+
+    @classmethod
+    def from_probe(cls, probe: dict[str, Any]) -> Run:
+        samples = tuple((float(t), int(p), float(m)) for t, p, m in probe["samples"])
+        return cls(
+            pages=int(probe["responses"]),
+            seconds=float(probe["elapsed"]),
+            peak_rss_mb=max((m for _, _, m in samples), default=0.0),
+            samples=samples,
+            cpu_seconds=float(probe.get("cpu_seconds", 0.0)),
+        )
+
+
+def ratio(ours: float, baseline: float) -> float:
+    """``ours / baseline`` rounded to 3 places (0 when the baseline is 0)."""
+    return round(ours / baseline, 3) if baseline > 0 else 0.0
+
+
+def mb_per_10k_pages(samples: Sequence[tuple[float, int, float]]) -> float | None:
+    """Growth of resident memory per 10,000 pages after warm-up: the least-squares slope of
+    RSS over pages of the samples past :data:`WARM_UP` of the crawl. None with fewer than
+    three such samples (a crawl too short to tell)."""
+    if not samples:
+        return None
+    last = max(p for _, p, _ in samples)
+    points = [(p, m) for _, p, m in samples if p >= WARM_UP * last]
+    if len(points) < 3 or len({p for p, _ in points}) < 2:
+        return None
+    n = len(points)
+    mean_p = sum(p for p, _ in points) / n
+    mean_m = sum(m for _, m in points) / n
+    cov = sum((p - mean_p) * (m - mean_m) for p, m in points)
+    var = sum((p - mean_p) ** 2 for p, _ in points)
+    return round(10_000 * cov / var, 1)
+
+
+def crawl_entry(kind: str, ours: Run, bare: Run, *, target: float | None) -> dict[str, Any]:
+    """One spider kind's figures with its baseline and ``ratio`` (pipeline / bare pages/s)."""
+    r = ratio(ours.pages_per_s, bare.pages_per_s)
+    return {
+        "spider": kind,
+        "pages": ours.pages,
+        "pages_per_s": round(ours.pages_per_s, 1),
+        "seconds": round(ours.seconds, 2),
+        "cpu_ms_per_page": round(ours.cpu_ms_per_page, 2),
+        "peak_rss_mb": round(ours.peak_rss_mb, 1),
+        "mb_per_10k_pages": mb_per_10k_pages(ours.samples),
+        "baseline": {
+            "what": "bare Scrapy spider following the same links, same concurrency, no pipelines",
+            "pages": bare.pages,
+            "pages_per_s": round(bare.pages_per_s, 1),
+            "seconds": round(bare.seconds, 2),
+            "cpu_ms_per_page": round(bare.cpu_ms_per_page, 2),
+            "peak_rss_mb": round(bare.peak_rss_mb, 1),
+            "mb_per_10k_pages": mb_per_10k_pages(bare.samples),
+        },
+        "ratio": r,
+        "target": target,
+        "met": None if target is None else r >= target,
+    }
+
+
+def print_table(title: str, rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> None:
+    """A rich table on stderr's terminal (stdout when piped): ``columns`` are (key, heading);
+    a key ``a.b`` reads ``row["a"]["b"]``."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for _, heading in columns:
+        table.add_column(heading, justify="right")
+    for row in rows:
+        cells = []
+        for key, _ in columns:
+            value: Any = row
+            for part in key.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            cells.append("–" if value is None else str(value))
+        table.add_row(*cells)
+    Console(width=200).print(table)

@@ -1,0 +1,84 @@
+"""Heavy page parsing in worker processes, off the reactor thread, under a time budget.
+
+A spider awaits :meth:`ParsePool.run` from an ``async def`` callback: the function (pure,
+module-level, picklable arguments and result) runs in one of ``workers`` processes (pebble's
+``ProcessPool``, forked from a clean fork server), so the crawl uses every core and the reactor
+keeps fetching while pages are read. A call that takes longer than ``timeout`` seconds has its
+worker killed and replaced and raises :class:`ParseTimeout`; a worker that dies raises
+:class:`ParseCrashed`. With ``workers = 0`` the function runs in the calling thread (fixture
+tests, or ``DSI_PARSE_WORKERS=0``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import multiprocessing
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+#: Modules the fork server imports once, so each worker starts ready.
+PRELOAD = ["spiders.parsers.job_page", "spiders.parsers.page_facts"]
+
+
+class ParseTimeout(Exception):
+    """A parsing call ran past its time budget (its worker was killed)."""
+
+
+class ParseCrashed(Exception):
+    """A parsing worker died during a call."""
+
+
+class ParsePool:
+    def __init__(self, workers: int, timeout: float) -> None:
+        self.workers = max(0, workers)
+        self.timeout = timeout
+        self._pool: Any = None
+
+    @classmethod
+    def for_crawler(cls, crawler: Any) -> ParsePool:
+        """The pool ``DSI_PARSE_WORKERS`` and ``DSI_PARSE_TIMEOUT`` ask for, closed with the
+        spider."""
+        pool = cls(
+            crawler.settings.getint("DSI_PARSE_WORKERS", 0),
+            crawler.settings.getfloat("DSI_PARSE_TIMEOUT", 60.0),
+        )
+        from scrapy import signals
+
+        crawler.signals.connect(pool.close, signal=signals.spider_closed)
+        return pool
+
+    def _ensure(self) -> Any:
+        if self._pool is None:
+            from pebble import ProcessPool
+
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
+            self._pool = ProcessPool(max_workers=self.workers, context=context)
+        return self._pool
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        if not self.workers:
+            return fn(*args, **kwargs)
+        future = self._ensure().schedule(fn, args=args, kwargs=kwargs, timeout=self.timeout)
+        try:
+            result: T = await asyncio.wrap_future(future)
+        except concurrent.futures.TimeoutError:
+            raise ParseTimeout(f"parsing took more than {self.timeout:g} s") from None
+        except Exception as exc:
+            from pebble import ProcessExpired
+
+            if isinstance(exc, ProcessExpired):
+                raise ParseCrashed(f"parsing worker died ({exc})") from None
+            raise
+        return result
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.stop()
+            self._pool.join(timeout=10)
+            self._pool = None

@@ -1,0 +1,38 @@
+"""A tiny run of ``dsi bench crawl``: both crawls fetch the same pages, the report adds up.
+
+No timing is asserted: speed is what the benchmark itself reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crawler.cli.app import app
+
+pytestmark = pytest.mark.slow
+
+
+def test_bench_crawl_smoke(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = CliRunner().invoke(app, ["bench", "crawl", "--pages", "100", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(data["ratio"]) == {"jobs", "website"}
+    for entry in data["spiders"]:
+        assert entry["outcome"] == "finished", entry
+        # the same pages: robots.txt and every listing and advert, or every site page
+        assert entry["pages"] >= 96 and entry["baseline"]["pages"] >= 96, entry
+        assert abs(entry["pages"] - entry["baseline"]["pages"]) <= 0.02 * entry["pages"], entry
+        rates = entry["pages_per_s"] / entry["baseline"]["pages_per_s"]
+        assert abs(entry["ratio"] - rates) < 0.01
+        assert entry["server"]["requests"] >= entry["pages"] + entry["baseline"]["pages"]
+        assert entry["peak_rss_mb"] > 0 and entry["baseline"]["peak_rss_mb"] > 0
+
+
+def test_bench_crawl_rejects_a_bad_spider() -> None:
+    result = CliRunner().invoke(app, ["bench", "crawl", "--spider", "shop"])
+    assert result.exit_code != 0
+    assert "--spider must be one of jobs, website or all" in str(result.exception)

@@ -1,0 +1,37 @@
+"""The benchmark's arithmetic: rates, ratios, memory growth per 10,000 pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.bench.report import Run, crawl_entry, mb_per_10k_pages, ratio
+
+
+def test_ratio_and_rates() -> None:
+    assert ratio(40.0, 50.0) == 0.8
+    assert ratio(1.0, 3.0) == 0.333
+    assert ratio(5.0, 0.0) == 0.0
+    run = Run(pages=500, seconds=4.0, peak_rss_mb=100.0, cpu_seconds=2.0)
+    assert run.pages_per_s == 125.0
+    assert run.cpu_ms_per_page == 4.0
+    assert Run(pages=0, seconds=0.0, peak_rss_mb=0.0).pages_per_s == 0.0
+
+
+def test_memory_growth_is_the_slope_after_warm_up() -> None:
+    # 300 MB of warm-up, then 2 MB per 1,000 pages = 20 MB per 10,000
+    samples = [(0.0, 0, 50.0), (1.0, 100, 300.0)]
+    samples += [(2.0 + i, 1000 * i, 300.0 + 2.0 * i) for i in range(1, 11)]
+    assert mb_per_10k_pages(samples) == pytest.approx(20.0)
+    flat = [(float(i), 1000 * i, 200.0) for i in range(10)]
+    assert mb_per_10k_pages(flat) == 0.0
+    assert mb_per_10k_pages([(0.0, 10, 1.0), (1.0, 20, 2.0)]) is None  # too short to tell
+    assert mb_per_10k_pages([]) is None
+
+
+def test_entry_has_baseline_ratio_and_target() -> None:
+    ours = Run(pages=1000, seconds=10.0, peak_rss_mb=300.0)
+    bare = Run(pages=1000, seconds=5.0, peak_rss_mb=100.0)
+    entry = crawl_entry("jobs", ours, bare, target=0.8)
+    assert entry["ratio"] == 0.5 and entry["met"] is False
+    assert entry["pages_per_s"] == 100.0 and entry["baseline"]["pages_per_s"] == 200.0
+    assert crawl_entry("x", bare, ours, target=None)["met"] is None
