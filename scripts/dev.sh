@@ -2,7 +2,8 @@
 # Set up dsi-crawler on a fresh machine and run the demo or the tests.
 #   scripts/dev.sh setup   venv + package + Debian chromium (idempotent)
 #   scripts/dev.sh demo    setup, then `dsi demo` (sandbox web -> crawl -> SQLite -> classify)
-#   scripts/dev.sh test    setup, then ruff, mypy and the whole pytest suite
+#   scripts/dev.sh test    setup, then ruff, mypy and the whole pytest suite, on every core
+#                          (DSI_TEST_WORKERS=N: N pytest-xdist workers; 0: one process)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${DSI_VENV:-.venv}"
@@ -33,7 +34,7 @@ run_tests() {
   "$VENV/bin/ruff" format --check .
   "$VENV/bin/mypy"
   set +e
-  "$VENV/bin/python" -m pytest "$@"
+  "$VENV/bin/python" -m pytest -n "${DSI_TEST_WORKERS:-auto}" --dist worksteal "$@"
   rc=$?
   set -e
   if [ "$rc" = 5 ]; then

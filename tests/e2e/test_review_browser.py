@@ -70,7 +70,7 @@ def sign_in(page: Any, base: str, username: str = "bob") -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/", timeout=60_000)  # a password hash is slow on a loaded machine
 
 
 @pytest.mark.browser

@@ -1,48 +1,24 @@
 """`dsi demo`, the main job: sandbox -> crawl all sources -> store -> classify -> summary.
 
-Run twice on the same database: the second run must not add rows (idempotent set-up)."""
+Run twice on the same database (the second on a copy of the shared first run, on the same
+ports): the second run must not add rows (idempotent set-up)."""
 
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_dsi
-
-
-def free_port_block(n: int = 32) -> int:
-    """A port P such that P..P+n look free now (the sandbox falls back to free ports anyway)."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base + n >= 65535:
-            continue
-        ok = True
-        for p in range(base, base + n):
-            with socket.socket() as t:
-                try:
-                    t.bind(("127.0.0.1", p))
-                except OSError:
-                    ok = False
-                    break
-        if ok:
-            return base
-    raise RuntimeError("no free block of ports")
+from tests.integration.conftest import DemoRun
 
 
 @pytest.mark.slow
-def test_demo_twice_is_idempotent(tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    env = {"DSI_MODEL_DIR": str(tmp_path / "models"), "DSI_SPOOL_DIR": str(tmp_path / "spool")}
-    port = str(free_port_block())
-
-    first = run_dsi("demo", "--json", "--port", port, "--database", db, env=env, timeout=900)
-    assert first.returncode == 0, first.stderr[-4000:]
-    one = json.loads(first.stdout)
+def test_demo_twice_is_idempotent(demo_run: DemoRun, tmp_path: Path) -> None:
+    one = demo_run.summary
+    db, env = demo_run.copy(tmp_path)
+    port = str(demo_run.port)
     sources = {s["source"]: s for s in one["sources"]}
     assert set(sources) >= {"sandbox-jobs", "sandbox-ckan", "sandbox-dcat", "sandbox-websites"}
     assert all(s["finish_reason"] == "finished" for s in one["sources"])

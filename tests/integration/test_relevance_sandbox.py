@@ -17,7 +17,6 @@ Run by hand on an existing demo database:
 from __future__ import annotations
 
 import json
-import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 import pytest
 
 from crawler.classify_items import normalise_name
+from tests.integration.conftest import DemoRun
 
 #: the floor the test asserts: a demo sanity check, never a tuning target (the sandbox is not
 #: training or tuning data; held-out figures are in classifiers/README.md)
@@ -109,36 +109,9 @@ def sandbox_relevance(database_url: str) -> dict[str, Any]:
     return ranking_metrics(organisation_scores(database_url), truth())
 
 
-def _free_port_block(width: int = 40) -> int:
-    for base in range(18800, 30000, width):
-        ok = True
-        for p in range(base, base + width):
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", p))
-                except OSError:
-                    ok = False
-                    break
-        if ok:
-            return base
-    raise RuntimeError("no free port block")
-
-
 @pytest.mark.slow
-def test_relevance_ranks_sandbox_dsi_organisations_first(tmp_path: Path) -> None:
-    from tests.conftest import run_dsi
-
-    db = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    result = run_dsi(
-        "demo",
-        "--database",
-        db,
-        "--port",
-        str(_free_port_block()),
-        env={"DSI_MODEL_DIR": str(tmp_path / "models")},
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+def test_relevance_ranks_sandbox_dsi_organisations_first(demo_run: DemoRun, tmp_path: Path) -> None:
+    db, _ = demo_run.copy(tmp_path)
     metrics = sandbox_relevance(db)
     assert metrics["organisations"] >= 40, metrics
     assert metrics["roc_auc"] > MIN_AUC, metrics

@@ -1,6 +1,6 @@
-"""The reports from a sandbox crawl: `dsi demo` (crawl every sandbox source, classify), then
-`dsi report all` and `dsi export items --relevant-only --format parquet`, checked against the
-database they were made from."""
+"""The reports from a sandbox crawl: `dsi demo` (crawl every sandbox source, classify: the run
+shared through tests/integration/conftest.py), then `dsi report all` and `dsi export items
+--relevant-only --format parquet`, checked against the database they were made from."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from storage.models import Item, ItemScore
 from storage.session import session_scope
 from tests.conftest import run_dsi
-from tests.integration.test_demo import free_port_block
+from tests.integration.conftest import DemoRun
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -23,14 +23,9 @@ def rows(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.mark.slow
-def test_reports_from_a_sandbox_crawl(tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    env = {"DSI_MODEL_DIR": str(tmp_path / "models"), "DSI_SPOOL_DIR": str(tmp_path / "spool")}
-    demo = run_dsi(
-        "demo", "--json", "--port", str(free_port_block()), "--database", db, env=env, timeout=900
-    )
-    assert demo.returncode == 0, demo.stderr[-4000:]
-    version = json.loads(demo.stdout)["classification"]["model_version"]
+def test_reports_from_a_sandbox_crawl(demo_run: DemoRun, tmp_path: Path) -> None:
+    db, env = demo_run.copy(tmp_path / "demo")
+    version = demo_run.summary["classification"]["model_version"]
 
     out = tmp_path / "report"
     res = run_dsi(
