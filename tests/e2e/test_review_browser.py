@@ -70,7 +70,11 @@ def sign_in(page: Any, base: str, username: str = "bob") -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/", timeout=60_000)  # a password hash is slow on a loaded machine
+    try:
+        page.wait_for_url(f"{base}/", timeout=60_000)  # a password hash is slow when loaded
+    except Exception as exc:  # say where the browser is and what it shows
+        shown = page.locator("body").inner_text()[:500]
+        raise AssertionError(f"{username} not signed in: at {page.url}: {shown!r}") from exc
 
 
 @pytest.mark.browser
