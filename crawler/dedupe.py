@@ -15,9 +15,11 @@ as that member is kept.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from datasketch import MinHash, MinHashLSH
 
@@ -71,6 +73,14 @@ def shingles(text: str, k: int = 5) -> set[str]:
     if len(words) < k:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+
+
+@functools.cache
+def _permutations(num_perm: int) -> Any:
+    """The permutations of every MinHash of ``num_perm`` (drawn from ``_SEED``), drawn once:
+    drawing them is most of the cost of a new MinHash."""
+    first = MinHash(num_perm=num_perm, seed=_SEED)
+    return first.scheme, first.permutations
 
 
 def group_id(canonical: str) -> str:
@@ -127,7 +137,8 @@ class DedupeIndex:
         grams = shingles(text, self.shingle_size)
         if not grams:
             return None
-        mh = MinHash(num_perm=self.num_perm, seed=_SEED)
+        scheme, permutations = _permutations(self.num_perm)
+        mh = MinHash(num_perm=self.num_perm, seed=_SEED, permutations=permutations, scheme=scheme)
         mh.update_batch([g.encode("utf-8") for g in grams])
         return mh
 
