@@ -15,9 +15,11 @@ as that member is kept.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from datasketch import MinHash, MinHashLSH
 
@@ -25,11 +27,14 @@ from crawler.text import fold_accents
 from crawler.urls import canonical_url
 
 __all__ = [
+    "AheadBook",
     "DedupeIndex",
+    "Signature",
     "content_key",
     "employer_key",
     "group_id",
     "shingles",
+    "signature",
 ]
 
 _LEGAL_SUFFIXES = re.compile(
@@ -73,9 +78,86 @@ def shingles(text: str, k: int = 5) -> set[str]:
     return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
 
 
+@functools.cache
+def _permutations(num_perm: int) -> Any:
+    """The permutations of every MinHash of ``num_perm`` (drawn from ``_SEED``), drawn once:
+    drawing them is most of the cost of a new MinHash."""
+    first = MinHash(num_perm=num_perm, seed=_SEED)
+    return first.scheme, first.permutations
+
+
 def group_id(canonical: str) -> str:
     """The 40-character group id derived from a member's canonical URL."""
     return hashlib.sha1(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """What :meth:`DedupeIndex.add` reads from an advert, computed ahead of it (by
+    :func:`signature`, in a parsing worker): canonical URL, employer key, content key and the
+    MinHash values of the text (None without an employer or without words)."""
+
+    canonical: str
+    employer: str
+    content: str
+    hashvalues: Any
+    shingle_size: int = 5
+    num_perm: int = _NUM_PERM
+
+
+def _hashvalues(text: str, shingle_size: int, num_perm: int) -> Any:
+    grams = shingles(text, shingle_size)
+    if not grams:
+        return None
+    scheme, permutations = _permutations(num_perm)
+    mh = MinHash(num_perm=num_perm, seed=_SEED, permutations=permutations, scheme=scheme)
+    mh.update_batch([g.encode("utf-8") for g in grams])
+    return mh.hashvalues
+
+
+def signature(
+    *,
+    url: str,
+    employer: str | None,
+    title: str | None,
+    description: str | None,
+    shingle_size: int = 5,
+    num_perm: int = _NUM_PERM,
+) -> Signature:
+    """The :class:`Signature` of an advert."""
+    emp = employer_key(employer)
+    text = f"{title or ''}\n{description or ''}"
+    return Signature(
+        canonical=canonical_url(url),
+        employer=emp,
+        content=content_key(employer, title, description),
+        hashvalues=_hashvalues(text, shingle_size, num_perm) if emp else None,
+        shingle_size=shingle_size,
+        num_perm=num_perm,
+    )
+
+
+class AheadBook:
+    """Signatures computed ahead, each waiting for its item in the dedupe pipeline (the spider
+    puts, the pipeline takes; one process). An item is matched by identity, and the book holds
+    it until then, so a recycled ``id`` never picks up another item's signature; past
+    ``limit`` waiting (items dropped before the pipeline) the oldest are forgotten."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._waiting: dict[int, tuple[object, Signature]] = {}
+
+    def __len__(self) -> int:
+        return len(self._waiting)
+
+    def put(self, item: object, ahead: Signature) -> None:
+        self._waiting[id(item)] = (item, ahead)
+        while len(self._waiting) > self.limit:
+            del self._waiting[next(iter(self._waiting))]
+
+    def take(self, item: object) -> Signature | None:
+        entry = self._waiting.pop(id(item), None)
+        return entry[1] if entry is not None and entry[0] is item else None
 
 
 @dataclass(slots=True)
@@ -123,13 +205,17 @@ class DedupeIndex:
         else:
             self._parent[ra] = rb
 
-    def _minhash(self, text: str) -> MinHash | None:
-        grams = shingles(text, self.shingle_size)
-        if not grams:
+    def _minhash(self, hashvalues: Any) -> MinHash | None:
+        if hashvalues is None:
             return None
-        mh = MinHash(num_perm=self.num_perm, seed=_SEED)
-        mh.update_batch([g.encode("utf-8") for g in grams])
-        return mh
+        scheme, permutations = _permutations(self.num_perm)
+        return MinHash(
+            num_perm=self.num_perm,
+            seed=_SEED,
+            hashvalues=hashvalues,
+            permutations=permutations,
+            scheme=scheme,
+        )
 
     # API ------------------------------------------------------------------------------------
     def add(
@@ -140,16 +226,27 @@ class DedupeIndex:
         employer: str | None,
         title: str | None,
         description: str | None,
+        ahead: Signature | None = None,
     ) -> str:
         """Add an advert (``key`` unique, e.g. a row id); returns how it matched:
-        ``new``, ``url``, ``content`` or ``near``."""
+        ``new``, ``url``, ``content`` or ``near``. ``ahead`` is the advert's
+        :class:`Signature` when it was computed already (same shingle size and permutations)."""
         if key in self._members:
             return "url"
-        canon = canonical_url(url)
-        emp = employer_key(employer)
-        ckey = content_key(employer, title, description)
-        text = f"{title or ''}\n{description or ''}"
-        mh = self._minhash(text) if emp else None
+        if ahead is None or (ahead.shingle_size, ahead.num_perm) != (
+            self.shingle_size,
+            self.num_perm,
+        ):
+            ahead = signature(
+                url=url,
+                employer=employer,
+                title=title,
+                description=description,
+                shingle_size=self.shingle_size,
+                num_perm=self.num_perm,
+            )
+        canon, emp, ckey = ahead.canonical, ahead.employer, ahead.content
+        mh = self._minhash(ahead.hashvalues)
         member = _Member(key=key, canonical=canon, employer=emp, minhash=mh)
         self._members[key] = member
         self._order_index[key] = len(self._order)

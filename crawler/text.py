@@ -11,7 +11,8 @@ crawler and the classifiers share it.
   surrogates) and never raise.
 * :func:`fold_accents`: lower case without accents, the key for matching words across
   spellings (``"Über"`` -> ``"uber"``, ``"Łódź"`` -> ``"lodz"``).
-* :func:`detect_language`: ISO 639-1 code of a text (langdetect, deterministic, thread-safe). It
+* :func:`detect_language`: ISO 639-1 code of a text (langdetect, deterministic, thread-safe; its
+  trials in numpy, :mod:`crawler.language_trials`). It
   reads at most ``MAX_CHARS`` characters (langdetect's cost grows with the text), trusts the
   text over the page's ``lang`` attribute (often wrong: templates say ``en`` on pages written in
   German), and falls back to that hint only for texts too short to judge.
@@ -34,6 +35,8 @@ from langdetect import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 from lxml import etree
 from lxml import html as lxml_html
+
+from crawler.language_trials import probabilities
 
 logger = logging.getLogger(__name__)
 
@@ -454,7 +457,7 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     try:
         detector = _get_factory().create()
         detector.append(sample)
-        candidates = detector.get_probabilities()
+        candidates = probabilities(detector)
     except LangDetectException:
         return None
     except Exception:  # langdetect is not hardened against odd input

@@ -39,6 +39,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
+from crawler.dedupe import AheadBook
 from crawler.items import JobAdvert
 from crawler.parse_pool import ParseCrashed, ParsePool, ParseTimeout
 from crawler.sources import OptionSpec
@@ -127,6 +128,8 @@ class JobsSpider(DSISpider):
         self.seed_sites: list[str] = list(seeds.urls) if seeds is not None else []
         #: where HTML pages are read: in this thread until ``from_crawler`` sets up workers
         self.parse_pool = ParsePool(0, 0.0)
+        #: dedupe signatures of the adverts read in the workers, for the dedupe pipeline
+        self.dedupe_ahead = AheadBook()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
@@ -299,6 +302,8 @@ class JobsSpider(DSISpider):
             self.lost("parse_crashed")
             return
         self._apply(page)
+        for item, ahead in zip(page.items, page.signatures, strict=False):
+            self.dedupe_ahead.put(item, ahead)
         for item in page.items:
             yield item
         for url in page.state_follow:

@@ -4,6 +4,8 @@
   is dropped (``dsi/dedupe/dropped_same_url``): storage would only overwrite the same row.
 * Exact and near duplicates (same content; same employer + near-identical text) are kept (each
   row is a sighting on its board) and counted (``dsi/dedupe/exact``, ``dsi/dedupe/near``).
+* The signatures compared (canonical URL, content key, MinHash) are computed with the page in
+  the parsing worker when the spider read it there (``dedupe_ahead``), else here.
 * After the crawl (``spider_closed``, once the store pipeline has flushed), every stored job
   advert is regrouped in a thread (:func:`storage.jobs.regroup_jobs`) and
   ``items.dedupe_group`` is written, so trends count each job once.
@@ -23,7 +25,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from crawler.dedupe import DedupeIndex
+from crawler.dedupe import AheadBook, DedupeIndex
 from crawler.items import JobAdvert
 from crawler.urls import canonical_url
 
@@ -62,12 +64,14 @@ class DedupePipeline:
             self._inc("dropped_same_url")
             raise DropItem(f"same advert URL already seen in this crawl: {item.url}")
         self.seen_urls.add(key)
+        book = getattr(spider or self.crawler.spider, "dedupe_ahead", None)
         how = self.index.add(
             key,
             url=key,
             employer=item.hiring_organization,
             title=item.title,
             description=item.description,
+            ahead=book.take(item) if isinstance(book, AheadBook) else None,
         )
         if how == "content" or how == "url":
             self._inc("exact")

@@ -121,6 +121,7 @@ def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
     except ValueError:
         return links
     elements = _link_elements(doc)
+    resolved: dict[str, tuple[str | None, bool]] = {}
     if len(elements) > MAX_LINKS_PER_PAGE:
         links.problems.append(capped("links_per_page"))
         elements = elements[:MAX_LINKS_PER_PAGE]
@@ -129,15 +130,20 @@ def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
         href = href or (a.get("data-link") or "").strip()
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "sms:")):
             continue
-        target = _absolute(base, href)
+        if href in resolved:  # navigation repeats the same links: each is read once
+            target, here_site = resolved[href]
+        else:
+            target = _absolute(base, href)
+            try:
+                here_site = target is not None and urlsplit(target).netloc.lower() == here_netloc
+            except ValueError:
+                here_site = False
+            resolved[href] = (target, here_site)
         if target is None:
             if "://" in href or href.startswith("//"):
                 links.problems.append("bad_link")
             continue
-        try:
-            if urlsplit(target).netloc.lower() != here_netloc:
-                continue
-        except ValueError:
+        if not here_site:
             continue
         rel = (a.get("rel") or "").lower().split()
         label = " ".join(t for t in (element_text(a), a.get("aria-label"), a.get("title")) if t)

@@ -15,6 +15,7 @@ from datetime import datetime
 from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
+from crawler.dedupe import Signature, signature
 from crawler.items import JobAdvert
 from crawler.urls import canonical_url
 from spiders.boards import detect_feed
@@ -48,6 +49,8 @@ class JobPage:
     logs: list[tuple[int, str]] = field(default_factory=list)
     #: False when the page was not HTML that lxml could read (no links were looked for)
     parsed: bool = True
+    #: the dedupe signature of each of ``items`` (same order), computed with the page
+    signatures: list[Signature] = field(default_factory=list)
 
     def count_problems(self, kind: str, problems: list[str]) -> None:
         for problem in problems:
@@ -145,6 +148,15 @@ def read_job_page(
     for raw in raws:
         raw.country_hint = raw.country_hint or hint
     emit_jobs(raws, source=source, now=now, page=url, out=out)
+    out.signatures = [
+        signature(
+            url=canonical_url(item.url, keep_fragment=True),
+            employer=item.hiring_organization,
+            title=item.title,
+            description=item.description,
+        )
+        for item in out.items
+    ]
     if doc is None:
         out.parsed = False
         return out

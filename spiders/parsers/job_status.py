@@ -48,6 +48,15 @@ CLOSED_RE = re.compile(
     r"haku\s+on\s+päättynyt",
     re.IGNORECASE,
 )
+#: Every alternative of :data:`CLOSED_RE` holds one of these words (lower case): a page whose
+#: text has none of them is passed over without running the regex.
+CLOSED_WORDS = (
+    "applications", "expired", "filled", "closed", "longer", "nicht", "besetzt", "abgelaufen",
+    "bewerbungs", "offre", "accepte", "candidatures", "oferta", "vacante", "admite", "offerta",
+    "disponibile", "chiuse", "vacature", "ogłoszenie", "rekrutacja", "inzerát", "nabídka",
+    "annonsen", "ansökningstiden", "ansökningsdag", "vaga", "anúncio", "encerradas", "lejárt",
+    "besat", "udløbet", "päättynyt",
+)  # fmt: skip
 #: A notice is short (a banner, a badge); a long block is description text.
 MAX_NOTICE_CHARS = 300
 _OUTSIDE_XPATH = (
@@ -72,7 +81,11 @@ def is_closed_notice(text: str) -> bool:
 def closed_notice(doc: Any) -> str | None:
     """The text of the page's closed/expired notice, or None when it has none."""
     body = doc.find(".//body") if hasattr(doc, "find") else None
-    if body is None or not CLOSED_RE.search(" ".join(body.itertext())):
+    if body is None:
+        return None
+    text = " ".join(body.itertext())
+    low = text.lower()
+    if not any(word in low for word in CLOSED_WORDS) or not CLOSED_RE.search(text):
         return None  # one cheap pass first: most pages say nothing of the kind
     try:
         candidates = doc.xpath(

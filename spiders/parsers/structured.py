@@ -52,15 +52,17 @@ _JSONLD_RE = re.compile(
     r"<script\b(?P<attrs>[^>]*?)>(?P<body>.*?)</script\s*>", re.IGNORECASE | re.DOTALL
 )
 _JSONLD_TYPE_RE = re.compile(r"""type\s*=\s*["']?\s*application/ld\+json""", re.IGNORECASE)
-_MICRODATA_RE = re.compile(r"\bitem(?:scope|type)\b", re.IGNORECASE)
+#: The markers below are searched in the lower-cased page, each at the start of a word
+#: (:func:`_word_search`): a pattern that starts with a literal is found by a fast scan, where
+#: ``\b...`` with ``re.IGNORECASE`` walks the whole page position by position.
+_MICRODATA_RE = re.compile(r"item(?:scope|type)\b")
 #: RDFa markers; ``property="og:…"`` (OpenGraph, Twitter, Facebook meta tags on nearly every page)
 #: is not one, so pages with those alone are not handed to the (slow) RDFa reader.
-_RDFA_TYPEOF_RE = re.compile(
-    r"\btypeof\s*=|\bproperty\s*=\s*(?![\"']?\s*(?:og|fb|twitter|article|al|profile|book|music|"
-    r"video):)",
-    re.IGNORECASE,
+_RDFA_TYPEOF_RE = re.compile(r"typeof\s*=")
+_RDFA_PROPERTY_RE = re.compile(
+    r"property\s*=\s*(?![\"']?\s*(?:og|fb|twitter|article|al|profile|book|music|video):)"
 )
-_RDFA_VOCAB_RE = re.compile(r"\b(?:vocab|prefix)\s*=|schema\.org", re.IGNORECASE)
+_RDFA_VOCAB_RE = re.compile(r"(?:vocab|prefix)\s*=")
 _SCHEMA_PREFIX_RE = re.compile(r"^(?:https?://)?(?:www\.)?schema\.org/", re.IGNORECASE)
 _TRAILING_COMMA_RE = re.compile(r",(\s*[}\]])")
 _BLOCK_COMMENT_RE = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -349,12 +351,25 @@ def _rdfa_nodes(expanded: list[Any]) -> list[dict[str, Any]]:
     return [node for node_id, node in converted if node_id not in referenced]
 
 
-def _has_microdata(html: str) -> bool:
-    return bool(_MICRODATA_RE.search(html))
+def _word_search(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``pattern`` matches ``text`` at the start of a word (``\\b`` before it)."""
+    for match in pattern.finditer(text):
+        start = match.start()
+        if start == 0:
+            return True
+        before = text[start - 1]
+        if not (before.isalnum() or before == "_"):
+            return True
+    return False
 
 
-def _has_rdfa(html: str) -> bool:
-    return bool(_RDFA_TYPEOF_RE.search(html)) and bool(_RDFA_VOCAB_RE.search(html))
+def _has_microdata(low: str) -> bool:
+    return _word_search(_MICRODATA_RE, low)
+
+
+def _has_rdfa(low: str) -> bool:
+    marked = _word_search(_RDFA_TYPEOF_RE, low) or _word_search(_RDFA_PROPERTY_RE, low)
+    return marked and ("schema.org" in low or _word_search(_RDFA_VOCAB_RE, low))
 
 
 def _extruct_nodes(html: str, url: str, syntax: str) -> list[dict[str, Any]]:
@@ -439,8 +454,9 @@ def extract_structured(
         result.problems.extend(problems)
         nodes = [n for n in _flatten(values)]
         result.nodes.extend(("json-ld", n) for n in _resolve_refs(nodes, result.problems))
+    low = html.lower() if wanted & {"microdata", "rdfa"} else ""
     for syntax, present in (("microdata", _has_microdata), ("rdfa", _has_rdfa)):
-        if syntax not in wanted or not present(html):
+        if syntax not in wanted or not present(low):
             continue
         try:
             found = _extruct_nodes(html, url, syntax)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from crawler.dedupe import DedupeIndex, content_key, employer_key, shingles
+from crawler.dedupe import (
+    AheadBook,
+    DedupeIndex,
+    content_key,
+    employer_key,
+    shingles,
+    signature,
+)
 
 TEXT = (
     "Open Streets Collective builds open-source tools that let residents report broken "
@@ -110,3 +117,58 @@ def test_group_id_follows_the_earliest_member_and_is_transitive() -> None:
 
     assert groups["a"] == group_id("https://one.example/jobs/1")
     assert len(groups["a"]) == 40
+
+
+def test_a_signature_computed_ahead_groups_as_one_computed_in_the_index() -> None:
+    reposted = TEXT.replace("end of April", "end of May")
+    adverts = [
+        ("a", "https://one.example/jobs/1", "Open Streets Collective", TEXT),
+        ("b", "https://two.example/jobs/7", "Open Streets Collective Ltd", reposted),
+        ("c", "https://one.example/jobs/1?utm_source=x", "Other", "other text"),
+    ]
+    plain, ahead = DedupeIndex(), DedupeIndex()
+    hows = [_add(plain, *advert) for advert in adverts]
+    hows_ahead = [
+        ahead.add(
+            key,
+            url=url,
+            employer=employer,
+            title="Civic Tech Developer",
+            description=text,
+            ahead=signature(
+                url=url, employer=employer, title="Civic Tech Developer", description=text
+            ),
+        )
+        for key, url, employer, text in adverts
+    ]
+    assert hows == hows_ahead == ["new", "near", "url"]
+    assert plain.groups() == ahead.groups()
+
+
+def test_a_signature_of_other_parameters_is_computed_again() -> None:
+    index = DedupeIndex(shingle_size=3)
+    wrong = signature(url="https://x.example/", employer="Acme", title="T", description=TEXT)
+    assert _add(index, "a", "https://one.example/jobs/1", "Acme", TEXT) == "new"
+    how = index.add(
+        "b",
+        url="https://two.example/jobs/2",
+        employer="Acme",
+        title="Civic Tech Developer",
+        description=TEXT,
+        ahead=wrong,
+    )
+    assert how == "content"  # read from the advert, not from the signature of shingle size 5
+
+
+def test_ahead_book_matches_items_by_identity_and_forgets_the_oldest() -> None:
+    book = AheadBook(limit=2)
+    first, second, third = object(), object(), object()
+    sig = signature(url="https://x.example/j/1", employer=None, title="T", description="d")
+    book.put(first, sig)
+    book.put(second, sig)
+    book.put(third, sig)  # past the limit: ``first`` is forgotten
+    assert len(book) == 2
+    assert book.take(first) is None
+    assert book.take(second) is sig
+    assert book.take(second) is None  # taken once
+    assert book.take(third) is sig and len(book) == 0

@@ -360,3 +360,23 @@ def test_element_text_is_one_line_with_blocks_apart() -> None:
     )
     assert element_text(el) == "Ort Berlin Vollzeit"
     assert el.text_content() == "OrtBerlinVollzeitx(){{company}}"  # what lxml would give
+
+
+def test_language_trials_in_numpy_give_langdetects_own_answer() -> None:
+    from crawler.language_trials import probabilities
+    from crawler.text import _get_factory
+
+    texts = [
+        "Wir suchen eine Entwicklerin für unser offenes Bürgerbeteiligungsportal in Leipzig.",
+        "Nous recherchons un développeur pour notre plateforme de participation citoyenne.",
+        "Open Streets Collective builds open-source tools for residents and councils.",
+        "Programista Python w Krakowie, praca zdalna",
+        "ok ok",
+    ]
+    factory = _get_factory()
+    for text in texts:
+        ours, theirs = factory.create(), factory.create()
+        ours.append(text)
+        theirs.append(text)
+        expected = [(c.lang, c.prob) for c in theirs.get_probabilities()]
+        assert [(c.lang, c.prob) for c in probabilities(ours)] == expected
