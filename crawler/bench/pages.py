@@ -7,7 +7,7 @@ The text and structured data come from the sandbox's advert generator
 in several shapes, microdata, or none); around it goes what real pages carry: a large inline
 stylesheet, inline scripts (analytics, a tag manager, a framework's state), a mega navigation,
 cookie banner, related adverts, a long footer, and ten levels of nested wrappers. Sizes follow
-the real web: a median of ~90 KB for adverts and ~50 KB for organisation pages.
+the real web: a median of ~84 KB for adverts and ~50 KB for organisation pages.
 
 Every link the bench's crawlers are meant to follow is under ``/jobs/`` on the board and on the
 site's own origin on an organisation website; the chrome links elsewhere (``/help/...`` on the

@@ -55,7 +55,7 @@ def bench_crawl(
     """Pages/s of the whole pipeline (spider, extraction, normalisation, dedupe, database
     writes) against a bare Scrapy spider following the same links of the same pages, in the
     same run, on a generated web served from its own process on 127.0.0.1 (job adverts with a
-    median of ~90 KB, organisation pages of ~50 KB). Also: CPU ms per page, peak RSS of the
+    median of ~84 KB, organisation pages of ~50 KB). Also: CPU ms per page, peak RSS of the
     crawl's processes, RSS growth per 10,000 pages, the server's capacity.
 
     Example: dsi bench crawl --spider jobs --pages 3000 --json bench.json
