@@ -154,7 +154,7 @@ def crawl(
         from dataclasses import replace
 
         source = replace(source, max_pages=max_pages)
-    from crawler.runner import check_sources, crawl_sources, load_spider_class, project_settings
+    from crawler.runner import check_sources, crawl_sources, frontier_mode, project_settings
     from crawler.scheduling import SourceBusy, SourceLock
     from storage.migrate import upgrade
 
@@ -167,8 +167,7 @@ def crawl(
             raise CLIError(
                 "--fresh applies to a crawl's frontier in the database, not --distributed"
             )
-        frontier = getattr(load_spider_class(settings, source.spider), "frontier", None)
-        check_redis(source, settings.get("DSI_REDIS_URL"), frontier)
+        check_redis(source, settings.get("DSI_REDIS_URL"), frontier_mode(settings, source))
         results = crawl_sources([source], settings, distributed=True)
     else:
         try:

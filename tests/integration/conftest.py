@@ -21,12 +21,17 @@ from filelock import FileLock
 from tests.conftest import run_dsi
 
 
+def free_port() -> int:
+    """A port free on 127.0.0.1 now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def free_port_block(n: int = 32) -> int:
     """A port P such that P..P+n look free now (the sandbox falls back to free ports anyway)."""
     for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
+        base = free_port()
         if base + n >= 65535:
             continue
         ok = True

@@ -4,7 +4,6 @@ on the shipped DSI4EU organisations; one real `dsi` process)."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from fastapi.testclient import TestClient
 from classifiers.dataset import SHIPPED_ORGANISATIONS
 from crawler.reconcile_app import create_app
 from matching.records import Record
+from tests.integration.conftest import free_port
 
 
 @pytest.fixture(scope="module")
@@ -105,18 +105,12 @@ def test_preview_never_trusts_entry_text() -> None:
     assert "<script>" not in html and "javascript:" not in html
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_installed_dsi_maindb_serve(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'main.sqlite3'}"
     exe = Path(sys.executable).parent / "dsi"
     subprocess.run([str(exe), "maindb", "import", str(SHIPPED_ORGANISATIONS), "-m", url],
                    check=True, capture_output=True)  # fmt: skip
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [str(exe), "maindb", "serve", "--port", str(port), "-m", url],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,

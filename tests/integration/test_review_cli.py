@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from review.auth import verify_password
 from storage.models import QueueEntry, ReviewSetting, ReviewUser
 from storage.session import session_scope
 from tests.conftest import run_dsi
+from tests.integration.conftest import free_port
 from tests.review_data import seed
 
 
@@ -93,15 +93,9 @@ def test_review_reindex_rebuilds_queue_rows(sqlite_url: str, invoke: Any) -> Non
         assert "repair cafes" in row.search_text
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_review_serve_in_a_real_process(sqlite_url: str, tmp_path: Path) -> None:
     seed(sqlite_url)
-    port = _free_port()
+    port = free_port()
     exe = Path(sys.executable).parent / "dsi"
     proc = subprocess.Popen(
         [str(exe), "review", "serve", "--port", str(port), "--database", sqlite_url],

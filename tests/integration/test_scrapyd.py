@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from storage.items import count_items
 from storage.models import CrawlRun
 from storage.session import session_scope
 from tests.conftest import ROOT
+from tests.integration.conftest import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -32,13 +32,6 @@ pytestmark = pytest.mark.slow
 PROJECT_FILES = ("pyproject.toml", "setup.py", "scrapy.cfg", "README.md")
 PACKAGES = ("crawler", "spiders", "classifiers", "storage", "sandbox", "matching", "review")
 PACKAGES += ("reports",)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def api(base: str, endpoint: str, *, post: bool = False, **form: str) -> dict[str, Any]:
