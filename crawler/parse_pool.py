@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import multiprocessing
+import os
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-#: Modules the fork server imports once, so each worker starts ready.
-PRELOAD = ["spiders.parsers.job_page", "spiders.parsers.page_facts"]
+#: Modules the fork server imports once, so each worker starts ready; ``warm`` also builds
+#: the readers' caches (gazetteer, language profiles) once for all workers.
+PRELOAD = ["spiders.parsers.job_page", "spiders.parsers.page_facts", "crawler.parse_warm"]
 
 
 class ParseTimeout(Exception):
@@ -38,33 +42,53 @@ class ParsePool:
         self.workers = max(0, workers)
         self.timeout = timeout
         self._pool: Any = None
+        self._ready: concurrent.futures.Future[None] | None = None
 
     @classmethod
     def for_crawler(cls, crawler: Any) -> ParsePool:
-        """The pool ``DSI_PARSE_WORKERS`` and ``DSI_PARSE_TIMEOUT`` ask for, closed with the
-        spider."""
+        """The pool ``DSI_PARSE_WORKERS`` and ``DSI_PARSE_TIMEOUT`` ask for, started when the
+        spider opens and closed with it."""
         pool = cls(
             crawler.settings.getint("DSI_PARSE_WORKERS", 0),
             crawler.settings.getfloat("DSI_PARSE_TIMEOUT", 60.0),
         )
         from scrapy import signals
 
+        crawler.signals.connect(pool.start, signal=signals.spider_opened)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
 
-    def _ensure(self) -> Any:
-        if self._pool is None:
-            from pebble import ProcessPool
+    def start(self) -> None:
+        """Start the workers in a thread of their own: the fork server's imports and warm-up
+        (:mod:`crawler.parse_warm`) take seconds, and the crawl's thread goes on fetching
+        meanwhile. Calls after the first do nothing."""
+        if not self.workers or self._ready is not None:
+            return
+        ready: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._ready = ready
 
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(PRELOAD)
-            self._pool = ProcessPool(max_workers=self.workers, context=context)
-        return self._pool
+        def boot() -> None:
+            try:
+                from pebble import ProcessPool
+
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(PRELOAD)
+                pool = ProcessPool(max_workers=self.workers, context=context)
+                pool.schedule(os.getpid).result()  # returns once a worker is up
+                self._pool = pool
+                ready.set_result(None)
+            except BaseException as exc:  # handed to every run() that waits
+                ready.set_exception(exc)
+
+        threading.Thread(target=boot, name="parse-pool-start", daemon=True).start()
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         if not self.workers:
             return fn(*args, **kwargs)
-        future = self._ensure().schedule(fn, args=args, kwargs=kwargs, timeout=self.timeout)
+        self.start()
+        assert self._ready is not None
+        await asyncio.wrap_future(self._ready)
+        future = self._pool.schedule(fn, args=args, kwargs=kwargs, timeout=self.timeout)
         try:
             result: T = await asyncio.wrap_future(future)
         except concurrent.futures.TimeoutError:
@@ -78,6 +102,12 @@ class ParsePool:
         return result
 
     def close(self) -> None:
+        if self._ready is not None:
+            # a start under way ends before the stop; a pool that never started has nothing
+            # to stop
+            with contextlib.suppress(Exception):
+                self._ready.result(timeout=60)
+            self._ready = None
         if self._pool is not None:
             self._pool.stop()
             self._pool.join(timeout=10)

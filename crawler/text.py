@@ -36,7 +36,7 @@ from langdetect.lang_detect_exception import LangDetectException
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler.language_trials import probabilities
+from crawler.language_trials import detect_probabilities
 
 logger = logging.getLogger(__name__)
 
@@ -455,9 +455,7 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
         if letters < MIN_LETTERS_NO_HINT:
             return None
     try:
-        detector = _get_factory().create()
-        detector.append(sample)
-        candidates = probabilities(detector)
+        candidates = detect_probabilities(_get_factory().create(), sample)
     except LangDetectException:
         return None
     except Exception:  # langdetect is not hardened against odd input

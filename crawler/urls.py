@@ -8,6 +8,7 @@ crawler may follow (http and https only), :func:`site_origin` for ``scheme://hos
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -103,7 +104,19 @@ def canonical_url(url: str, *, keep_fragment: bool = False) -> str:
     user info and path session ids dropped, repeated slashes collapsed, tracking parameters
     dropped, query sorted, percent-encoding normalised (w3lib), fragment dropped unless
     ``keep_fragment``. Total: lone surrogates are dropped, and a URL it cannot split or
-    encode (``http://[::1``, a bad port) comes back stripped."""
+    encode (``http://[::1``, a bad port) comes back stripped.
+
+    The last :data:`CANONICAL_CACHE_SIZE` answers are kept: a crawl meets the same links on
+    page after page (menus, lists of adverts), and each costs tens of microseconds."""
+    return _canonical_url(url, keep_fragment)
+
+
+#: Distinct (URL, keep_fragment) answers :func:`canonical_url` keeps (least recently used go).
+CANONICAL_CACHE_SIZE = 16_384
+
+
+@functools.lru_cache(maxsize=CANONICAL_CACHE_SIZE)
+def _canonical_url(url: str, keep_fragment: bool) -> str:
     url = _SURROGATES_RE.sub("", url.strip())
     try:
         parts = urlsplit(url)

@@ -78,6 +78,10 @@ CAREERS_RE = re.compile(
     re.IGNORECASE,
 )
 _MAX_CAREERS_LINKS = 3
+#: Request priority of the next page of a listing: fetched before the adverts already found,
+#: so the adverts of later pages are known while earlier ones are read (a listing read last
+#: leaves nothing else to fetch while it waits for a parsing worker).
+NEXT_PAGE_PRIORITY = 10
 #: An XML job feed: RSS 2.0, Atom, RSS 1.0 (RDF), Personio, plain XML job lists.
 _XML_FEED_RE = re.compile(rb"<(?:rss|feed|rdf:rdf|workzag-jobs|jobs|source)\b", re.IGNORECASE)
 #: Pages of a site that are never adverts (listed in job sitemaps all the same).
@@ -318,7 +322,10 @@ class JobsSpider(DSISpider):
         for url in page.next_pages:
             if self._in_scope(url):
                 self.stat("jobs/followed/next")
-                yield scrapy.Request(canonical_url(url), callback=self.parse)
+                # listings first: each one read early keeps adverts waiting to be fetched
+                yield scrapy.Request(
+                    canonical_url(url), callback=self.parse, priority=NEXT_PAGE_PRIORITY
+                )
         for url in page.adverts:
             if self._in_scope(url):
                 self.stat("jobs/followed/advert")

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -15,7 +16,7 @@ from lxml import html as lxml_html
 
 from crawler.text import element_text
 from spiders.parsers.limits import MAX_LINKS_PER_PAGE, capped
-from spiders.parsers.site_urls import is_file_url
+from spiders.parsers.site_urls import is_file_path
 
 __all__ = ["JOB_PATH_RE", "PageLinks", "is_job_url", "page_links", "same_site"]
 
@@ -65,8 +66,12 @@ def is_job_url(url: str) -> bool:
         parts = urlsplit(url)
     except ValueError:
         return False
-    path = parts.path or "/"
-    if _NOT_ADVERT_RE.search(path) or is_file_url(url):
+    return _is_job_path(parts.path)
+
+
+def _is_job_path(path: str) -> bool:
+    path = path or "/"
+    if _NOT_ADVERT_RE.search(path) or is_file_path(path):
         return False
     return bool(JOB_PATH_RE.search(path))
 
@@ -99,6 +104,88 @@ def _absolute(base: str, href: str) -> str | None:
     return target if scheme in ("http", "https") else None
 
 
+#: A root-relative href that ``urljoin`` would copy as it is after the base's origin: no
+#: ``//`` host, no dot segments, no ``;params``, nothing ``urlsplit`` strips, no empty query.
+_PLAIN_ROOT_HREF_RE = re.compile(r"/(?!/)[^\t\r\n\\#?;]*(?:\?[^\t\r\n\\#]+)?(?:#[^\t\r\n\\]*)?")
+_ABSOLUTE_HREF_RE = re.compile(r"https?://[^/\\]", re.IGNORECASE)
+_PAGE_PATH_RE = re.compile(r"/(?:page|seite|strona|pagina)/(\d+)/?$", re.IGNORECASE)
+#: Every phrase of :data:`_NEXT_TEXT_RE` holds one of these: a link whose raw text, label and
+#: title hold none is not a "next" link, and its text is not assembled.
+_NEXT_HINT_RE = re.compile(
+    r"next|nächste|more|mehr|older|weiter|suivant|plus|siguiente|más|successiva|avanti|altri|"
+    r"następna|dalej|więcej|volgende|meer|próxima|další|fler|lisää|[›»→>]"
+)  # on lower-case text
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """A link target as the page's links need it."""
+
+    url: str | None  # absolute, no fragment; None when not a readable http(s) URL
+    netloc: str  # lower case; "" when it cannot be read
+    path: str
+    page_no: int | None
+    job: bool  # the path looks like an advert or careers page
+
+
+#: Distinct links whose :class:`_Target` is kept across pages (a site's menus and footers
+#: repeat on every page); least recently used go first.
+LINK_CACHE_SIZE = 8192
+
+
+def _plain_root_href(href: str) -> bool:
+    return _PLAIN_ROOT_HREF_RE.fullmatch(href) is not None and "/." not in href
+
+
+@functools.lru_cache(maxsize=LINK_CACHE_SIZE)
+def _link_target(base: str, href: str) -> _Target:
+    """``href`` read against ``base`` (pure; for a root-relative href ``base`` is the origin)."""
+    if _plain_root_href(href) and "://" in base and base.count("/") == 2:
+        # ``base`` is an origin: join as strings, what urljoin would give
+        url = base + href.split("#", 1)[0]
+        path = url[len(base) :].split("?", 1)[0]
+        netloc = base.split("://", 1)[1].lower()
+        return _Target(url, netloc, path, _page_number(url), _is_job_path(path))
+    target = _absolute(base, href)
+    if target is None:
+        return _Target(None, "", "", None, False)
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return _Target(target, "", "", None, False)
+    return _Target(
+        target, parts.netloc.lower(), parts.path, _page_number(target), _is_job_path(parts.path)
+    )
+
+
+class _Resolver:
+    """Reads a page's hrefs against its base, each distinct href once: root-relative ones
+    (most of a site's menus) against the base's origin, by joining strings."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.origin: str | None = None
+        try:
+            parts = urlsplit(base)
+            if parts.scheme in ("http", "https") and parts.netloc and "\\" not in base:
+                self.origin = f"{parts.scheme}://{parts.netloc}"
+        except ValueError:
+            pass
+        self.seen: dict[str, _Target] = {}
+
+    def __call__(self, href: str) -> _Target:
+        found = self.seen.get(href)
+        if found is None:
+            key = self.base
+            if self.origin is not None and _plain_root_href(href):
+                key = self.origin
+            if self.origin is not None and _ABSOLUTE_HREF_RE.match(href):
+                # an absolute href depends only on the base's scheme
+                key = self.origin.split("://", 1)[0] + "://-"
+            found = self.seen[href] = _link_target(key, href)
+        return found
+
+
 def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
     """Pagination (``rel=next``, "next"/"weiter"/"suivant" links, ``?page=N+1``) and job links.
 
@@ -116,12 +203,13 @@ def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
                 links.add(links.next_pages, target)
     current_page = _page_number(url) or 1
     here = _strip_page(url)
+    own = url.split("#")[0].rstrip("/")
     try:
         here_netloc = urlsplit(url).netloc.lower()
     except ValueError:
         return links
+    resolve = _Resolver(base)
     elements = _link_elements(doc)
-    resolved: dict[str, tuple[str | None, bool]] = {}
     if len(elements) > MAX_LINKS_PER_PAGE:
         links.problems.append(capped("links_per_page"))
         elements = elements[:MAX_LINKS_PER_PAGE]
@@ -130,39 +218,34 @@ def page_links(doc: lxml_html.HtmlElement, url: str) -> PageLinks:
         href = href or (a.get("data-link") or "").strip()
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "sms:")):
             continue
-        if href in resolved:  # navigation repeats the same links: each is read once
-            target, here_site = resolved[href]
-        else:
-            target = _absolute(base, href)
-            try:
-                here_site = target is not None and urlsplit(target).netloc.lower() == here_netloc
-            except ValueError:
-                here_site = False
-            resolved[href] = (target, here_site)
+        found = resolve(href)  # navigation repeats the same links: each is read once
+        target = found.url
         if target is None:
             if "://" in href or href.startswith("//"):
                 links.problems.append("bad_link")
             continue
-        if not here_site:
+        if found.netloc != here_netloc:
             continue
-        rel = (a.get("rel") or "").lower().split()
-        label = " ".join(t for t in (element_text(a), a.get("aria-label"), a.get("title")) if t)
-        classes = (a.get("class") or "").lower()
-        page_no = _page_number(target)
-        is_next = (
-            "next" in rel
-            or bool(_NEXT_TEXT_RE.match(label or ""))
-            or bool(_NEXT_CLASS_RE.search(classes))
-        )
-        if is_next or (page_no == current_page + 1 and _strip_page(target) == here):
+        page_no = found.page_no
+        if _is_next(a) or (page_no == current_page + 1 and _strip_page(target) == here):
             links.add(links.next_pages, target)
-        elif (
-            is_job_url(target)
-            and target.rstrip("/") != url.split("#")[0].rstrip("/")
-            and page_no is None
-        ):
+        elif page_no is None and found.job and target.rstrip("/") != own:
             links.add(links.adverts, target)
     return links
+
+
+def _is_next(a: lxml_html.HtmlElement) -> bool:
+    """A "next page" / "load more" link by its ``rel``, text, label or class."""
+    if "next" in (a.get("rel") or "").lower().split():
+        return True
+    if _NEXT_CLASS_RE.search((a.get("class") or "").lower()):
+        return True
+    aria, title = a.get("aria-label"), a.get("title")
+    raw = a.text_content() if len(a) or a.text else ""
+    if not _NEXT_HINT_RE.search(f"{raw} {aria or ''} {title or ''}".lower()):
+        return False
+    label = " ".join(t for t in (element_text(a), aria, title) if t)
+    return bool(_NEXT_TEXT_RE.match(label))
 
 
 def _link_elements(doc: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
@@ -177,6 +260,9 @@ _PAGE_PARAMS = ("page", "p", "pg", "seite", "strona", "pagina", "paged", "start"
 
 
 def _page_number(url: str) -> int | None:
+    if "?" not in url and "#" not in url:  # no query: only a /page/N path can say
+        m = _PAGE_PATH_RE.search(url)
+        return int(m.group(1)) if m and "//" in url[: m.start()] else None
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -184,7 +270,7 @@ def _page_number(url: str) -> int | None:
     for key, value in parse_qsl(parts.query):
         if key.lower() in _PAGE_PARAMS and value.isdigit():
             return int(value)
-    m = re.search(r"/(?:page|seite|strona|pagina)/(\d+)/?$", parts.path, re.IGNORECASE)
+    m = _PAGE_PATH_RE.search(parts.path)
     return int(m.group(1)) if m else None
 
 

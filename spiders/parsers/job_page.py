@@ -15,6 +15,8 @@ from datetime import datetime
 from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+
 from crawler.dedupe import Signature, signature
 from crawler.items import JobAdvert
 from crawler.urls import canonical_url
@@ -30,6 +32,10 @@ from spiders.parsers.structured import extract_structured, find_typed
 _LANG_RE = re.compile(
     r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.IGNORECASE
 )
+
+
+#: The ``href`` of every link, in page order, as plain strings (no element objects made).
+_HREFS = etree.XPath("//a/@href", smart_strings=False)
 
 
 @dataclass(slots=True)
@@ -163,8 +169,8 @@ def read_job_page(
     links = page_links(doc, url)
     out.count_problems("jobs", links.problems)
     out.next_pages, out.adverts = links.next_pages, links.adverts
-    for a in islice(doc.iterfind(".//a[@href]"), MAX_LINKS_PER_PAGE):
-        href = (a.get("href") or "").strip()
+    for raw_href in islice(_HREFS(doc), MAX_LINKS_PER_PAGE):
+        href = str(raw_href).strip()
         if not href.lower().startswith(("http", "//")):
             continue  # a relative link stays on this site: never another site's feed
         try:

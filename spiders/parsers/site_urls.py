@@ -19,6 +19,7 @@ from crawler.urls import split_origin
 __all__ = [
     "MAX_URL_LENGTH",
     "SKIPPED_EXTENSIONS",
+    "is_file_path",
     "is_file_url",
     "origin",
     "site_key",
@@ -51,9 +52,14 @@ _QUERY_TRAP_PARAMS = re.compile(
 def is_file_url(url: str) -> bool:
     """Whether the URL's path ends in the extension of a file that is never a page."""
     try:
-        last = urlsplit(url).path.rsplit("/", 1)[-1]
+        return is_file_path(urlsplit(url).path)
     except ValueError:
         return False
+
+
+def is_file_path(path: str) -> bool:
+    """Whether a URL path ends in the extension of a file that is never a page."""
+    last = path.rsplit("/", 1)[-1]
     return "." in last and last.rsplit(".", 1)[-1].lower() in SKIPPED_EXTENSIONS
 
 

@@ -380,3 +380,68 @@ def test_language_trials_in_numpy_give_langdetects_own_answer() -> None:
         theirs.append(text)
         expected = [(c.lang, c.prob) for c in theirs.get_probabilities()]
         assert [(c.lang, c.prob) for c in probabilities(ours)] == expected
+
+
+def _shipped_texts() -> list[str]:
+    """Real texts in many languages shipped with the classifier (open-data records, DSI4EU
+    projects), plus scripts and cases langdetect treats specially."""
+    import json
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[3] / "classifiers" / "data"
+    texts: list[str] = []
+    for line in (data / "relevance" / "extra.jsonl").read_text(encoding="utf-8").splitlines():
+        texts.append(json.loads(line)["text"])
+    projects = json.loads((data / "dsi4eu" / "projects.json").read_text(encoding="utf-8"))
+    texts += [str(p.get("short_description") or "") for p in projects[:300]]
+    return [
+        *texts,
+        "ΑΒΓ abc ΔΕΖ " * 5,
+        "ОТКРЫТЫЕ ДАННЫЕ для города Москва, https://example.org/x и mail@example.org",
+        "中文 English 混合 テキスト",
+        "A.B.C. D-E-F  gh   ij",
+        "ǅemal ǈiljana İstanbul İzmir",
+        "ș ț Ş Ţ în România, Țara",
+        "\u3000日本\u3000語\u3000",
+        "Tiếng Việt có dấu: người, được, những",
+        "x",
+        "   ",
+    ]
+
+
+def test_fast_detection_gives_langdetects_own_answer_on_real_texts() -> None:
+    # detect_probabilities = append + cleaning_text + _extract_ngrams + trials, rebuilt from
+    # whole-string operations and cached words: the n-grams (same order) and the answer
+    # must be langdetect's own, text by text, cold cache and warm
+    from langdetect.lang_detect_exception import LangDetectException
+
+    from crawler import language_trials
+    from crawler.text import _get_factory, _sample
+
+    factory = _get_factory()
+    texts = [_sample(t) for t in _shipped_texts()]
+    assert len(texts) > 300
+    for round_ in ("cold", "warm"):
+        if round_ == "cold":
+            language_trials._word_grams.clear()
+            language_trials._rows.clear()
+        for text in texts:
+            theirs = factory.create()
+            theirs.append(text)
+            theirs.cleaning_text()
+            ngrams = language_trials.text_ngrams(
+                text, factory.word_lang_prob_map, theirs.max_text_length
+            )
+            assert ngrams == theirs._extract_ngrams(), text[:80]
+            reference = factory.create()
+            reference.append(text)
+            try:
+                expected = [(c.lang, c.prob) for c in reference.get_probabilities()]
+            except LangDetectException:
+                expected = None
+            try:
+                got = language_trials.detect_probabilities(factory.create(), text)
+                answer = [(c.lang, c.prob) for c in got]
+            except LangDetectException:
+                answer = None
+            assert answer == expected, text[:80]

@@ -116,6 +116,30 @@ def test_closed_notices(text: str) -> None:
     assert closed_notice(_doc(f'<main><div class="alert">{text}</div><p>Body.</p></main>')) == text
 
 
+def test_closed_notice_found_among_many_notice_words_and_wide_spaces() -> None:
+    # the page-wide check searches windows around notice words: a notice after many other
+    # occurrences of its words, with runs of white space and capitals, is still found
+    filler = "".join(f"<p>Applications {i} and offers, oferta {i}.</p>" for i in range(300))
+    notice = "Applications   are\n\n    NOW closed"
+    doc = _doc(f'<main>{filler}<div class="alert">{notice}</div></main>')
+    assert closed_notice(doc) == "Applications are NOW closed"
+
+
+def test_closed_regex_matches_fit_in_half_a_window() -> None:
+    # the windowed search relies on this bound (job_status._WINDOW)
+    import warnings
+
+    from spiders.parsers import job_status
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import sre_parse
+
+    single_spaced = job_status.CLOSED_RE.pattern.replace(r"\s+", " ")
+    assert sre_parse.parse(single_spaced).getwidth()[1] < job_status._WINDOW // 2
+    assert r"\s*" not in job_status.CLOSED_RE.pattern
+
+
 def test_closed_words_in_the_description_or_a_similar_advert_do_not_count() -> None:
     long_text = "We answer everyone. " * 20 + "If the position is closed we tell you."
     doc = _doc(
