@@ -27,6 +27,7 @@ robots.txt is obeyed through Scrapy's ``ROBOTSTXT_OBEY``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -134,6 +135,8 @@ class JobsSpider(DSISpider):
         self.parse_pool = ParsePool(0, 0.0)
         #: dedupe signatures of the adverts read in the workers, for the dedupe pipeline
         self.dedupe_ahead = AheadBook()
+        #: digests of the canonical URLs this crawl has made requests for (``_first_request``)
+        self._requested: set[bytes] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Any:
@@ -312,26 +315,33 @@ class JobsSpider(DSISpider):
             yield item
         for url in page.state_follow:
             self.stat("jobs/followed/state_advert")
-            yield scrapy.Request(
-                canonical_url(url), callback=self.parse, cb_kwargs={"job_hint": True}
-            )
+            if self._first_request(target := canonical_url(url)):
+                yield scrapy.Request(target, callback=self.parse, cb_kwargs={"job_hint": True})
         for request in self._follow(page):
             yield request
+
+    def _first_request(self, url: str) -> bool:
+        """Whether this crawl has not made a request for ``url`` (canonical) yet. Pages link to
+        the same adverts as many other pages; each becomes a request once here rather than
+        many requests that Scrapy's duplicate filter drops. A 12-byte digest per URL is kept."""
+        key = hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=12).digest()
+        if key in self._requested:
+            return False
+        self._requested.add(key)
+        return True
 
     def _follow(self, page: JobPage) -> Iterator[scrapy.Request]:
         for url in page.next_pages:
             if self._in_scope(url):
                 self.stat("jobs/followed/next")
-                # listings first: each one read early keeps adverts waiting to be fetched
-                yield scrapy.Request(
-                    canonical_url(url), callback=self.parse, priority=NEXT_PAGE_PRIORITY
-                )
+                if self._first_request(target := canonical_url(url)):
+                    # listings first: each one read early keeps adverts waiting to be fetched
+                    yield scrapy.Request(target, callback=self.parse, priority=NEXT_PAGE_PRIORITY)
         for url in page.adverts:
             if self._in_scope(url):
                 self.stat("jobs/followed/advert")
-                yield scrapy.Request(
-                    canonical_url(url), callback=self.parse, cb_kwargs={"job_hint": True}
-                )
+                if self._first_request(target := canonical_url(url)):
+                    yield scrapy.Request(target, callback=self.parse, cb_kwargs={"job_hint": True})
         for target, api in page.feeds:
             if not self._in_scope(target):
                 adapter = self._adapter(api)

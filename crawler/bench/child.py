@@ -63,7 +63,9 @@ def run_pipeline(config: dict[str, Any]) -> None:
         max_pages=config["max_pages"],
         **config.get("options", {}),
     )
-    (result,) = crawl_sources([source], settings)
+    # as ``dsi crawl`` runs it: the jobs spider's frontier kept in the database
+    durable = settings.getbool("DSI_FRONTIER_DURABLE")
+    (result,) = crawl_sources([source], settings, durable=durable, fresh=True)
     Path(config["probe_file"] + ".outcome").write_text(result.outcome.status.value)
 
 
