@@ -46,22 +46,22 @@ class ParsePool:
 
     @classmethod
     def for_crawler(cls, crawler: Any) -> ParsePool:
-        """The pool ``DSI_PARSE_WORKERS`` and ``DSI_PARSE_TIMEOUT`` ask for, started when the
-        spider opens and closed with it."""
+        """The pool ``DSI_PARSE_WORKERS`` and ``DSI_PARSE_TIMEOUT`` ask for, started by the
+        first page to read (a crawl of feeds alone never starts it) and closed with the
+        spider."""
         pool = cls(
             crawler.settings.getint("DSI_PARSE_WORKERS", 0),
             crawler.settings.getfloat("DSI_PARSE_TIMEOUT", 60.0),
         )
         from scrapy import signals
 
-        crawler.signals.connect(pool.start, signal=signals.spider_opened)
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
 
     def start(self) -> None:
         """Start the workers in a thread of their own: the fork server's imports and warm-up
         (:mod:`crawler.parse_warm`) take seconds, and the crawl's thread goes on fetching
-        meanwhile. Calls after the first do nothing."""
+        meanwhile (pages to read wait for the workers). Calls after the first do nothing."""
         if not self.workers or self._ready is not None:
             return
         ready: concurrent.futures.Future[None] = concurrent.futures.Future()
