@@ -238,7 +238,8 @@ def _is_next(a: lxml_html.HtmlElement) -> bool:
     """A "next page" / "load more" link by its ``rel``, text, label or class."""
     if "next" in (a.get("rel") or "").lower().split():
         return True
-    if _NEXT_CLASS_RE.search((a.get("class") or "").lower()):
+    classes = (a.get("class") or "").lower()
+    if "next" in classes and _NEXT_CLASS_RE.search(classes):  # every alternative has "next"
         return True
     aria, title = a.get("aria-label"), a.get("title")
     raw = a.text_content() if len(a) or a.text else ""
