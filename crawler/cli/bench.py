@@ -34,7 +34,8 @@ _COLUMNS = [
 
 def bench_crawl(
     spider: Annotated[
-        str, typer.Option(help="jobs | website | all (each kind is its own pair of crawls).")
+        str,
+        typer.Option(help="jobs | website | opendata | all (each kind is its own pair of crawls)."),
     ] = "all",
     pages: Annotated[
         int,
@@ -55,8 +56,9 @@ def bench_crawl(
     """Pages/s of the whole pipeline (spider, extraction, normalisation, dedupe, database
     writes) against a bare Scrapy spider following the same links of the same pages, in the
     same run, on a generated web served from its own process on 127.0.0.1 (job adverts with a
-    median of ~84 KB, organisation pages of ~50 KB). Also: CPU ms per page, peak RSS of the
-    crawl's processes, RSS growth per 10,000 pages, the server's capacity.
+    median of ~84 KB, organisation pages of ~50 KB, a CKAN portal's package_search pages of 20
+    datasets, ~90 KB). Also: CPU ms per page, peak RSS of the crawl's processes, RSS growth per
+    10,000 pages, the server's capacity.
 
     Example: dsi bench crawl --spider jobs --pages 3000 --json bench.json
     """
