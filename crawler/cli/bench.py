@@ -26,8 +26,10 @@ _COLUMNS = [
     ("cpu_ms_per_page", "CPU ms/page"),
     ("baseline.cpu_ms_per_page", "bare CPU ms/page"),
     ("peak_rss_mb", "peak RSS MB"),
+    ("peak_pss_mb", "peak PSS MB"),
     ("baseline.peak_rss_mb", "bare RSS MB"),
     ("mb_per_10k_pages", "MB/10k pages"),
+    ("pss_mb_per_10k_pages", "PSS MB/10k"),
     ("server.capacity_requests_per_cpu_s", "server req/CPU s"),
 ]
 
@@ -57,8 +59,9 @@ def bench_crawl(
     writes) against a bare Scrapy spider following the same links of the same pages, in the
     same run, on a generated web served from its own process on 127.0.0.1 (job adverts with a
     median of ~84 KB, organisation pages of ~50 KB, a CKAN portal's package_search pages of 20
-    datasets, ~90 KB). Also: CPU ms per page, peak RSS of the crawl's processes, RSS growth per
-    10,000 pages, the server's capacity.
+    datasets, ~90 KB). Also: CPU ms per page; peak memory of the crawl's processes and its
+    growth per 10,000 pages, as RSS (summed over the processes) and PSS (pages the parsing
+    workers share with their fork server counted once); the server's capacity.
 
     Example: dsi bench crawl --spider jobs --pages 3000 --json bench.json
     """
