@@ -7,7 +7,7 @@ column order of ``dsi export items`` for each spider.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, ClassVar
 
 
@@ -25,8 +25,10 @@ class BaseItem:
     raw: dict[str, Any] = field(default_factory=dict)
 
     def fields_dict(self) -> dict[str, Any]:
-        """The normalised fields as JSON-able values (without ``raw``)."""
-        data = asdict(self)
+        """The normalised fields as JSON-able values (without ``raw``): ``asdict`` of a copy
+        whose ``raw`` is empty, so the payload (often a whole API record) is not copied value
+        by value only to be dropped."""
+        data = asdict(replace(self, raw={}))
         data.pop("raw", None)
         return data
 
