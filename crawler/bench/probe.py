@@ -26,24 +26,23 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 
-def _rss_kb(pid: int) -> int:
+def _status_kb(pid: int, path: str, field: str) -> int:
+    """A ``field: N kB`` line of ``/proc/PID/<path>`` (0 when the process is gone)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{path}").read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def _rss_kb(pid: int) -> int:
+    return _status_kb(pid, "status", "VmRSS:")
 
 
 def _pss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _status_kb(pid, "smaps_rollup", "Pss:")
 
 
 def _children(pid: int) -> list[int]:
