@@ -18,9 +18,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from datasketch import MinHash, MinHashLSH
 
 from crawler.text import fold_accents
@@ -160,62 +163,132 @@ class AheadBook:
         return entry[1] if entry is not None and entry[0] is item else None
 
 
-@dataclass(slots=True)
-class _Member:
-    key: str
-    canonical: str
-    employer: str
-    minhash: MinHash | None
+@functools.cache
+def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows per band) of datasketch's :class:`MinHashLSH` for ``threshold`` (its
+    optimum for equal false-positive and false-negative weights), so the index finds the same
+    candidates as that LSH would."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
+#: Rows of one block of stored MinHash values (grown a block at a time, never copied).
+_BLOCK = 4096
+_MAX_HASH = np.uint64(0xFFFFFFFF)
 
 
 @dataclass
 class DedupeIndex:
-    """Groups adverts as they are added; :meth:`groups` gives member key -> group id."""
+    """Groups adverts as they are added; :meth:`groups` gives member key -> group id.
+
+    Memory is what the crawl's duplicate filter for adverts needs and no more, about 1.7 KB an
+    advert: members are numbered in the order they were added (union-find over an ``array``),
+    MinHash values are rows of uint32 blocks (datasketch's values fit 32 bits), and each LSH band
+    is a dict from the band's hash to the members in that bucket. A bucket's candidates are
+    checked against the band itself, then by the Jaccard estimate, so the matches are those of
+    datasketch's ``MinHashLSH`` with ``MinHash.jaccard`` (tests compare both)."""
 
     threshold: float = 0.8
     shingle_size: int = 5
     num_perm: int = _NUM_PERM
-    _members: dict[str, _Member] = field(default_factory=dict)
-    _order: list[str] = field(default_factory=list)
-    _order_index: dict[str, int] = field(default_factory=dict)
-    _parent: dict[str, str] = field(default_factory=dict)
-    _by_url: dict[str, str] = field(default_factory=dict)
-    _by_content: dict[str, str] = field(default_factory=dict)
-    _lsh: MinHashLSH | None = None
+    _keys: list[str] = field(default_factory=list)
+    _number: dict[str, int] = field(default_factory=dict)
+    _canonical: list[str] = field(default_factory=list)
+    _parent: array[int] = field(default_factory=lambda: array("q"))
+    _row: array[int] = field(default_factory=lambda: array("q"))
+    _employer: array[int] = field(default_factory=lambda: array("q"))
+    _employers: dict[str, int] = field(default_factory=dict)
+    _by_url: dict[str, int] = field(default_factory=dict)
+    _by_content: dict[str | bytes, int] = field(default_factory=dict)
+    _blocks: list[npt.NDArray[np.uint32]] = field(default_factory=list)
+    _rows: int = 0
+    _buckets: list[dict[int, int | list[int]]] = field(default_factory=list)
+    _spans: tuple[tuple[int, int], ...] = ()
 
     def __post_init__(self) -> None:
-        self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+        bands, rows = _bands(self.threshold, self.num_perm)
+        self._spans = tuple((b * rows, (b + 1) * rows) for b in range(bands))
+        self._buckets = [{} for _ in self._spans]
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._number
 
     # union-find ---------------------------------------------------------------------------
-    def _find(self, key: str) -> str:
-        root = key
-        while self._parent[root] != root:
-            root = self._parent[root]
-        while self._parent[key] != root:  # path compression
-            self._parent[key], key = root, self._parent[key]
+    def _find(self, member: int) -> int:
+        parent = self._parent
+        root = member
+        while parent[root] != root:
+            root = parent[root]
+        while parent[member] != root:  # path compression
+            parent[member], member = root, parent[member]
         return root
 
-    def _union(self, a: str, b: str) -> None:
+    def _union(self, a: int, b: int) -> None:
         ra, rb = self._find(a), self._find(b)
         if ra == rb:
             return
-        # the earlier member stays the root, so group ids follow the first sighting
-        if self._order_index[ra] <= self._order_index[rb]:
+        # the earlier member (the smaller number) stays the root, so group ids follow the
+        # first sighting
+        if ra < rb:
             self._parent[rb] = ra
         else:
             self._parent[ra] = rb
 
-    def _minhash(self, hashvalues: Any) -> MinHash | None:
-        if hashvalues is None:
+    # MinHash values and LSH bands -----------------------------------------------------------
+    def _values(self, member: int) -> npt.NDArray[np.uint32] | None:
+        row = self._row[member]
+        if row < 0:
             return None
-        scheme, permutations = _permutations(self.num_perm)
-        return MinHash(
-            num_perm=self.num_perm,
-            seed=_SEED,
-            hashvalues=hashvalues,
-            permutations=permutations,
-            scheme=scheme,
-        )
+        values: npt.NDArray[np.uint32] = self._blocks[row // _BLOCK][row % _BLOCK]
+        return values
+
+    def _store(self, hashvalues: Any) -> tuple[int, npt.NDArray[np.uint32]]:
+        values = np.asarray(hashvalues, dtype=np.uint64)
+        if values.shape != (self.num_perm,) or bool((values > _MAX_HASH).any()):
+            raise ValueError(
+                f"MinHash values must be {self.num_perm} numbers below 2**32 (datasketch's)"
+            )
+        row = self._rows
+        if row % _BLOCK == 0:
+            self._blocks.append(np.empty((_BLOCK, self.num_perm), dtype=np.uint32))
+        stored: npt.NDArray[np.uint32] = self._blocks[row // _BLOCK][row % _BLOCK]
+        stored[:] = values
+        self._rows += 1
+        return row, stored
+
+    def _candidates(self, values: npt.NDArray[np.uint32]) -> set[int]:
+        """Members sharing at least one band with ``values`` (what ``MinHashLSH.query``
+        returns): bucket by the band's hash, then the band compared."""
+        found: set[int] = set()
+        for (lo, hi), buckets in zip(self._spans, self._buckets, strict=True):
+            bucket = buckets.get(hash(values[lo:hi].tobytes()))
+            if bucket is None:
+                continue
+            for other in [bucket] if isinstance(bucket, int) else bucket:
+                if other in found:
+                    continue
+                theirs = self._values(other)
+                if theirs is not None and np.array_equal(theirs[lo:hi], values[lo:hi]):
+                    found.add(other)
+        return found
+
+    def _insert(self, member: int, values: npt.NDArray[np.uint32]) -> None:
+        for (lo, hi), buckets in zip(self._spans, self._buckets, strict=True):
+            band = hash(values[lo:hi].tobytes())
+            bucket = buckets.get(band)
+            if bucket is None:
+                buckets[band] = member
+            elif isinstance(bucket, int):
+                buckets[band] = [bucket, member]
+            else:
+                bucket.append(member)
+
+    def _jaccard(self, a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> float:
+        """``MinHash.jaccard``: the share of equal values."""
+        return float(np.float64(np.count_nonzero(a == b)) / np.float64(self.num_perm))
 
     # API ------------------------------------------------------------------------------------
     def add(
@@ -231,7 +304,7 @@ class DedupeIndex:
         """Add an advert (``key`` unique, e.g. a row id); returns how it matched:
         ``new``, ``url``, ``content`` or ``near``. ``ahead`` is the advert's
         :class:`Signature` when it was computed already (same shingle size and permutations)."""
-        if key in self._members:
+        if key in self._number:
             return "url"
         if ahead is None or (ahead.shingle_size, ahead.num_perm) != (
             self.shingle_size,
@@ -245,42 +318,53 @@ class DedupeIndex:
                 shingle_size=self.shingle_size,
                 num_perm=self.num_perm,
             )
-        canon, emp, ckey = ahead.canonical, ahead.employer, ahead.content
-        mh = self._minhash(ahead.hashvalues)
-        member = _Member(key=key, canonical=canon, employer=emp, minhash=mh)
-        self._members[key] = member
-        self._order_index[key] = len(self._order)
-        self._order.append(key)
-        self._parent[key] = key
+        canon = key if ahead.canonical == key else ahead.canonical  # one string when equal
+        member = len(self._keys)
+        row, values = (-1, None) if ahead.hashvalues is None else self._store(ahead.hashvalues)
+        employer_no = self._employers.setdefault(ahead.employer, len(self._employers))
+        self._keys.append(key)
+        self._number[key] = member
+        self._canonical.append(canon)
+        self._parent.append(member)
+        self._row.append(row)
+        self._employer.append(employer_no)
         how = "new"
         if canon in self._by_url:
-            self._union(self._by_url[canon], key)
+            self._union(self._by_url[canon], member)
             how = "url"
         else:
-            self._by_url[canon] = key
-        if ckey in self._by_content:
-            self._union(self._by_content[ckey], key)
+            self._by_url[canon] = member
+        content = _content_token(ahead.content)
+        if content in self._by_content:
+            self._union(self._by_content[content], member)
             how = "content" if how == "new" else how
         else:
-            self._by_content[ckey] = key
-        if mh is not None and self._lsh is not None:
-            for other in self._lsh.query(mh):
-                om = self._members[other]
+            self._by_content[content] = member
+        if values is not None:
+            for other in self._candidates(values):
+                theirs = self._values(other)
                 if (
-                    om.employer == emp
-                    and om.minhash is not None
-                    and om.minhash.jaccard(mh) >= self.threshold
+                    self._employer[other] == employer_no
+                    and theirs is not None
+                    and self._jaccard(theirs, values) >= self.threshold
                 ):
-                    if self._find(other) != self._find(key):
+                    if self._find(other) != self._find(member):
                         how = "near" if how == "new" else how
-                    self._union(other, key)
-            self._lsh.insert(key, mh)
+                    self._union(other, member)
+            self._insert(member, values)
         return how
 
     def group_of(self, key: str) -> str:
-        root = self._members[self._find(key)]
-        return group_id(root.canonical)
+        return group_id(self._canonical[self._find(self._number[key])])
 
     def groups(self) -> dict[str, str]:
         """Member key -> group id, for every member."""
-        return {key: self.group_of(key) for key in self._order}
+        return {key: group_id(self._canonical[self._find(n)]) for n, key in enumerate(self._keys)}
+
+
+def _content_token(content: str) -> str | bytes:
+    """A content key as stored: the sha1's 20 bytes rather than its 40 hex characters."""
+    try:
+        return bytes.fromhex(content)
+    except ValueError:
+        return content

@@ -7,23 +7,8 @@ column order of ``dsi export items`` for each spider.
 
 from __future__ import annotations
 
-from copy import deepcopy
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, ClassVar
-
-
-def _plain(value: Any) -> Any:
-    """``value`` as ``dataclasses.asdict`` would give it: dataclasses as dicts, lists, tuples and
-    dicts copied, anything else deep-copied (strings and numbers are returned as they are)."""
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {_plain(k): _plain(v) for k, v in value.items()}
-    if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
-    return deepcopy(value)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -40,9 +25,12 @@ class BaseItem:
     raw: dict[str, Any] = field(default_factory=dict)
 
     def fields_dict(self) -> dict[str, Any]:
-        """The normalised fields as JSON-able values (without ``raw``), copied as ``asdict``
-        copies them (``raw``, often a large payload, is not copied only to be dropped)."""
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name != "raw"}
+        """The normalised fields as JSON-able values (without ``raw``): ``asdict`` of a copy
+        whose ``raw`` is empty, so the payload (often a whole API record) is not copied value
+        by value only to be dropped."""
+        data = asdict(replace(self, raw={}))
+        data.pop("raw", None)
+        return data
 
     def text_for_classifier(self) -> str:
         """The text a classifier should read for this item."""

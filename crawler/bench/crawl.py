@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from crawler.bench.pages import LISTING_SIZE, SITE_PAGES
+from crawler.bench.portal import PORTAL_ROWS, organizations_path, search_path
 from crawler.bench.report import Run, crawl_entry, ratio
 from crawler.bench.server import BenchWeb
 
-KINDS = ("jobs", "website")
-#: The issue's targets: pipeline pages/s as a share of the bare spider's.
+KINDS = ("jobs", "website", "opendata")
+#: The issue's targets: pipeline pages/s as a share of the bare spider's (none for opendata:
+#: its ratio is reported without one).
 TARGETS = {"jobs": 0.8, "website": 0.5}
 
 
@@ -46,6 +48,11 @@ class Plan:
     def sites(self) -> int:
         return max(1, self.pages // SITE_PAGES)
 
+    @property
+    def datasets(self) -> int:
+        """Datasets of the portal: ``pages`` package_search pages of :data:`PORTAL_ROWS`."""
+        return self.pages * PORTAL_ROWS
+
 
 def _crawl(config: dict[str, Any], workdir: Path, name: str) -> Run:
     probe = workdir / f"{name}.json"
@@ -65,16 +72,24 @@ def _crawl(config: dict[str, Any], workdir: Path, name: str) -> Run:
 
 
 def _configs(kind: str, web: BenchWeb, plan: Plan, database_url: str) -> tuple[dict[str, Any], ...]:
+    bare_urls: list[str] | None = None
     if kind == "jobs":
         urls = [web.board_url + "/jobs/?page=1"]
         options: dict[str, Any] = {}
         pages = 2 * (plan.adverts + plan.adverts // LISTING_SIZE) + 100
+    elif kind == "opendata":
+        # the portal's API as the spider pages it; showcases are not served
+        urls = [web.portal_url]
+        options = {"api": "ckan", "rows": PORTAL_ROWS, "showcases": False}
+        pages = 2 * plan.pages + 100
+        root = web.portal_url.rstrip("/")
+        bare_urls = [root + search_path(0), root + organizations_path(0)]
     else:
         urls = list(web.site_urls)
         options = {"pages_per_site": SITE_PAGES, "max_depth": 2, "render_js": False}
         pages = 2 * plan.sites * (SITE_PAGES + 1) + 100
     shared = {"urls": urls, "concurrency": plan.concurrency}
-    bare = {**shared, "mode": "bare"}
+    bare = {**shared, "mode": "bare", "urls": bare_urls or urls}
     ours = {
         **shared,
         "mode": "pipeline",
@@ -96,6 +111,7 @@ def run_crawl_bench(kinds: list[str], plan: Plan) -> dict[str, Any]:
             web = BenchWeb(
                 adverts=plan.adverts if kind == "jobs" else 0,
                 sites=plan.sites if kind == "website" else 0,
+                datasets=plan.datasets if kind == "opendata" else 0,
                 seed=plan.seed,
             )
             with web:

@@ -1,9 +1,15 @@
 """A Scrapy extension of the benchmark: timing, pages and the memory of the crawl's processes.
 
 On with the ``DSI_BENCH_PROBE_FILE`` setting. Every ``DSI_BENCH_PROBE_INTERVAL`` seconds it
-samples ``(seconds, responses, RSS in MB)`` where RSS is the crawl process and its children
-(the parsing workers) together; when the spider has closed (pipelines flushed) it writes the
-samples, the elapsed time from open to close and the final stats to the file as JSON.
+samples ``(seconds, responses, RSS in MB, PSS in MB)`` of the crawl process and its children
+(the parsing workers' fork server and workers) together; when the spider has closed (pipelines
+flushed) it writes the samples, the elapsed time from open to close and the final stats to the
+file as JSON.
+
+RSS counts a page shared by several processes (the workers share what their fork server
+loaded, copy-on-write) once in each of them; PSS (proportional set size, from
+``/proc/PID/smaps_rollup``) divides it among them, so the PSS of the tree is the memory it
+really holds.
 """
 
 from __future__ import annotations
@@ -20,14 +26,23 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 
-def _rss_kb(pid: int) -> int:
+def _status_kb(pid: int, path: str, field: str) -> int:
+    """A ``field: N kB`` line of ``/proc/PID/<path>`` (0 when the process is gone)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{path}").read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def _rss_kb(pid: int) -> int:
+    return _status_kb(pid, "status", "VmRSS:")
+
+
+def _pss_kb(pid: int) -> int:
+    return _status_kb(pid, "smaps_rollup", "Pss:")
 
 
 def _children(pid: int) -> list[int]:
@@ -68,15 +83,11 @@ def tree_cpu_seconds(pid: int | None = None) -> float:
     return total / ticks
 
 
-def tree_rss_mb(pid: int | None = None) -> float:
-    """Resident memory of a process and all its descendants, in MB."""
-    todo = [pid or os.getpid()]
-    total = 0
-    while todo:
-        current = todo.pop()
-        total += _rss_kb(current)
-        todo.extend(_children(current))
-    return total / 1024
+def tree_memory_mb(pid: int | None = None) -> tuple[float, float]:
+    """``(RSS, PSS)`` of a process and all its descendants, in MB: RSS counts a shared page in
+    every process that maps it, PSS divides it among them."""
+    pids = _descendants(pid or os.getpid())
+    return sum(_rss_kb(p) for p in pids) / 1024, sum(_pss_kb(p) for p in pids) / 1024
 
 
 class Probe:
@@ -84,7 +95,7 @@ class Probe:
         self.crawler = crawler
         self.path = path
         self.interval = interval
-        self.samples: list[tuple[float, int, float]] = []
+        self.samples: list[tuple[float, int, float, float]] = []
         self.opened = 0.0
         self.cpu = 0.0
         self.loop = task.LoopingCall(self.sample)
@@ -104,7 +115,8 @@ class Probe:
         return int(stats.get_value("response_received_count", 0) or 0) if stats else 0
 
     def sample(self) -> None:
-        self.samples.append((time.perf_counter() - self.opened, self._responses(), tree_rss_mb()))
+        rss, pss = tree_memory_mb()
+        self.samples.append((time.perf_counter() - self.opened, self._responses(), rss, pss))
         self.cpu = max(self.cpu, tree_cpu_seconds())
 
     def spider_opened(self, spider: Any) -> None:

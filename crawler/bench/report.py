@@ -13,14 +13,16 @@ WARM_UP = 0.25
 @dataclass(frozen=True, slots=True)
 class Run:
     """One measured crawl: pages (responses, robots.txt included), wall seconds from the
-    spider's open to its close, peak RSS of its processes, and its memory samples
-    ``(seconds, pages, rss_mb)``."""
+    spider's open to its close, peak RSS and PSS of its processes, and its memory samples
+    ``(seconds, pages, rss_mb)`` and ``(seconds, pages, pss_mb)``."""
 
     pages: int
     seconds: float
     peak_rss_mb: float
     samples: tuple[tuple[float, int, float], ...] = ()
     cpu_seconds: float = 0.0
+    peak_pss_mb: float = 0.0
+    pss_samples: tuple[tuple[float, int, float], ...] = ()
 
     @property
     def pages_per_s(self) -> float:
@@ -32,13 +34,18 @@ class Run:
 
     @classmethod
     def from_probe(cls, probe: dict[str, Any]) -> Run:
-        samples = tuple((float(t), int(p), float(m)) for t, p, m in probe["samples"])
+        """From the probe's file: samples ``(seconds, pages, rss_mb[, pss_mb])``."""
+        rows = [(float(t), int(p), [float(m) for m in mem]) for t, p, *mem in probe["samples"]]
+        samples = tuple((t, p, mem[0]) for t, p, mem in rows)
+        pss = tuple((t, p, mem[1]) for t, p, mem in rows if len(mem) > 1)
         return cls(
             pages=int(probe["responses"]),
             seconds=float(probe["elapsed"]),
             peak_rss_mb=max((m for _, _, m in samples), default=0.0),
             samples=samples,
             cpu_seconds=float(probe.get("cpu_seconds", 0.0)),
+            peak_pss_mb=max((m for _, _, m in pss), default=0.0),
+            pss_samples=pss,
         )
 
 
@@ -75,7 +82,9 @@ def crawl_entry(kind: str, ours: Run, bare: Run, *, target: float | None) -> dic
         "seconds": round(ours.seconds, 2),
         "cpu_ms_per_page": round(ours.cpu_ms_per_page, 2),
         "peak_rss_mb": round(ours.peak_rss_mb, 1),
+        "peak_pss_mb": round(ours.peak_pss_mb, 1),
         "mb_per_10k_pages": mb_per_10k_pages(ours.samples),
+        "pss_mb_per_10k_pages": mb_per_10k_pages(ours.pss_samples),
         "baseline": {
             "what": "bare Scrapy spider following the same links, same concurrency, no pipelines",
             "pages": bare.pages,
@@ -83,7 +92,9 @@ def crawl_entry(kind: str, ours: Run, bare: Run, *, target: float | None) -> dic
             "seconds": round(bare.seconds, 2),
             "cpu_ms_per_page": round(bare.cpu_ms_per_page, 2),
             "peak_rss_mb": round(bare.peak_rss_mb, 1),
+            "peak_pss_mb": round(bare.peak_pss_mb, 1),
             "mb_per_10k_pages": mb_per_10k_pages(bare.samples),
+            "pss_mb_per_10k_pages": mb_per_10k_pages(bare.pss_samples),
         },
         "ratio": r,
         "target": target,

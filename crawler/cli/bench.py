@@ -26,15 +26,18 @@ _COLUMNS = [
     ("cpu_ms_per_page", "CPU ms/page"),
     ("baseline.cpu_ms_per_page", "bare CPU ms/page"),
     ("peak_rss_mb", "peak RSS MB"),
+    ("peak_pss_mb", "peak PSS MB"),
     ("baseline.peak_rss_mb", "bare RSS MB"),
     ("mb_per_10k_pages", "MB/10k pages"),
+    ("pss_mb_per_10k_pages", "PSS MB/10k"),
     ("server.capacity_requests_per_cpu_s", "server req/CPU s"),
 ]
 
 
 def bench_crawl(
     spider: Annotated[
-        str, typer.Option(help="jobs | website | all (each kind is its own pair of crawls).")
+        str,
+        typer.Option(help="jobs | website | opendata | all (each kind is its own pair of crawls)."),
     ] = "all",
     pages: Annotated[
         int,
@@ -55,8 +58,10 @@ def bench_crawl(
     """Pages/s of the whole pipeline (spider, extraction, normalisation, dedupe, database
     writes) against a bare Scrapy spider following the same links of the same pages, in the
     same run, on a generated web served from its own process on 127.0.0.1 (job adverts with a
-    median of ~84 KB, organisation pages of ~50 KB). Also: CPU ms per page, peak RSS of the
-    crawl's processes, RSS growth per 10,000 pages, the server's capacity.
+    median of ~84 KB, organisation pages of ~50 KB, a CKAN portal's package_search pages of 20
+    datasets, ~90 KB). Also: CPU ms per page; peak memory of the crawl's processes and its
+    growth per 10,000 pages, as RSS (summed over the processes) and PSS (pages the parsing
+    workers share with their fork server counted once); the server's capacity.
 
     Example: dsi bench crawl --spider jobs --pages 3000 --json bench.json
     """

@@ -39,8 +39,8 @@ class DedupePipeline:
         self.threshold = settings.getfloat("DSI_DEDUPE_THRESHOLD", 0.8)
         self.regroup = settings.getbool("DSI_DEDUPE_REGROUP", True)
         self.database_url: str = settings.get("DSI_DATABASE_URL")
+        #: the crawl's adverts, by canonical URL (fragment kept): also the set of URLs seen
         self.index = DedupeIndex(threshold=self.threshold)
-        self.seen_urls: set[str] = set()
         self.jobs_seen = 0
 
     @classmethod
@@ -49,7 +49,21 @@ class DedupePipeline:
             raise NotConfigured("DSI_DEDUPE_ENABLED is off")
         pipe = cls(crawler)
         crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
+        # an advert dropped before this pipeline (validation) or failing in one must not
+        # leave its signature waiting in the spider's book
+        crawler.signals.connect(pipe.forget, signal=signals.item_dropped)
+        crawler.signals.connect(pipe.forget, signal=signals.item_error)
         return pipe
+
+    def _book(self, spider: Spider | None) -> AheadBook | None:
+        book = getattr(spider or self.crawler.spider, "dedupe_ahead", None)
+        return book if isinstance(book, AheadBook) else None
+
+    def forget(self, item: Any, spider: Spider | None = None, **kwargs: Any) -> None:
+        """The advert's signature, if still waiting in the spider's book, is dropped with it."""
+        book = self._book(spider)
+        if book is not None:
+            book.take(item)
 
     def _inc(self, key: str, n: int = 1) -> None:
         if self.crawler.stats is not None:
@@ -59,19 +73,19 @@ class DedupePipeline:
         if not isinstance(item, JobAdvert):
             return item
         self.jobs_seen += 1
+        book = self._book(spider)
+        ahead = book.take(item) if book is not None else None  # taken even if dropped below
         key = canonical_url(item.url, keep_fragment=True)
-        if key in self.seen_urls:
+        if key in self.index:
             self._inc("dropped_same_url")
             raise DropItem(f"same advert URL already seen in this crawl: {item.url}")
-        self.seen_urls.add(key)
-        book = getattr(spider or self.crawler.spider, "dedupe_ahead", None)
         how = self.index.add(
             key,
             url=key,
             employer=item.hiring_organization,
             title=item.title,
             description=item.description,
-            ahead=book.take(item) if isinstance(book, AheadBook) else None,
+            ahead=ahead,
         )
         if how == "content" or how == "url":
             self._inc("exact")

@@ -20,19 +20,23 @@ def test_bench_crawl_smoke(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["bench", "crawl", "--pages", "100", "--json", str(out)])
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert set(data["ratio"]) == {"jobs", "website"}
+    assert set(data["ratio"]) == {"jobs", "website", "opendata"}
     for entry in data["spiders"]:
         assert entry["outcome"] == "finished", entry
-        # the same pages: robots.txt and every listing and advert, or every site page
+        # the same pages: robots.txt and every listing and advert, every site page, or every
+        # package_search and organization_list page of the portal
         assert entry["pages"] >= 96 and entry["baseline"]["pages"] >= 96, entry
         assert abs(entry["pages"] - entry["baseline"]["pages"]) <= 0.02 * entry["pages"], entry
         rates = entry["pages_per_s"] / entry["baseline"]["pages_per_s"]
         assert abs(entry["ratio"] - rates) < 0.01
         assert entry["server"]["requests"] >= entry["pages"] + entry["baseline"]["pages"]
         assert entry["peak_rss_mb"] > 0 and entry["baseline"]["peak_rss_mb"] > 0
+    (opendata,) = (e for e in data["spiders"] if e["spider"] == "opendata")
+    assert opendata["target"] is None and opendata["met"] is None
+    assert opendata["pages"] == opendata["server"]["pages_rendered"] + 1  # and robots.txt
 
 
 def test_bench_crawl_rejects_a_bad_spider() -> None:
     result = CliRunner().invoke(app, ["bench", "crawl", "--spider", "shop"])
     assert result.exit_code != 0
-    assert "--spider must be one of jobs, website or all" in str(result.exception)
+    assert "--spider must be one of jobs, website, opendata or all" in str(result.exception)

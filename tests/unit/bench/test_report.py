@@ -35,3 +35,25 @@ def test_entry_has_baseline_ratio_and_target() -> None:
     assert entry["ratio"] == 0.5 and entry["met"] is False
     assert entry["pages_per_s"] == 100.0 and entry["baseline"]["pages_per_s"] == 200.0
     assert crawl_entry("x", bare, ours, target=None)["met"] is None
+
+
+def test_a_probe_with_pss_gives_both_memory_figures() -> None:
+    probe = {
+        "responses": 3000,
+        "elapsed": 30.0,
+        "samples": [[float(i), 1000 * i, 500.0 + i, 300.0 + 2 * i] for i in range(4)],
+    }
+    run = Run.from_probe(probe)
+    assert run.peak_rss_mb == 503.0 and run.peak_pss_mb == 306.0
+    entry = crawl_entry("jobs", run, run, target=0.8)
+    assert entry["mb_per_10k_pages"] == 10.0 and entry["pss_mb_per_10k_pages"] == 20.0
+    # a probe of three values a sample (RSS only) still reads
+    old = Run.from_probe({**probe, "samples": [s[:3] for s in probe["samples"]]})
+    assert old.peak_rss_mb == 503.0 and old.peak_pss_mb == 0.0 and old.pss_samples == ()
+
+
+def test_the_tree_memory_of_this_process() -> None:
+    from crawler.bench.probe import tree_memory_mb
+
+    rss, pss = tree_memory_mb()
+    assert rss > 10 and 0 < pss <= rss + 1

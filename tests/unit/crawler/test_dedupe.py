@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import random
+import tracemalloc
+from typing import Any
+
+import pytest
+
 from crawler.dedupe import (
     AheadBook,
     DedupeIndex,
+    Signature,
+    _permutations,
     content_key,
     employer_key,
+    group_id,
     shingles,
     signature,
 )
@@ -113,8 +122,6 @@ def test_group_id_follows_the_earliest_member_and_is_transitive() -> None:
     _add(index, "c", "https://two.example/jobs/1?utm_medium=x", "Acme", TEXT)  # url of b,
     groups = index.groups()  # content of a: a, b and c are one job
     assert groups["a"] == groups["b"] == groups["c"]
-    from crawler.dedupe import group_id
-
     assert groups["a"] == group_id("https://one.example/jobs/1")
     assert len(groups["a"]) == 40
 
@@ -172,3 +179,157 @@ def test_ahead_book_matches_items_by_identity_and_forgets_the_oldest() -> None:
     assert book.take(second) is sig
     assert book.take(second) is None  # taken once
     assert book.take(third) is sig and len(book) == 0
+
+
+# The compact index against the datasketch objects it replaced ---------------------------------
+
+
+class _DatasketchIndex:
+    """The index as it was before it was made compact (MinHash objects in a ``MinHashLSH``,
+    ``MinHash.jaccard``): the reference the compact one must match, advert for advert."""
+
+    def __init__(self, threshold: float = 0.8) -> None:
+        from datasketch import MinHashLSH
+
+        self.threshold = threshold
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=128)
+        self.order: list[str] = []
+        self.parent: dict[str, str] = {}
+        self.canonical: dict[str, str] = {}
+        self.minhash: dict[str, Any] = {}
+        self.employer: dict[str, str] = {}
+        self.by_url: dict[str, str] = {}
+        self.by_content: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        while self.parent[key] != key:
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            first, second = sorted((ra, rb), key=self.order.index)
+            self.parent[second] = first
+
+    def add(self, key: str, ahead: Signature) -> str:
+        from datasketch import MinHash
+
+        self.order.append(key)
+        self.parent[key] = key
+        self.canonical[key] = ahead.canonical
+        self.employer[key] = ahead.employer
+        how = "new"
+        if ahead.canonical in self.by_url:
+            self.union(self.by_url[ahead.canonical], key)
+            how = "url"
+        else:
+            self.by_url[ahead.canonical] = key
+        if ahead.content in self.by_content:
+            self.union(self.by_content[ahead.content], key)
+            how = "content" if how == "new" else how
+        else:
+            self.by_content[ahead.content] = key
+        if ahead.hashvalues is not None:
+            scheme, permutations = _permutations(128)
+            mh = MinHash(
+                num_perm=128,
+                seed=1,
+                hashvalues=ahead.hashvalues,
+                permutations=permutations,
+                scheme=scheme,
+            )
+            for other in self.lsh.query(mh):
+                if (
+                    self.employer[other] == ahead.employer
+                    and self.minhash[other].jaccard(mh) >= self.threshold
+                ):
+                    if self.find(other) != self.find(key):
+                        how = "near" if how == "new" else how
+                    self.union(other, key)
+            self.lsh.insert(key, mh)
+            self.minhash[key] = mh
+        return how
+
+    def groups(self) -> dict[str, str]:
+        return {key: group_id(self.canonical[self.find(key)]) for key in self.order}
+
+
+def _generated_adverts(count: int, seed: int) -> list[tuple[str, Signature]]:
+    """Adverts with re-posts: the same URL with tracking parameters, the same text on other
+    boards, a few words changed (near or not quite), other employers, no employer, no text."""
+    rng = random.Random(seed)
+    words = sorted(set(TEXT.lower().replace(".", "").replace(",", "").split()))
+    employers = ["Acme", "Acme GmbH", "Open Streets Collective", "Datenwerk e.V.", "Zeta", None]
+    originals: list[tuple[str, str | None, str]] = []
+    out: list[tuple[str, Signature]] = []
+    for n in range(count):
+        roll = rng.random()
+        if originals and roll < 0.45:
+            url, employer, text = rng.choice(originals)
+            words_of = text.split()
+            kind = rng.random()
+            if kind < 0.2:
+                url = url + "?utm_source=feed"
+            elif kind < 0.4:
+                url = f"https://board-{rng.randrange(3)}.example/v/{n}"
+            else:  # an edited re-post: 1-12 words replaced
+                url = f"https://board-{rng.randrange(3)}.example/v/{n}"
+                for _ in range(rng.randrange(1, 13) if words_of else 0):
+                    words_of[rng.randrange(len(words_of))] = rng.choice(words)
+                if rng.random() < 0.2:
+                    employer = rng.choice(employers)
+            text = " ".join(words_of)
+        else:
+            url = f"https://one.example/jobs/{n}"
+            employer = rng.choice(employers)
+            length = rng.choice((0, 3, 40, 90, 150))
+            text = " ".join(rng.choice(words) for _ in range(length))
+            originals.append((url, employer, text))
+        sig = signature(url=url, employer=employer, title="Developer", description=text)
+        out.append((f"k{n}", sig))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_compact_index_matches_the_datasketch_index_advert_for_advert(seed: int) -> None:
+    adverts = _generated_adverts(600, seed)
+    compact, reference = DedupeIndex(), _DatasketchIndex()
+    hows = [
+        compact.add(key, url="", employer=None, title=None, description=None, ahead=sig)
+        for key, sig in adverts
+    ]
+    assert hows == [reference.add(key, sig) for key, sig in adverts]
+    assert compact.groups() == reference.groups()
+    # every rule was exercised
+    assert {"new", "url", "content", "near"} <= set(hows)
+    assert len(compact) == len(adverts) and "k0" in compact and "nope" not in compact
+
+
+def test_the_compact_index_keeps_about_2_kb_per_advert() -> None:
+    adverts = _generated_adverts(3000, 7)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        index = DedupeIndex()
+        for key, sig in adverts:
+            index.add(key, url="", employer=None, title=None, description=None, ahead=sig)
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    # the keys are the caller's strings (kept by it too); a block of 4,096 rows of MinHash
+    # values (2 MB) is allocated ahead, so count per advert past the first block
+    per_advert = (after - before - 4096 * 128 * 4) / len(adverts)
+    assert per_advert < 1_500, per_advert
+
+
+def test_minhash_values_beyond_32_bits_are_refused() -> None:
+    sig = signature(url="https://x.example/1", employer="Acme", title="T", description=TEXT)
+    bad = Signature(
+        canonical=sig.canonical,
+        employer=sig.employer,
+        content=sig.content,
+        hashvalues=[2**33] * 128,
+    )
+    with pytest.raises(ValueError, match="below 2\\*\\*32"):
+        DedupeIndex().add("a", url="", employer=None, title=None, description=None, ahead=bad)

@@ -42,3 +42,30 @@ def test_pipeline_can_be_switched_off() -> None:
 
     with pytest.raises(NotConfigured):
         DedupePipeline.from_crawler(get_crawler(settings_dict={"DSI_DEDUPE_ENABLED": False}))
+
+
+def test_signatures_computed_ahead_do_not_outlive_their_items() -> None:
+    from scrapy import Spider, signals
+
+    from crawler.dedupe import AheadBook, signature
+    from crawler.pipelines.dedupe import DedupePipeline
+
+    crawler = get_crawler(settings_dict={"DSI_DEDUPE_REGROUP": False})
+    crawler.stats.open_spider()
+    spider = Spider(name="jobs")
+    spider.dedupe_ahead = AheadBook()  # type: ignore[attr-defined]
+    pipe = DedupePipeline.from_crawler(crawler)
+    jobs = [_job(f"https://a.example/jobs/{n}") for n in (1, 1, 2)]
+    for job in jobs:
+        sig = signature(url=job.url, employer="Acme", title=job.title, description=TEXT)
+        spider.dedupe_ahead.put(job, sig)  # type: ignore[attr-defined]
+    pipe.process_item(jobs[0], spider)
+    with pytest.raises(DropItem):  # a repeat: its signature goes with it
+        pipe.process_item(jobs[1], spider)
+    assert len(spider.dedupe_ahead) == 1  # type: ignore[attr-defined]
+    # dropped before this pipeline (e.g. by validation): forgotten on Scrapy's signal
+    crawler.signals.send_catch_log(
+        signals.item_dropped, item=jobs[2], response=None, exception=DropItem("x"), spider=spider
+    )
+    assert len(spider.dedupe_ahead) == 0  # type: ignore[attr-defined]
+    assert len(pipe.index) == 1
