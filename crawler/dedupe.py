@@ -181,7 +181,7 @@ _MAX_HASH = np.uint64(0xFFFFFFFF)
 class DedupeIndex:
     """Groups adverts as they are added; :meth:`groups` gives member key -> group id.
 
-    Memory is what the crawl's duplicate filter for adverts needs and no more, about 1.7 KB an
+    Memory is what the crawl's duplicate filter for adverts needs and no more, about 1.1 KB an
     advert: members are numbered in the order they were added (union-find over an ``array``),
     MinHash values are rows of uint32 blocks (datasketch's values fit 32 bits), and each LSH band
     is a dict from the band's hash to the members in that bucket. A bucket's candidates are
