@@ -51,11 +51,9 @@ class LeaseMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        #: lease -> [items not stored or dropped and requests not queued yet, output done]
+        #: lease -> [items not yet stored or dropped, callback output done]
         self.pending: dict[Any, list[int | bool]] = {}
         self.item_lease: dict[int, Any] = {}
-        #: requests yielded and not yet handed to the scheduler -> their page's lease
-        self.request_lease: dict[int, Any] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LeaseMiddleware:
@@ -64,8 +62,6 @@ class LeaseMiddleware:
         for signal in (signals.item_dropped, signals.item_error):
             crawler.signals.connect(mw.item_done, signal=signal)
         crawler.signals.connect(mw.items_done, signal=items_stored)
-        crawler.signals.connect(mw.request_scheduled, signal=signals.request_scheduled)
-        crawler.signals.connect(mw.request_done, signal=signals.request_dropped)
         return mw
 
     def _release(self, lease: Any) -> None:
@@ -88,13 +84,8 @@ class LeaseMiddleware:
         return state
 
     def _seen(self, response: Any, state: list[int | bool], out: Any) -> None:
-        # Scrapy hands a callback's output on to the scheduler and the pipelines in parallel
-        # tasks fed from a queue, so the output can end while requests still wait in it: each
-        # request and item holds the lease until it is queued, stored or dropped
-        state[0] = int(state[0]) + 1
-        if isinstance(out, Request):
-            self.request_lease[id(out)] = response.meta[LEASE_META]
-        else:
+        if not isinstance(out, Request):
+            state[0] = int(state[0]) + 1
             self.item_lease[id(out)] = response.meta[LEASE_META]
 
     def _end(self, response: Any, state: list[int | bool]) -> None:
@@ -125,25 +116,6 @@ class LeaseMiddleware:
 
     def item_done(self, item: Any, **kwargs: Any) -> None:
         lease = self.item_lease.pop(id(item), None)
-        if lease is None:
-            return
-        state = self.pending.get(lease)
-        if state is not None:
-            state[0] = int(state[0]) - 1
-            self._maybe_release(lease)
-
-    def request_scheduled(self, request: Any, **kwargs: Any) -> None:
-        """The engine sends this signal just before the scheduler queues the request: the
-        lease is counted down on the next turn of the loop, once it is queued."""
-        if id(request) in self.request_lease:
-            from twisted.internet import reactor
-
-            call_later: Any = getattr(reactor, "callLater")  # noqa: B009 - untyped in Twisted
-            call_later(0, self.request_done, request)
-
-    def request_done(self, request: Any, **kwargs: Any) -> None:
-        """A request of a leased page is queued (or was refused by the scheduler)."""
-        lease = self.request_lease.pop(id(request), None)
         if lease is None:
             return
         state = self.pending.get(lease)
