@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -35,6 +36,22 @@ class ParseTimeout(Exception):
 
 class ParseCrashed(Exception):
     """A parsing worker died during a call."""
+
+
+def _worker_pid(pause: float) -> int:
+    time.sleep(pause)
+    return os.getpid()
+
+
+def _wait_for_workers(pool: Any, workers: int, limit: float = 30.0) -> None:
+    """Return once every worker has run a call: a worker still starting when the pool is
+    stopped (a crawl of a few pages) would fail to read its start-up state and print a
+    traceback."""
+    deadline = time.monotonic() + limit
+    while True:
+        calls = [pool.schedule(_worker_pid, args=(0.02,)) for _ in range(workers)]
+        if len({call.result() for call in calls}) >= workers or time.monotonic() > deadline:
+            return
 
 
 class ParsePool:
@@ -74,7 +91,7 @@ class ParsePool:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(PRELOAD)
                 pool = ProcessPool(max_workers=self.workers, context=context)
-                pool.schedule(os.getpid).result()  # returns once a worker is up
+                _wait_for_workers(pool, self.workers)
                 self._pool = pool
                 ready.set_result(None)
             except BaseException as exc:  # handed to every run() that waits
