@@ -8,9 +8,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -97,22 +97,52 @@ def _insert_for(session: Session) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def upsert_items(session: Session, rows: Sequence[ItemRow]) -> int:
-    """Insert new items, or refresh ``last_seen``/fields of known ones. Returns rows written.
+def _upsert_statement(dialect: str) -> Any:
+    """The upsert of one item row, built once per dialect and run with many rows
+    (``executemany``), so SQLAlchemy compiles it once and reuses it from its cache."""
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        table = cast(Table, Item.__table__)
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(table)
+        excluded = stmt.excluded
+        statement = stmt.on_conflict_do_update(
+            index_elements=["source", "url_key"],
+            set_={
+                "spider": excluded.spider,
+                "url": excluded.url,
+                "title": excluded.title,
+                "language": excluded.language,
+                "content_hash": excluded.content_hash,
+                "fields": excluded.fields,
+                "raw": excluded.raw,
+                "warnings": excluded.warnings,
+                "fetched_at": excluded.fetched_at,
+                "last_seen": excluded.last_seen,
+                "times_seen": table.c.times_seen + 1,
+                "last_run_id": excluded.last_run_id,
+                "dedupe_group": func.coalesce(excluded.dedupe_group, table.c.dedupe_group),
+            },
+        )
+        _UPSERTS[dialect] = statement
+    return statement
 
-    Identity is (source, canonical URL): re-crawling a page never duplicates it.
-    """
-    if not rows:
-        return 0
-    # The same URL twice in one batch: the last one wins (one row per key in the statement).
+
+_UPSERTS: dict[str, Any] = {}
+
+
+def _values(rows: Sequence[ItemRow]) -> list[dict[str, Any]]:
+    """The column values of ``rows``, each string made storable once; the same URL twice
+    in one batch: the last one wins (one row per key in the statement)."""
     by_key: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         now = row.fetched_at or utcnow()
         url = storable(row.url)
         key = url_key(url)
+        source = storable(row.source)
         fields = storable(row.fields)
-        by_key[(row.source, key)] = {
-            "source": storable(row.source),
+        by_key[(source, key)] = {
+            "source": source,
             "spider": row.spider,
             "url": url,
             "url_key": key,
@@ -129,41 +159,27 @@ def upsert_items(session: Session, rows: Sequence[ItemRow]) -> int:
             "last_run_id": row.run_id,
             "dedupe_group": row.dedupe_group,
         }
-    values = list(by_key.values())
-    insert = _insert_for(session)
-    stmt = insert(Item).values(values)
-    excluded = stmt.excluded
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["source", "url_key"],
-        set_={
-            "spider": excluded.spider,
-            "url": excluded.url,
-            "title": excluded.title,
-            "language": excluded.language,
-            "content_hash": excluded.content_hash,
-            "fields": excluded.fields,
-            "raw": excluded.raw,
-            "warnings": excluded.warnings,
-            "fetched_at": excluded.fetched_at,
-            "last_seen": excluded.last_seen,
-            "times_seen": Item.times_seen + 1,
-            "last_run_id": excluded.last_run_id,
-            "dedupe_group": func.coalesce(excluded.dedupe_group, Item.dedupe_group),
-        },
-    )
-    session.execute(stmt)
+    return list(by_key.values())
+
+
+def _upsert(session: Session, values: list[dict[str, Any]]) -> None:
+    if values:
+        statement = _upsert_statement(session.get_bind().dialect.name)
+        session.connection().execute(statement, values)
+
+
+def upsert_items(session: Session, rows: Sequence[ItemRow]) -> int:
+    """Insert new items, or refresh ``last_seen``/fields of known ones. Returns rows written.
+
+    Identity is (source, canonical URL): re-crawling a page never duplicates it.
+    """
+    values = _values(rows)
+    _upsert(session, values)
     return len(values)
 
 
-def item_changes(session: Session, rows: Sequence[ItemRow]) -> dict[str, int]:
-    """What an upsert of ``rows`` will do: ``new``, ``updated`` (fields changed), ``unchanged``.
-
-    Read before the upsert, in the same transaction.
-    """
-    wanted: dict[tuple[str, str], str] = {}
-    for row in rows:
-        key = (storable(row.source), url_key(storable(row.url)))
-        wanted[key] = content_hash(storable(row.fields))
+def _changes(session: Session, values: list[dict[str, Any]]) -> dict[str, int]:
+    wanted = {(v["source"], v["url_key"]): v["content_hash"] for v in values}
     known: dict[tuple[str, str], str] = {}
     for source in {s for s, _ in wanted}:
         keys = [k for s, k in wanted if s == source]
@@ -180,6 +196,23 @@ def item_changes(session: Session, rows: Sequence[ItemRow]) -> dict[str, int]:
         else:
             out["unchanged"] += 1
     return out
+
+
+def item_changes(session: Session, rows: Sequence[ItemRow]) -> dict[str, int]:
+    """What an upsert of ``rows`` will do: ``new``, ``updated`` (fields changed), ``unchanged``.
+
+    Read before the upsert, in the same transaction.
+    """
+    return _changes(session, _values(rows))
+
+
+def store_items(session: Session, rows: Sequence[ItemRow]) -> dict[str, int]:
+    """Upsert ``rows`` (:func:`upsert_items`) and say what it did (:func:`item_changes`),
+    preparing each row once."""
+    values = _values(rows)
+    changes = _changes(session, values)
+    _upsert(session, values)
+    return changes
 
 
 def count_items(session: Session, *, spider: str | None = None, source: str | None = None) -> int:

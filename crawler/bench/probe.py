@@ -1,8 +1,10 @@
 """A Scrapy extension of the benchmark: timing, pages and the memory of the crawl's processes.
 
 On with the ``DSI_BENCH_PROBE_FILE`` setting. Every ``DSI_BENCH_PROBE_INTERVAL`` seconds it
-samples ``(seconds, responses, RSS in MB, PSS in MB)`` of the crawl process and its children
-(the parsing workers' fork server and workers) together; when the spider has closed (pipelines
+samples ``(seconds, responses, RSS in MB)`` of the crawl process and its children (the parsing
+workers' fork server and workers) together, and every :data:`PSS_EVERY` th sample also their
+PSS in MB (reading it walks every mapping of every process: the kernel's time for that is the
+crawl's, so it is read less often); when the spider has closed (pipelines
 flushed) it writes the samples, the elapsed time from open to close and the final stats to the
 file as JSON.
 
@@ -83,11 +85,16 @@ def tree_cpu_seconds(pid: int | None = None) -> float:
     return total / ticks
 
 
-def tree_memory_mb(pid: int | None = None) -> tuple[float, float]:
+def tree_memory_mb(pid: int | None = None, *, pss: bool = True) -> tuple[float, float | None]:
     """``(RSS, PSS)`` of a process and all its descendants, in MB: RSS counts a shared page in
-    every process that maps it, PSS divides it among them."""
+    every process that maps it, PSS divides it among them (None unless ``pss``)."""
     pids = _descendants(pid or os.getpid())
-    return sum(_rss_kb(p) for p in pids) / 1024, sum(_pss_kb(p) for p in pids) / 1024
+    rss = sum(_rss_kb(p) for p in pids) / 1024
+    return rss, (sum(_pss_kb(p) for p in pids) / 1024 if pss else None)
+
+
+#: PSS is read with every this many samples (and the last).
+PSS_EVERY = 5
 
 
 class Probe:
@@ -95,7 +102,7 @@ class Probe:
         self.crawler = crawler
         self.path = path
         self.interval = interval
-        self.samples: list[tuple[float, int, float, float]] = []
+        self.samples: list[tuple[float, ...]] = []
         self.opened = 0.0
         self.cpu = 0.0
         self.loop = task.LoopingCall(self.sample)
@@ -114,9 +121,10 @@ class Probe:
         stats = self.crawler.stats
         return int(stats.get_value("response_received_count", 0) or 0) if stats else 0
 
-    def sample(self) -> None:
-        rss, pss = tree_memory_mb()
-        self.samples.append((time.perf_counter() - self.opened, self._responses(), rss, pss))
+    def sample(self, *, last: bool = False) -> None:
+        rss, pss = tree_memory_mb(pss=last or len(self.samples) % PSS_EVERY == 0)
+        head = (time.perf_counter() - self.opened, self._responses(), rss)
+        self.samples.append(head if pss is None else (*head, pss))
         self.cpu = max(self.cpu, tree_cpu_seconds())
 
     def spider_opened(self, spider: Any) -> None:
@@ -127,7 +135,7 @@ class Probe:
         elapsed = time.perf_counter() - self.opened
         if self.loop.running:
             self.loop.stop()
-        self.sample()
+        self.sample(last=True)
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         usage = os.times()
         Path(self.path).write_text(

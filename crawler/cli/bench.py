@@ -102,8 +102,8 @@ def bench_store(
     json_file: JsonFileOption = None,
 ) -> None:
     """Rows/s of the store's idempotent bulk upsert (new rows, then the same rows again, as a
-    re-crawl writes them) against a plain multi-row INSERT of the same rows, in the same run,
-    on SQLite (and PostgreSQL with --postgres).
+    re-crawl writes them) against a plain INSERT of the same rows (executemany, as the
+    upsert), in the same run, on SQLite (and PostgreSQL with --postgres).
 
     Example: dsi bench store --rows 20000 --postgres postgresql+psycopg://postgres@127.0.0.1/test
     """

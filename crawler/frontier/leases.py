@@ -47,7 +47,12 @@ def _configured(crawler: Crawler) -> None:
 
 class LeaseMiddleware:
     """Spider middleware (outermost): gives a page's lease back once its callback output is
-    queued and its items are stored; a page that failed gives it back."""
+    queued and its items are stored; a page that failed gives it back.
+
+    A request a leased page yields is handed to the engine here (what Scrapy's scraper would
+    do with it next), not passed on: the scraper takes a callback's output through a queue
+    that its parallel tasks empty later, so the output could end, and the lease go back,
+    while follow-ups still waited in that queue, and a kill then lost them."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -88,6 +93,14 @@ class LeaseMiddleware:
             state[0] = int(state[0]) + 1
             self.item_lease[id(out)] = response.meta[LEASE_META]
 
+    def _queued(self, out: Any) -> bool:
+        """Schedule a request now (True), as the scraper would once it dequeued it."""
+        engine = self.crawler.engine
+        if not isinstance(out, Request) or engine is None:
+            return False
+        engine.crawl(out)
+        return True
+
     def _end(self, response: Any, state: list[int | bool]) -> None:
         state[1] = True
         self._maybe_release(response.meta[LEASE_META])
@@ -98,6 +111,8 @@ class LeaseMiddleware:
         state = self._begin(response)
         async for out in result:
             if state is not None:
+                if self._queued(out):
+                    continue
                 self._seen(response, state, out)
             yield out
         if state is not None:
@@ -109,6 +124,8 @@ class LeaseMiddleware:
         state = self._begin(response)
         for out in result:
             if state is not None:
+                if self._queued(out):
+                    continue
                 self._seen(response, state, out)
             yield out
         if state is not None:

@@ -35,7 +35,7 @@ from crawler.extensions.signals import items_stored
 from crawler.items import BaseItem
 from crawler.pipelines.retry import RETRY_DELAYS, with_retry
 from storage.dead_letters import add_dead_letter
-from storage.items import ItemRow, bounded, item_changes, upsert_items
+from storage.items import ItemRow, bounded, store_items
 from storage.session import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -124,9 +124,7 @@ class StorePipeline:
             self._inc("dsi/store/retries")
 
         def work(session: Session) -> dict[str, int]:
-            changes = item_changes(session, rows)
-            upsert_items(session, rows)
-            return changes
+            return store_items(session, rows)
 
         changes = with_retry(self.url, work, delays=self.retry_delays, on_retry=retrying)
         for kind, n in changes.items():  # dsi/store/new, updated, unchanged

@@ -56,4 +56,15 @@ def test_the_tree_memory_of_this_process() -> None:
     from crawler.bench.probe import tree_memory_mb
 
     rss, pss = tree_memory_mb()
-    assert rss > 10 and 0 < pss <= rss + 1
+    assert pss is not None and rss > 10 and 0 < pss <= rss + 1
+    assert tree_memory_mb(pss=False)[1] is None
+
+
+def test_samples_with_and_without_pss() -> None:
+    # the probe reads PSS with every fifth sample only
+    samples = [
+        [float(i), 100 * i, 500.0 + i] + ([300.0 + i] if i % 5 == 0 else []) for i in range(12)
+    ]
+    run = Run.from_probe({"responses": 1100, "elapsed": 11.0, "samples": samples})
+    assert run.peak_rss_mb == 511.0 and len(run.samples) == 12
+    assert run.peak_pss_mb == 310.0 and [p for _, p, _ in run.pss_samples] == [0, 500, 1000]

@@ -1,15 +1,36 @@
 """The parsing pool: results come back, a stuck call is killed at its budget, a dead worker
-is reported, and the pool keeps working after both."""
+is reported, and the pool keeps working after both; calls a dead worker held but had not begun
+are read by another; errors keep their type and the worker's traceback."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import time
+from typing import Any
 
 import pytest
 
-from crawler.parse_pool import ParseCrashed, ParsePool, ParseTimeout
+from crawler import parse_pool
+from crawler.parse_pool import ParseCrashed, ParsePool, ParseTimeout, RemoteTraceback
+
+
+def _slow_pid(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def _raise_value_error(text: str) -> None:
+    raise ValueError(text)
+
+
+def _unpicklable() -> Any:
+    return lambda: None
+
+
+def _pid_then_die(code: int) -> None:
+    time.sleep(0.2)
+    os._exit(code)
 
 
 def test_inline_when_no_workers() -> None:
@@ -32,3 +53,127 @@ def test_worker_results_timeouts_and_crashes() -> None:
         asyncio.run(scenario())
     finally:
         pool.close()
+
+
+def test_many_calls_use_every_worker_and_keep_their_answers() -> None:
+    pool = ParsePool(2, 30.0)
+
+    async def scenario() -> tuple[list[int], set[int]]:
+        sums = await asyncio.gather(*(pool.run(sum, range(n)) for n in range(200)))
+        pids = await asyncio.gather(*(pool.run(_slow_pid, 0.05) for _ in range(8)))
+        return list(sums), set(pids)
+
+    try:
+        sums, pids = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert sums == [sum(range(n)) for n in range(200)]
+    assert len(pids) == 2 and os.getpid() not in pids
+
+
+def test_a_crash_fails_only_the_call_being_read() -> None:
+    # one worker holds DEPTH calls: the one it reads dies with it, the one waiting in its
+    # pipe is read by the worker that replaces it
+    pool = ParsePool(1, 30.0)
+
+    async def scenario() -> list[Any]:
+        return await asyncio.gather(
+            pool.run(_pid_then_die, 5),
+            pool.run(sorted, [2, 1]),
+            pool.run(sorted, [4, 3]),
+            return_exceptions=True,
+        )
+
+    try:
+        first, second, third = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert isinstance(first, ParseCrashed) and "exit code 5" in str(first)
+    assert second == [1, 2] and third == [3, 4]
+
+
+def test_a_timeout_fails_only_the_call_being_read() -> None:
+    pool = ParsePool(1, 1.0)
+
+    async def scenario() -> list[Any]:
+        return await asyncio.gather(
+            pool.run(time.sleep, 30), pool.run(sorted, [2, 1]), return_exceptions=True
+        )
+
+    start = time.monotonic()
+    try:
+        stuck, after = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert isinstance(stuck, ParseTimeout) and after == [1, 2]
+    assert time.monotonic() - start < 15
+
+
+def test_errors_keep_their_type_and_the_workers_traceback() -> None:
+    pool = ParsePool(1, 30.0)
+
+    async def scenario() -> None:
+        with pytest.raises(ValueError, match="no such page") as caught:
+            await pool.run(_raise_value_error, "no such page")
+        assert isinstance(caught.value.__cause__, RemoteTraceback)
+        assert "_raise_value_error" in str(caught.value.__cause__)
+        with pytest.raises(RuntimeError, match="cannot be sent back"):
+            await pool.run(_unpicklable)
+        assert await pool.run(min, [5, 2]) == 2  # the worker lives on
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        pool.close()
+
+
+def test_workers_that_cannot_start_fail_the_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(context: Any) -> Any:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(parse_pool, "_start_worker", refuse)
+    pool = ParsePool(2, 30.0)
+
+    async def scenario() -> None:
+        with pytest.raises(ParseCrashed, match="no more processes"):
+            await pool.run(sum, [1])
+        with pytest.raises(ParseCrashed, match="cannot start"):
+            await pool.run(sum, [1])
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        pool.close()
+
+
+def test_close_stops_the_workers_and_a_later_call_starts_them_again() -> None:
+    pool = ParsePool(2, 30.0)
+
+    async def first() -> set[int]:
+        return set(await asyncio.gather(*(pool.run(_slow_pid, 0.05) for _ in range(6))))
+
+    pids = asyncio.run(first())
+    pool.close()
+    deadline = time.monotonic() + 10
+    while pids and time.monotonic() < deadline:
+        for pid in list(pids):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                pids.discard(pid)
+        time.sleep(0.05)
+    assert not pids  # every worker ended
+    try:
+        assert asyncio.run(pool.run(max, [1, 7])) == 7
+    finally:
+        pool.close()
+
+
+def test_frames_split_and_join() -> None:
+    buffer = bytearray()
+    for payload in (b"", b"a" * 10, b"b" * 70_000):
+        buffer += parse_pool._frame(payload)
+    buffer += parse_pool._frame(b"partial")[:6]
+    frames = parse_pool._frames(buffer)
+    assert frames == [b"", b"a" * 10, b"b" * 70_000]
+    assert len(buffer) == 6  # the partial frame waits for the rest
