@@ -136,22 +136,35 @@ def _trials(detector: Any, ngrams: list[str]) -> list[Any]:
     langprob = np.zeros(size)
     draw = detector.random
     draw.seed(detector.seed)
+    # a walk normalises and checks after draws 0, 5, 10, ...: the draws between two checks
+    # are multiplied in as one block, row after row in order (a reduction along the first
+    # axis multiplies sequentially, so every product is langdetect's own)
+    block = np.empty((6, size))
     for _ in range(trials):
         prob = np.full(size, 1.0 / size)
         alpha = detector.alpha + draw.gauss(0.0, 1.0) * detector.ALPHA_WIDTH
         weight = alpha / detector.BASE_FREQ
-        i = 0
+        i, last = 0, 0
         while True:
-            word = draw.choice(ngrams)
-            row = rows.get(word)
-            if row is None:
-                row = rows[word] = np.array(profiles[word], dtype=np.float64)
-            prob *= weight + row
-            if i % 5 == 0:
-                prob /= np.cumsum(prob)[-1]
-                if prob.max() > converged or i >= limit:
+            block[0] = prob
+            n = 0
+            while True:
+                word = draw.choice(ngrams)
+                row = rows.get(word)
+                if row is None:
+                    row = rows[word] = np.array(profiles[word], dtype=np.float64)
+                n += 1
+                block[n] = row
+                if i >= last:
                     break
+                i += 1
+            block[1 : n + 1] += weight
+            prob = np.multiply.reduce(block[: n + 1], axis=0)
+            prob /= np.cumsum(prob)[-1]
+            if prob.max() > converged or i >= limit:
+                break
             i += 1
+            last = i + 4
         langprob += prob / trials
     detector.langprob = langprob.tolist()
     return list(detector.get_probabilities())

@@ -81,6 +81,8 @@ _HINTS = {
         re.IGNORECASE,
     ),
 }
+#: any of :data:`_HINTS` (one search rules out most elements)
+_ANY_HINT = re.compile("|".join(f"(?:{p.pattern})" for p in _HINTS.values()), re.IGNORECASE)
 _RELATIVE_DATE_RE = re.compile(
     r"\b(?:ago|vor|il\s+y\s+a|hace|fa|temu|geleden|před|sedan|siden|önce|today|yesterday|"
     r"heute|gestern|aujourd'hui|hier|hoy|ayer|oggi|ieri|dzisiaj|wczoraj|vandaag|gisteren|"
@@ -116,21 +118,30 @@ class PageFacts:
     labelled: int = 0
 
 
+def _chrome_verdict(el: Any) -> bool | None:
+    """Whether ``el`` itself settles :func:`in_chrome` (True, False), or None: ask its
+    parent."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in _CHROME_TAGS or el.get("role") in _CHROME_ROLES:
+        return True
+    if tag == "header" or el.get("role") == "banner":
+        return not any(a.tag in _SECTIONS for a in el.iterancestors())
+    name = " ".join(el.get(a) or "" for a in _NAME_ATTRS)
+    if name.strip() and _CHROME_NAME_RE.search(name):
+        return True
+    if tag in ("body", "html"):
+        return False
+    return None
+
+
 def in_chrome(element: Any) -> bool:
     """True when an element is page chrome: in a footer, navigation, sidebar, form, a list
     of similar adverts, a cookie banner, or the page's own header (a ``<header>`` inside
     ``<main>``/``<article>`` is the advert's)."""
     for el in (element, *element.iterancestors()):
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in _CHROME_TAGS or el.get("role") in _CHROME_ROLES:
-            return True
-        if tag == "header" or el.get("role") == "banner":
-            return not any(a.tag in _SECTIONS for a in el.iterancestors())
-        name = " ".join(el.get(a) or "" for a in _NAME_ATTRS)
-        if name.strip() and _CHROME_NAME_RE.search(name):
-            return True
-        if tag in ("body", "html"):
-            return False
+        verdict = _chrome_verdict(el)
+        if verdict is not None:
+            return verdict
     return False
 
 
@@ -216,10 +227,25 @@ class _Reader:
         self._chrome: dict[int, tuple[Any, bool]] = {}
 
     def chrome(self, el: Any) -> bool:
-        key = id(el)
-        if key not in self._chrome:
-            self._chrome[key] = (el, in_chrome(el))
-        return self._chrome[key][1]
+        """:func:`in_chrome`, remembered for ``el`` and every ancestor it asked on the way
+        (an element its own verdict does not settle has its parent's)."""
+        cache = self._chrome
+        path: list[Any] = []
+        node, verdict = el, False
+        while node is not None:
+            known = cache.get(id(node))
+            if known is not None:
+                verdict = known[1]
+                break
+            path.append(node)
+            settled = _chrome_verdict(node)
+            if settled is not None:
+                verdict = settled
+                break
+            node = node.getparent()
+        for seen in path:
+            cache[id(seen)] = (seen, verdict)
+        return verdict
 
     def store(self, key: str, value: str | None, *, labelled: bool) -> bool:
         value = _usable(value)
@@ -248,10 +274,14 @@ class _Reader:
 
     # --- label/value pairs ------------------------------------------------------------------
     def labels(self) -> None:
+        # containers (more than 6 children, comments included: ``len(el)``) and long texts
+        # are left out in the query itself, so the text of a page-wide wrapper is never
+        # built as a string
         for el in self.doc.xpath(
             "//body//*[self::dt or self::th or self::td or self::strong or self::b or "
             "self::label or self::span or self::div or self::li or self::p or self::h2 or "
             "self::h3 or self::h4 or self::h5 or self::h6 or self::small or self::em]"
+            "[count(node()[not(self::text())]) <= 6][string-length(string()) <= 240]"
         ):
             if len(el) > 6:
                 continue  # a container, not a label
@@ -308,6 +338,8 @@ class _Reader:
             if el.tag in ("body", "main", "article", "section", "html", "form"):
                 continue
             name = " ".join(el.get(a) or "" for a in _NAME_ATTRS)
+            if not _ANY_HINT.search(name):
+                continue
             keys = [k for k in wanted if _HINTS[k].search(name)]
             if not keys or len(el.text_content()) > 300 or self.chrome(el):
                 continue

@@ -101,7 +101,7 @@ def read_job_page(
             target = urljoin(url, str(canon[0]).strip())
             if urlsplit(target).netloc.lower() == urlsplit(url).netloc.lower():
                 page_url = target
-    found = extract_structured(html, url)
+    found = extract_structured(html, url, doc=doc)
     out.count_problems("jobs", found.problems)
     if "jsonld_unreadable" in found.problems:
         out.logs.append((logging.WARNING, f"unreadable JSON-LD on {url}"))

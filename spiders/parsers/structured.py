@@ -372,17 +372,20 @@ def _has_rdfa(low: str) -> bool:
     return marked and ("schema.org" in low or _word_search(_RDFA_VOCAB_RE, low))
 
 
-def _extruct_nodes(html: str, url: str, syntax: str) -> list[dict[str, Any]]:
+def _extruct_nodes(html: str, url: str, syntax: str, doc: Any = None) -> list[dict[str, Any]]:
+    """Microdata read from ``doc`` (the page already parsed by lxml) when given, else from a
+    parse of its own; RDFa always parses the page again (pyRdfa walks a DOM-like tree)."""
     from extruct.utils import parse_xmldom_html
 
-    tree = parse_xmldom_html(html, encoding="utf-8")
     if syntax == "microdata":
         from extruct.w3cmicrodata import MicrodataExtractor
 
+        tree = doc if doc is not None else parse_xmldom_html(html, encoding="utf-8")
         items = MicrodataExtractor().extract_items(tree, url)
         return [n for n in (_microdata_node(i) for i in items) if isinstance(n, dict)]
     from extruct.rdfa import RDFaExtractor
 
+    tree = parse_xmldom_html(html, encoding="utf-8")
     expanded = list(RDFaExtractor().extract_items(tree, base_url=url))
     return _rdfa_nodes(expanded)
 
@@ -444,9 +447,15 @@ def _resolve_refs(nodes: list[dict[str, Any]], problems: list[str]) -> list[dict
 
 
 def extract_structured(
-    html: str, url: str, *, syntaxes: Iterable[str] = ("json-ld", "microdata", "rdfa")
+    html: str,
+    url: str,
+    *,
+    syntaxes: Iterable[str] = ("json-ld", "microdata", "rdfa"),
+    doc: Any = None,
 ) -> Extraction:
-    """All structured-data nodes of a page, with problem codes (never raises)."""
+    """All structured-data nodes of a page, with problem codes (never raises). ``doc``: the
+    page parsed by ``lxml.html`` already, so microdata is read without parsing it again
+    (read before anything changes the tree)."""
     wanted = set(syntaxes)
     result = Extraction()
     if "json-ld" in wanted:
@@ -459,7 +468,7 @@ def extract_structured(
         if syntax not in wanted or not present(low):
             continue
         try:
-            found = _extruct_nodes(html, url, syntax)
+            found = _extruct_nodes(html, url, syntax, doc)
         except Exception as exc:  # extruct/lxml/rdflib raise many kinds on broken markup
             logger.debug("%s extraction failed on %s: %s", syntax, url, exc)
             result.problems.append(f"{syntax}_failed")
