@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.text import element_text
@@ -242,7 +243,7 @@ def _is_next(a: lxml_html.HtmlElement) -> bool:
     if "next" in classes and _NEXT_CLASS_RE.search(classes):  # every alternative has "next"
         return True
     aria, title = a.get("aria-label"), a.get("title")
-    raw = a.text_content() if len(a) or a.text else ""
+    raw = (a.text_content() if len(a) else a.text) or ""  # no children: its text is all
     if not _NEXT_HINT_RE.search(f"{raw} {aria or ''} {title or ''}".lower()):
         return False
     label = " ".join(t for t in (element_text(a), aria, title) if t)
@@ -252,9 +253,13 @@ def _is_next(a: lxml_html.HtmlElement) -> bool:
 def _link_elements(doc: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
     """Anchors, plus cards and "load more" buttons that carry their URL in ``data-href``/
     ``data-url``/``data-link`` (clicked by a script)."""
-    found: list[lxml_html.HtmlElement] = list(doc.iterfind(".//a[@href]"))
-    found.extend(doc.xpath("//*[not(self::a) and (@data-href or @data-url or @data-link)]"))
+    found: list[lxml_html.HtmlElement] = _ANCHORS(doc)
+    found.extend(_DATA_LINKS(doc))
     return found
+
+
+_ANCHORS = etree.XPath("//a[@href]")
+_DATA_LINKS = etree.XPath("//*[not(self::a) and (@data-href or @data-url or @data-link)]")
 
 
 _PAGE_PARAMS = ("page", "p", "pg", "seite", "strona", "pagina", "paged", "start", "offset")
