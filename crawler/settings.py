@@ -24,8 +24,9 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 #: Items of one response handled at once. Scrapy starts this many asyncio tasks for every
 #: response, most of them idle (a page yields a few items); 100, the default, cost the crawl's
-#: thread more than reading the page's links.
-CONCURRENT_ITEMS = 8
+#: thread more than reading the page's links. The pipelines are synchronous but for the store's
+#: batch write, so two are enough: other responses go on meanwhile.
+CONCURRENT_ITEMS = 2
 DOWNLOAD_DELAY = 0.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
