@@ -144,7 +144,7 @@ def _trials(detector: Any, ngrams: list[str]) -> list[Any]:
         prob = np.full(size, 1.0 / size)
         alpha = detector.alpha + draw.gauss(0.0, 1.0) * detector.ALPHA_WIDTH
         weight = alpha / detector.BASE_FREQ
-        i, last = 0, 0
+        i = 0
         while True:
             block[0] = prob
             n = 0
@@ -155,7 +155,7 @@ def _trials(detector: Any, ngrams: list[str]) -> list[Any]:
                     row = rows[word] = np.array(profiles[word], dtype=np.float64)
                 n += 1
                 block[n] = row
-                if i >= last:
+                if i % 5 == 0:
                     break
                 i += 1
             block[1 : n + 1] += weight
@@ -164,7 +164,6 @@ def _trials(detector: Any, ngrams: list[str]) -> list[Any]:
             if prob.max() > converged or i >= limit:
                 break
             i += 1
-            last = i + 4
         langprob += prob / trials
     detector.langprob = langprob.tolist()
     return list(detector.get_probabilities())

@@ -335,18 +335,23 @@ class ParsePool:
         self._retire(worker)
         worker.process.join(1.0)
         code = worker.process.exitcode
-        if worker.held:
-            call = worker.held.popleft()
-            if not call.future.done():
-                call.future.set_exception(ParseCrashed(f"parsing worker died (exit code {code})"))
-        self._waiting.extendleft(reversed(worker.held))
-        worker.held.clear()
+        self._fail_current(worker, ParseCrashed(f"parsing worker died (exit code {code})"))
         if worker.answered == 0:
             self._failed_starts += 1
             if self._failed_starts >= START_FAILURES:
                 self._give_up(RuntimeError(f"{self._failed_starts} workers died at start"))
                 return
         self._spawn()
+
+    def _fail_current(self, worker: _Worker, error: Exception) -> None:
+        """A retired worker's current call fails with ``error``; the calls it held but had
+        not begun go back to the front of the line, in order."""
+        if worker.held:
+            call = worker.held.popleft()
+            if not call.future.done():
+                call.future.set_exception(error)
+        self._waiting.extendleft(reversed(worker.held))
+        worker.held.clear()
 
     def _retire(self, worker: _Worker, kill: bool = False) -> None:
         if worker not in self._pool:
@@ -382,14 +387,10 @@ class ParsePool:
         now = time.monotonic()
         for worker in list(self._pool):
             if worker.held and worker.ready and now - worker.clock > self.timeout:
-                call = worker.held.popleft()
                 self._retire(worker, kill=True)
-                if not call.future.done():
-                    call.future.set_exception(
-                        ParseTimeout(f"parsing took more than {self.timeout:g} s")
-                    )
-                self._waiting.extendleft(reversed(worker.held))
-                worker.held.clear()
+                self._fail_current(
+                    worker, ParseTimeout(f"parsing took more than {self.timeout:g} s")
+                )
                 self._spawn()
         self._arm()
 

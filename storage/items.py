@@ -94,7 +94,11 @@ def bounded(value: Any) -> tuple[Any, int]:
 
 
 def _insert_for(session: Session) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return _dialect_insert(session.get_bind().dialect.name)
+
+
+def _dialect_insert(dialect: str) -> Any:
+    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 def _upsert_statement(dialect: str) -> Any:
@@ -103,8 +107,7 @@ def _upsert_statement(dialect: str) -> Any:
     statement = _UPSERTS.get(dialect)
     if statement is None:
         table = cast(Table, Item.__table__)
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(table)
+        stmt = _dialect_insert(dialect)(table)
         excluded = stmt.excluded
         statement = stmt.on_conflict_do_update(
             index_elements=["source", "url_key"],

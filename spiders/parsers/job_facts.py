@@ -274,20 +274,16 @@ class _Reader:
 
     # --- label/value pairs ------------------------------------------------------------------
     def labels(self) -> None:
-        # containers (more than 6 children, comments included: ``len(el)``) and long texts
-        # are left out in the query itself, so the text of a page-wide wrapper is never
-        # built as a string
+        # containers (more than 6 children, comments included, as ``len(el)`` counts them:
+        # not labels) and texts over 240 characters are left out by the query itself, so the
+        # text of a page-wide wrapper is never built as a string
         for el in self.doc.xpath(
             "//body//*[self::dt or self::th or self::td or self::strong or self::b or "
             "self::label or self::span or self::div or self::li or self::p or self::h2 or "
             "self::h3 or self::h4 or self::h5 or self::h6 or self::small or self::em]"
             "[count(node()[not(self::text())]) <= 6][string-length(string()) <= 240]"
         ):
-            if len(el) > 6:
-                continue  # a container, not a label
             raw_text = el.text_content()
-            if len(raw_text) > 240:
-                continue
             if raw_text.strip() and not LABEL_START_RE.match(raw_text):
                 continue  # labels, "Label: value" and dated lines all start with a label word
             if "\n" in tree_to_text(el, source_newlines=False):

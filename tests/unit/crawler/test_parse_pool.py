@@ -7,12 +7,15 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import pytest
 
 from crawler import parse_pool
 from crawler.parse_pool import ParseCrashed, ParsePool, ParseTimeout, RemoteTraceback
+
+T = TypeVar("T")
 
 
 def _slow_pid(seconds: float) -> int:
@@ -33,6 +36,14 @@ def _pid_then_die(code: int) -> None:
     os._exit(code)
 
 
+def _run_then_close(pool: ParsePool, scenario: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a scenario in a fresh event loop, then stop the pool's workers whatever happened."""
+    try:
+        return asyncio.run(scenario())
+    finally:
+        pool.close()
+
+
 def test_inline_when_no_workers() -> None:
     pool = ParsePool(0, 0.0)
     assert asyncio.run(pool.run(sum, [1, 2, 3])) == 6
@@ -49,10 +60,7 @@ def test_worker_results_timeouts_and_crashes() -> None:
             await pool.run(os._exit, 3)
         assert await pool.run(max, [4, 9]) == 9  # a fresh worker took over
 
-    try:
-        asyncio.run(scenario())
-    finally:
-        pool.close()
+    _run_then_close(pool, scenario)
 
 
 def test_many_calls_use_every_worker_and_keep_their_answers() -> None:
@@ -63,10 +71,7 @@ def test_many_calls_use_every_worker_and_keep_their_answers() -> None:
         pids = await asyncio.gather(*(pool.run(_slow_pid, 0.05) for _ in range(8)))
         return list(sums), set(pids)
 
-    try:
-        sums, pids = asyncio.run(scenario())
-    finally:
-        pool.close()
+    sums, pids = _run_then_close(pool, scenario)
     assert sums == [sum(range(n)) for n in range(200)]
     assert len(pids) == 2 and os.getpid() not in pids
 
@@ -84,10 +89,7 @@ def test_a_crash_fails_only_the_call_being_read() -> None:
             return_exceptions=True,
         )
 
-    try:
-        first, second, third = asyncio.run(scenario())
-    finally:
-        pool.close()
+    first, second, third = _run_then_close(pool, scenario)
     assert isinstance(first, ParseCrashed) and "exit code 5" in str(first)
     assert second == [1, 2] and third == [3, 4]
 
@@ -101,10 +103,7 @@ def test_a_timeout_fails_only_the_call_being_read() -> None:
         )
 
     start = time.monotonic()
-    try:
-        stuck, after = asyncio.run(scenario())
-    finally:
-        pool.close()
+    stuck, after = _run_then_close(pool, scenario)
     assert isinstance(stuck, ParseTimeout) and after == [1, 2]
     assert time.monotonic() - start < 15
 
@@ -121,10 +120,7 @@ def test_errors_keep_their_type_and_the_workers_traceback() -> None:
             await pool.run(_unpicklable)
         assert await pool.run(min, [5, 2]) == 2  # the worker lives on
 
-    try:
-        asyncio.run(scenario())
-    finally:
-        pool.close()
+    _run_then_close(pool, scenario)
 
 
 def test_workers_that_cannot_start_fail_the_calls(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,10 +136,7 @@ def test_workers_that_cannot_start_fail_the_calls(monkeypatch: pytest.MonkeyPatc
         with pytest.raises(ParseCrashed, match="cannot start"):
             await pool.run(sum, [1])
 
-    try:
-        asyncio.run(scenario())
-    finally:
-        pool.close()
+    _run_then_close(pool, scenario)
 
 
 def test_close_stops_the_workers_and_a_later_call_starts_them_again() -> None:
