@@ -32,10 +32,12 @@ from crawler.urls import canonical_url
 __all__ = [
     "AheadBook",
     "DedupeIndex",
+    "Packed",
     "Signature",
     "content_key",
     "employer_key",
     "group_id",
+    "scheme",
     "shingles",
     "signature",
 ]
@@ -49,6 +51,7 @@ _LEGAL_SUFFIXES = re.compile(
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _NUM_PERM = 128
 _SEED = 1
+_MAX_HASH = np.uint64(0xFFFFFFFF)
 
 
 def employer_key(name: str | None) -> str:
@@ -94,6 +97,20 @@ def group_id(canonical: str) -> str:
     return hashlib.sha1(canonical.encode("utf-8")).hexdigest()
 
 
+#: A signature as storage keeps it (``job_signatures``): its :func:`scheme`, canonical URL,
+#: employer key, content key and MinHash values (little-endian uint32 bytes; None without an
+#: employer or without words).
+Packed = tuple[str, str, str, str, bytes | None]
+
+_SCHEME_RE = re.compile(r"minhash-w(\d+)-p(\d+)-s(\d+)")
+
+
+def scheme(shingle_size: int = 5, num_perm: int = _NUM_PERM) -> str:
+    """How a signature was made (shingle size, permutations and their seed), as stored beside
+    it: a signature of another scheme is not compared, it is made again."""
+    return f"minhash-w{shingle_size}-p{num_perm}-s{_SEED}"
+
+
 @dataclass(frozen=True, slots=True)
 class Signature:
     """What :meth:`DedupeIndex.add` reads from an advert, computed ahead of it (by
@@ -106,6 +123,37 @@ class Signature:
     hashvalues: Any
     shingle_size: int = 5
     num_perm: int = _NUM_PERM
+
+    def packed(self) -> Packed:
+        """What storage keeps of it (:data:`Packed`)."""
+        values = None
+        if self.hashvalues is not None:
+            wide = np.asarray(self.hashvalues, dtype=np.uint64)
+            if bool((wide > _MAX_HASH).any()):
+                raise ValueError("MinHash values must be below 2**32 (datasketch's)")
+            values = wide.astype("<u4").tobytes()
+        return (
+            scheme(self.shingle_size, self.num_perm),
+            self.canonical,
+            self.employer,
+            self.content,
+            values,
+        )
+
+    @classmethod
+    def unpacked(cls, packed: Packed) -> Signature:
+        """The signature that :meth:`packed` gave ``packed``; ValueError when it is not one."""
+        how, canonical, employer, content, values = packed
+        m = _SCHEME_RE.fullmatch(how)
+        if m is None or int(m.group(3)) != _SEED:
+            raise ValueError(f"not a signature of this index's kind: {how!r}")
+        shingle_size, num_perm = int(m.group(1)), int(m.group(2))
+        hashvalues = None
+        if values is not None:
+            if len(values) != 4 * num_perm:
+                raise ValueError(f"{len(values)} bytes of MinHash values, not {4 * num_perm}")
+            hashvalues = np.frombuffer(values, dtype="<u4")
+        return cls(canonical, employer, content, hashvalues, shingle_size, num_perm)
 
 
 def _hashvalues(text: str, shingle_size: int, num_perm: int) -> Any:
@@ -174,7 +222,6 @@ def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
 
 #: Rows of one block of stored MinHash values (grown a block at a time, never copied).
 _BLOCK = 4096
-_MAX_HASH = np.uint64(0xFFFFFFFF)
 
 
 @dataclass
@@ -291,6 +338,52 @@ class DedupeIndex:
         return float(np.float64(np.count_nonzero(a == b)) / np.float64(self.num_perm))
 
     # API ------------------------------------------------------------------------------------
+    @property
+    def scheme(self) -> str:
+        """How this index's signatures are made (:func:`scheme`)."""
+        return scheme(self.shingle_size, self.num_perm)
+
+    def signature(
+        self,
+        *,
+        url: str,
+        employer: str | None,
+        title: str | None,
+        description: str | None,
+        ahead: Signature | None = None,
+    ) -> Signature:
+        """``ahead`` when it was made as this index makes them, else the advert's signature."""
+        if ahead is not None and (ahead.shingle_size, ahead.num_perm) == (
+            self.shingle_size,
+            self.num_perm,
+        ):
+            return ahead
+        return signature(
+            url=url,
+            employer=employer,
+            title=title,
+            description=description,
+            shingle_size=self.shingle_size,
+            num_perm=self.num_perm,
+        )
+
+    def sign(
+        self, *, url: str, employer: str | None, title: str | None, description: str | None
+    ) -> Packed:
+        """The advert's signature, packed for storage (:data:`Packed`)."""
+        return self.signature(
+            url=url, employer=employer, title=title, description=description
+        ).packed()
+
+    def add_signed(self, key: str, packed: Packed) -> str:
+        """:meth:`add` an advert by its stored signature (ValueError if another scheme's)."""
+        ahead = Signature.unpacked(packed)
+        if packed[0] != self.scheme:
+            raise ValueError(f"signature of scheme {packed[0]!r}, the index's is {self.scheme!r}")
+        return self.add(
+            key, url=ahead.canonical, employer=None, title=None, description=None, ahead=ahead
+        )
+
     def add(
         self,
         key: str,
@@ -306,18 +399,9 @@ class DedupeIndex:
         :class:`Signature` when it was computed already (same shingle size and permutations)."""
         if key in self._number:
             return "url"
-        if ahead is None or (ahead.shingle_size, ahead.num_perm) != (
-            self.shingle_size,
-            self.num_perm,
-        ):
-            ahead = signature(
-                url=url,
-                employer=employer,
-                title=title,
-                description=description,
-                shingle_size=self.shingle_size,
-                num_perm=self.num_perm,
-            )
+        ahead = self.signature(
+            url=url, employer=employer, title=title, description=description, ahead=ahead
+        )
         canon = key if ahead.canonical == key else ahead.canonical  # one string when equal
         member = len(self._keys)
         row, values = (-1, None) if ahead.hashvalues is None else self._store(ahead.hashvalues)

@@ -27,8 +27,8 @@ from typing import Any, Literal
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from storage.items import _insert_for
 from storage.models import Candidate, CandidateEvidence, CandidateKey, Item, ItemScore, utcnow
+from storage.session import dialect_insert
 
 ReviewOrder = Literal["uncertainty", "relevance"]
 
@@ -76,7 +76,7 @@ def find_by_keys(session: Session, kind: str, keys: Sequence[str]) -> int | None
 
 def add_keys(session: Session, candidate_id: int, kind: str, keys: Sequence[str]) -> None:
     """Give the candidate these keys (keys another candidate holds stay with it)."""
-    insert = _insert_for(session)
+    insert = dialect_insert(session)
     for key in dict.fromkeys(k[:255] for k in keys):
         stmt = insert(CandidateKey).values(kind=kind, key=key, candidate_id=candidate_id)
         session.execute(stmt.on_conflict_do_nothing(index_elements=["kind", "key"]))
@@ -167,7 +167,7 @@ def upsert_candidate(session: Session, ref: CandidateRef) -> int:
     """Insert a candidate under ``ref.key`` (and its other keys) or fill its missing
     website/country/city and merge its social links; returns its id."""
     now = utcnow()
-    insert = _insert_for(session)
+    insert = dialect_insert(session)
     stmt = insert(Candidate).values(
         kind=ref.kind,
         key=ref.key[:255],
@@ -200,7 +200,7 @@ def upsert_candidate(session: Session, ref: CandidateRef) -> int:
 
 
 def link_evidence(session: Session, candidate_id: int, item_id: int, role: str) -> None:
-    insert = _insert_for(session)
+    insert = dialect_insert(session)
     stmt = insert(CandidateEvidence).values(
         candidate_id=candidate_id, item_id=item_id, role=role[:40]
     )

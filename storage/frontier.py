@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import FrontierRequest
+from storage.session import dialect_insert
 
 QUEUED, LEASED, DONE = "queued", "leased", "done"
 _CHUNK = 500  # keys per IN (...) list
@@ -71,14 +70,10 @@ def _chunks(keys: Sequence[str]) -> Iterator[Sequence[str]]:
         yield keys[i : i + _CHUNK]
 
 
-def _insert_for(session: Session) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def write_changes(session: Session, source: str, changes: FrontierChanges) -> None:
     """Apply one batch of frontier changes (in the caller's transaction)."""
     if changes.added:
-        stmt = _insert_for(session)(FrontierRequest).on_conflict_do_nothing(
+        stmt = dialect_insert(session)(FrontierRequest).on_conflict_do_nothing(
             index_elements=["source", "key"]
         )
         session.execute(

@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.jobs import Signed, save_signatures
 from storage.models import Item, utcnow
+from storage.session import dialect_insert
 
 
 def url_key(url: str) -> str:
@@ -43,6 +43,8 @@ class ItemRow:
     run_id: int | None = None
     fetched_at: datetime | None = None
     dedupe_group: str | None = None
+    #: a job advert's dedupe signature, when the crawl made it (kept in ``job_signatures``)
+    signature: Signed | None = None
 
 
 #: what PostgreSQL cannot store in text or JSONB (NUL) and what cannot be encoded (lone
@@ -93,21 +95,13 @@ def bounded(value: Any) -> tuple[Any, int]:
     return cut(value), cuts
 
 
-def _insert_for(session: Session) -> Any:
-    return _dialect_insert(session.get_bind().dialect.name)
-
-
-def _dialect_insert(dialect: str) -> Any:
-    return pg_insert if dialect == "postgresql" else sqlite_insert
-
-
 def _upsert_statement(dialect: str) -> Any:
     """The upsert of one item row, built once per dialect and run with many rows
     (``executemany``), so SQLAlchemy compiles it once and reuses it from its cache."""
     statement = _UPSERTS.get(dialect)
     if statement is None:
         table = cast(Table, Item.__table__)
-        stmt = _dialect_insert(dialect)(table)
+        stmt = dialect_insert(dialect)(table)
         excluded = stmt.excluded
         statement = stmt.on_conflict_do_update(
             index_elements=["source", "url_key"],
@@ -171,13 +165,33 @@ def _upsert(session: Session, values: list[dict[str, Any]]) -> None:
         session.connection().execute(statement, values)
 
 
+def _save_signatures(
+    session: Session, rows: Sequence[ItemRow], values: list[dict[str, Any]]
+) -> None:
+    """Keep the signatures the rows carry, each with the content it was made from (the same
+    URL twice in a batch: the last row's, as in :func:`_values`)."""
+    if not any(row.signature is not None for row in rows):
+        return
+    signed: dict[tuple[str, str], Signed | None] = {}
+    for row in rows:
+        source = storable(row.source)
+        signed[(source, url_key(storable(row.url)))] = row.signature
+    digests = {(v["source"], v["url_key"]): v["content_hash"] for v in values}
+    save_signatures(
+        session,
+        [(s, k, digests[(s, k)], sig) for (s, k), sig in signed.items() if sig is not None],
+    )
+
+
 def upsert_items(session: Session, rows: Sequence[ItemRow]) -> int:
     """Insert new items, or refresh ``last_seen``/fields of known ones. Returns rows written.
 
-    Identity is (source, canonical URL): re-crawling a page never duplicates it.
+    Identity is (source, canonical URL): re-crawling a page never duplicates it. A row's
+    ``signature`` is kept beside its item (:func:`storage.jobs.save_signatures`).
     """
     values = _values(rows)
     _upsert(session, values)
+    _save_signatures(session, rows, values)
     return len(values)
 
 
@@ -215,6 +229,7 @@ def store_items(session: Session, rows: Sequence[ItemRow]) -> dict[str, int]:
     values = _values(rows)
     changes = _changes(session, values)
     _upsert(session, values)
+    _save_signatures(session, rows, values)
     return changes
 
 

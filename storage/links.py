@@ -12,11 +12,10 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import SiteLink, utcnow
+from storage.session import dialect_insert
 
 __all__ = ["edge_key", "links_from", "links_to", "upsert_site_links"]
 
@@ -70,7 +69,7 @@ def upsert_site_links(
         }
     if not unique:
         return 0
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     values = list(unique.values())
     written = 0
     for start in range(0, len(values), 500):

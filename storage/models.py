@@ -173,6 +173,29 @@ class Item(Base):
     dedupe_group: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
 
 
+class JobSignature(Base):
+    """What grouping near-duplicate job adverts read from one advert (``storage.jobs``), kept so
+    the next regrouping reads it instead of shingling and hashing the text again. It is valid
+    while the item's ``content_hash`` is the one it was read from and the index's ``scheme``
+    (how it shingles and hashes) is the one that wrote it."""
+
+    __tablename__ = "job_signatures"
+
+    item_id: Mapped[int] = mapped_column(
+        Integer().with_variant(BigInteger(), "postgresql"),
+        ForeignKey("items.id", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    content_hash: Mapped[str] = mapped_column(String(40))
+    scheme: Mapped[str] = mapped_column(String(40))
+    #: the advert's canonical URL, its employer key and content key
+    canonical: Mapped[str] = mapped_column(Text)
+    employer: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(String(64))
+    #: the text's MinHash values (uint32, little-endian); None without an employer or words
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
 class ItemScore(Base):
     """A classifier's verdict on one item, for one model version."""
 

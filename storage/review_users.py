@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from storage.items import _insert_for
 from storage.models import ReviewSession, ReviewSetting, ReviewUser, utcnow
+from storage.session import dialect_insert
 
 ROLES = ("curator", "admin")
 SECRET_KEY_SETTING = "secret_key"
@@ -103,7 +103,7 @@ def secret_key(session: Session) -> str:
     stored = session.get(ReviewSetting, SECRET_KEY_SETTING)
     if stored is not None:
         return stored.value
-    insert = _insert_for(session)
+    insert = dialect_insert(session)
     session.execute(
         insert(ReviewSetting)
         .values(key=SECRET_KEY_SETTING, value=secrets.token_hex(32))

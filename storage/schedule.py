@@ -16,11 +16,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import SourceState
+from storage.session import dialect_insert
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +31,7 @@ class LockInfo:
 
 def ensure_state(session: Session, source: str) -> None:
     """The source's row exists (insert, or nothing when another process made it)."""
-    insert: Any = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert: Any = dialect_insert(session)
     session.execute(
         insert(SourceState).values(source=source).on_conflict_do_nothing(index_elements=["source"])
     )

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from storage.items import _insert_for
 from storage.models import Item, ItemScore, utcnow
+from storage.session import dialect_insert
 
 
 @dataclass(slots=True, kw_only=True)
@@ -38,7 +38,7 @@ def upsert_scores(session: Session, rows: Sequence[ScoreRow]) -> int:
         values = asdict(row)
         values["scored_at"] = row.scored_at or now
         by_key[(row.item_id, row.model_version)] = values
-    insert = _insert_for(session)
+    insert = dialect_insert(session)
     stmt = insert(ItemScore).values(list(by_key.values()))
     excluded = stmt.excluded
     stmt = stmt.on_conflict_do_update(

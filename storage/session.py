@@ -7,8 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -80,6 +83,13 @@ def session_scope(url: str) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def dialect_insert(where: Session | str) -> Any:
+    """The INSERT construct with ``ON CONFLICT`` (upserts) of a session's database, or of a
+    dialect by name: PostgreSQL's, else SQLite's."""
+    dialect = where if isinstance(where, str) else where.get_bind().dialect.name
+    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 def redact(url: str) -> str:

@@ -4,9 +4,10 @@ On with the ``DSI_BENCH_PROBE_FILE`` setting. Every ``DSI_BENCH_PROBE_INTERVAL``
 samples ``(seconds, responses, RSS in MB)`` of the crawl process and its children (the parsing
 workers' fork server and workers) together, and every :data:`PSS_EVERY` th sample also their
 PSS in MB (reading it walks every mapping of every process: the kernel's time for that is the
-crawl's, so it is read less often); when the spider has closed (pipelines
-flushed) it writes the samples, the elapsed time from open to close and the final stats to the
-file as JSON.
+crawl's, so it is read less often). Once the engine has stopped (pipelines flushed, and every
+``spider_closed`` handler done: the regrouping of job adverts, the run's record) it writes the
+samples, the elapsed time from open to that point, the part of it after the spider closed, and
+the final stats to the file as JSON.
 
 RSS counts a page shared by several processes (the workers share what their fork server
 loaded, copy-on-write) once in each of them; PSS (proportional set size, from
@@ -104,7 +105,10 @@ class Probe:
         self.interval = interval
         self.samples: list[tuple[float, ...]] = []
         self.opened = 0.0
+        self.closed = 0.0
+        self.responses = 0
         self.cpu = 0.0
+        self.stats: dict[str, Any] = {}
         self.loop = task.LoopingCall(self.sample)
 
     @classmethod
@@ -115,6 +119,7 @@ class Probe:
         probe = cls(crawler, path, crawler.settings.getfloat("DSI_BENCH_PROBE_INTERVAL", 1.0))
         crawler.signals.connect(probe.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(probe.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(probe.engine_stopped, signal=signals.engine_stopped)
         return probe
 
     def _responses(self) -> int:
@@ -132,23 +137,33 @@ class Probe:
         self.loop.start(self.interval, now=True)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        elapsed = time.perf_counter() - self.opened
+        """The crawl is over (pipelines flushed); ``spider_closed`` handlers still run."""
+        self.closed = time.perf_counter()
+        self.sample()  # the parsing workers stop now; their CPU time is read while they run
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        self.stats = {k: v for k, v in stats.items() if isinstance(v, int | float | str)}
+        self.responses = self._responses()
+
+    def engine_stopped(self) -> None:
+        """Every ``spider_closed`` handler is done: write what was measured."""
+        stopped = time.perf_counter()
         if self.loop.running:
             self.loop.stop()
         self.sample(last=True)
-        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         usage = os.times()
+        closed = self.closed or stopped
         Path(self.path).write_text(
             json.dumps(
                 {
-                    "elapsed": elapsed,
-                    "responses": self._responses(),
+                    "elapsed": stopped - self.opened,
+                    "after_close": stopped - closed,
+                    "responses": self.responses or self._responses(),
                     "samples": self.samples,
                     "cpu_seconds": max(
                         self.cpu,
                         usage.user + usage.system + usage.children_user + usage.children_system,
                     ),
-                    "stats": {k: v for k, v in stats.items() if isinstance(v, int | float | str)},
+                    "stats": self.stats,
                 }
             ),
             encoding="utf-8",

@@ -13,8 +13,10 @@ WARM_UP = 0.25
 @dataclass(frozen=True, slots=True)
 class Run:
     """One measured crawl: pages (responses, robots.txt included), wall seconds from the
-    spider's open to its close, peak RSS and PSS of its processes, and its memory samples
-    ``(seconds, pages, rss_mb)`` and ``(seconds, pages, pss_mb)``."""
+    spider's open until the engine stopped (every ``spider_closed`` handler done: for the jobs
+    pipeline, the regrouping of every stored advert), the part of them after the spider closed,
+    peak RSS and PSS of its processes, and its memory samples ``(seconds, pages, rss_mb)`` and
+    ``(seconds, pages, pss_mb)``."""
 
     pages: int
     seconds: float
@@ -23,6 +25,7 @@ class Run:
     cpu_seconds: float = 0.0
     peak_pss_mb: float = 0.0
     pss_samples: tuple[tuple[float, int, float], ...] = ()
+    after_close: float = 0.0
 
     @property
     def pages_per_s(self) -> float:
@@ -46,6 +49,7 @@ class Run:
             cpu_seconds=float(probe.get("cpu_seconds", 0.0)),
             peak_pss_mb=max((m for _, _, m in pss), default=0.0),
             pss_samples=pss,
+            after_close=float(probe.get("after_close", 0.0)),
         )
 
 
@@ -80,6 +84,7 @@ def crawl_entry(kind: str, ours: Run, bare: Run, *, target: float | None) -> dic
         "pages": ours.pages,
         "pages_per_s": round(ours.pages_per_s, 1),
         "seconds": round(ours.seconds, 2),
+        "seconds_after_close": round(ours.after_close, 2),
         "cpu_ms_per_page": round(ours.cpu_ms_per_page, 2),
         "peak_rss_mb": round(ours.peak_rss_mb, 1),
         "peak_pss_mb": round(ours.peak_pss_mb, 1),
@@ -90,6 +95,7 @@ def crawl_entry(kind: str, ours: Run, bare: Run, *, target: float | None) -> dic
             "pages": bare.pages,
             "pages_per_s": round(bare.pages_per_s, 1),
             "seconds": round(bare.seconds, 2),
+            "seconds_after_close": round(bare.after_close, 2),
             "cpu_ms_per_page": round(bare.cpu_ms_per_page, 2),
             "peak_rss_mb": round(bare.peak_rss_mb, 1),
             "peak_pss_mb": round(bare.peak_pss_mb, 1),

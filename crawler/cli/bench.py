@@ -23,6 +23,7 @@ _COLUMNS = [
     ("baseline.pages_per_s", "bare pages/s"),
     ("ratio", "ratio"),
     ("target", "target"),
+    ("seconds_after_close", "s after close"),
     ("cpu_ms_per_page", "CPU ms/page"),
     ("baseline.cpu_ms_per_page", "bare CPU ms/page"),
     ("peak_rss_mb", "peak RSS MB"),

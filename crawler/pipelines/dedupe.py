@@ -5,7 +5,9 @@
 * Exact and near duplicates (same content; same employer + near-identical text) are kept (each
   row is a sighting on its board) and counted (``dsi/dedupe/exact``, ``dsi/dedupe/near``).
 * The signatures compared (canonical URL, content key, MinHash) are computed with the page in
-  the parsing worker when the spider read it there (``dedupe_ahead``), else here.
+  the parsing worker when the spider read it there (``dedupe_ahead``), else here. The advert's
+  signature stays in the spider's book for the store pipeline, which keeps it with the advert
+  (``job_signatures``), so regrouping does not make it again.
 * After the crawl (``spider_closed``, once the store pipeline has flushed), every stored job
   advert is regrouped in a thread (:func:`storage.jobs.regroup_jobs`) and
   ``items.dedupe_group`` is written, so trends count each job once.
@@ -79,14 +81,16 @@ class DedupePipeline:
         if key in self.index:
             self._inc("dropped_same_url")
             raise DropItem(f"same advert URL already seen in this crawl: {item.url}")
-        how = self.index.add(
-            key,
+        ahead = self.index.signature(
             url=key,
             employer=item.hiring_organization,
             title=item.title,
             description=item.description,
             ahead=ahead,
         )
+        how = self.index.add(key, url=key, employer=None, title=None, description=None, ahead=ahead)
+        if book is not None:  # for the store pipeline (forgotten if the item is dropped)
+            book.put(item, ahead)
         if how == "content" or how == "url":
             self._inc("exact")
         elif how == "near":
@@ -114,6 +118,7 @@ class DedupePipeline:
             self._inc("regrouped_items", result.items)
             self._inc("groups", result.groups)
             self._inc("group_changes", result.changed)
+            self._inc("regroup_signed", result.signed)
             logger.info(
                 "regrouped %d job adverts into %d groups (%d changed)",
                 result.items,

@@ -31,11 +31,13 @@ from twisted.internet import task
 from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
+from crawler.dedupe import AheadBook
 from crawler.extensions.signals import items_stored
 from crawler.items import BaseItem
 from crawler.pipelines.retry import RETRY_DELAYS, with_retry
 from storage.dead_letters import add_dead_letter
 from storage.items import ItemRow, bounded, store_items
+from storage.jobs import Signed
 from storage.session import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -274,9 +276,17 @@ class StorePipeline:
         d: Deferred[list[ItemRow]] = deferToThread(self._write_or_keep, rows)
         return d.addCallback(self._stored)
 
+    def _signature(self, item: BaseItem) -> Signed | None:
+        """A job advert's dedupe signature, if the crawl made one (the spider's book, filled
+        by its parsing workers and the dedupe pipeline), packed to be kept with it."""
+        book = getattr(self.crawler.spider, "dedupe_ahead", None)
+        ahead = book.take(item) if isinstance(book, AheadBook) else None
+        return ahead.packed() if ahead is not None else None
+
     def add(self, item: BaseItem) -> bool:
         """Buffer an item; True when the buffer is due to be flushed."""
         row, cuts = item_to_row(item, self._run_id())
+        row.signature = self._signature(item)
         if cuts:
             self._inc("dsi/caps/stored_field", cuts)
             logger.info("%s: %d stored values cut to size", item.url, cuts)

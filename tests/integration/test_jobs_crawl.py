@@ -7,7 +7,10 @@ import json
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from storage.models import Item, JobSignature
+from storage.session import session_scope
 from tests.conftest import crawl_adhoc, run_dsi
 
 pytestmark = pytest.mark.slow
@@ -51,6 +54,16 @@ def test_sandbox_board_and_feeds_end_to_end(sandbox: Any, sqlite_url: str) -> No
         assert row["dedupe_group"] and len(row["dedupe_group"]) == 40
         if row["salary_annual"] is not None:
             assert 1_000 <= row["salary_annual"] <= 10_000_000
+    # each advert's dedupe signature was kept with it by the store, for the content it holds
+    # (made by a parsing worker for pages, by the dedupe pipeline for feeds)
+    with session_scope(sqlite_url) as session:
+        kept = session.execute(
+            select(Item.content_hash, JobSignature.content_hash)
+            .outerjoin(JobSignature, JobSignature.item_id == Item.id)
+            .where(Item.spider == "jobs")
+        ).all()
+    assert len(kept) == len(rows)
+    assert all(item == signed for item, signed in kept)
     methods = {row["extraction"] for row in rows}
     assert "jsonld" in methods and "feed" in methods
     # near-duplicates and re-posts share a group: fewer groups than rows

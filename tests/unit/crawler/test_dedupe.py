@@ -16,6 +16,7 @@ from crawler.dedupe import (
     content_key,
     employer_key,
     group_id,
+    scheme,
     shingles,
     signature,
 )
@@ -179,6 +180,51 @@ def test_ahead_book_matches_items_by_identity_and_forgets_the_oldest() -> None:
     assert book.take(second) is sig
     assert book.take(second) is None  # taken once
     assert book.take(third) is sig and len(book) == 0
+
+
+def test_a_packed_signature_comes_back_the_same_and_groups_the_same() -> None:
+    sig = signature(url="https://x.example/jobs/1", employer="Acme", title="T", description=TEXT)
+    packed = sig.packed()
+    assert packed[0] == scheme() == DedupeIndex().scheme
+    assert packed[4] is not None and len(packed[4]) == 4 * 128
+    back = Signature.unpacked(packed)
+    assert (back.canonical, back.employer, back.content) == (
+        sig.canonical,
+        sig.employer,
+        sig.content,
+    )
+    assert list(back.hashvalues) == [int(v) for v in sig.hashvalues]
+    bare = signature(url="https://x.example/jobs/2", employer=None, title="T", description=TEXT)
+    assert bare.packed()[4] is None and Signature.unpacked(bare.packed()).hashvalues is None
+    # adding by stored signature groups as adding the advert does
+    by_text, by_packed = DedupeIndex(), DedupeIndex()
+    for n, text in enumerate((TEXT, TEXT.replace("April", "June"), "Another job entirely.")):
+        url = f"https://x.example/jobs/{n}"
+        how = by_text.add(str(n), url=url, employer="Acme", title="T", description=text)
+        signed = by_packed.sign(url=url, employer="Acme", title="T", description=text)
+        assert by_packed.add_signed(str(n), signed) == how
+    assert by_text.groups() == by_packed.groups()
+
+
+@pytest.mark.parametrize(
+    "packed",
+    [
+        ("minhash-w5-p128-s2", "u", "e", "c", None),  # another seed
+        ("simhash-64", "u", "e", "c", None),
+        ("minhash-w5-p128-s1", "u", "e", "c", b"\0" * 12),  # wrong length
+    ],
+)
+def test_a_signature_of_another_kind_is_refused(packed: Any) -> None:
+    with pytest.raises(ValueError):
+        Signature.unpacked(packed)
+
+
+def test_an_index_refuses_a_signature_of_another_scheme() -> None:
+    signed = DedupeIndex(shingle_size=4).sign(
+        url="https://x.example/jobs/1", employer="Acme", title="T", description=TEXT
+    )
+    with pytest.raises(ValueError, match="scheme"):
+        DedupeIndex().add_signed("1", signed)
 
 
 # The compact index against the datasketch objects it replaced ---------------------------------

@@ -56,12 +56,15 @@ def test_signatures_computed_ahead_do_not_outlive_their_items() -> None:
     spider.dedupe_ahead = AheadBook()  # type: ignore[attr-defined]
     pipe = DedupePipeline.from_crawler(crawler)
     jobs = [_job(f"https://a.example/jobs/{n}") for n in (1, 1, 2)]
-    for job in jobs:
-        sig = signature(url=job.url, employer="Acme", title=job.title, description=TEXT)
+    sigs = [signature(url=j.url, employer="Acme", title=j.title, description=TEXT) for j in jobs]
+    for job, sig in zip(jobs, sigs, strict=True):
         spider.dedupe_ahead.put(job, sig)  # type: ignore[attr-defined]
+    kept = sigs[0]
     pipe.process_item(jobs[0], spider)
     with pytest.raises(DropItem):  # a repeat: its signature goes with it
         pipe.process_item(jobs[1], spider)
+    # the first one's stays for the store pipeline, which keeps it with the advert
+    assert spider.dedupe_ahead.take(jobs[0]) is kept  # type: ignore[attr-defined]
     assert len(spider.dedupe_ahead) == 1  # type: ignore[attr-defined]
     # dropped before this pipeline (e.g. by validation): forgotten on Scrapy's signal
     crawler.signals.send_catch_log(
