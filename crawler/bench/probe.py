@@ -4,10 +4,11 @@ On with the ``DSI_BENCH_PROBE_FILE`` setting. Every ``DSI_BENCH_PROBE_INTERVAL``
 samples ``(seconds, responses, RSS in MB)`` of the crawl process and its children (the parsing
 workers' fork server and workers) together, and every :data:`PSS_EVERY` th sample also their
 PSS in MB (reading it walks every mapping of every process: the kernel's time for that is the
-crawl's, so it is read less often). Once the engine has stopped (pipelines flushed, and every
+crawl's, so it is read less often). The last memory sample is taken when the spider closes
+(pipelines flushed; the parsing workers stop right after). Once the engine has stopped (every
 ``spider_closed`` handler done: the regrouping of job adverts, the run's record) it writes the
-samples, the elapsed time from open to that point, the part of it after the spider closed, and
-the final stats to the file as JSON.
+samples, the elapsed time from open to that point, the part of it after the spider closed, the
+CPU time of the whole tree and the final stats to the file as JSON.
 
 RSS counts a page shared by several processes (the workers share what their fork server
 loaded, copy-on-write) once in each of them; PSS (proportional set size, from
@@ -139,7 +140,10 @@ class Probe:
     def spider_closed(self, spider: Any, reason: str) -> None:
         """The crawl is over (pipelines flushed); ``spider_closed`` handlers still run."""
         self.closed = time.perf_counter()
-        self.sample()  # the parsing workers stop now; their CPU time is read while they run
+        if self.loop.running:
+            self.loop.stop()
+        # the last memory sample: the parsing workers stop now (after this handler)
+        self.sample(last=True)
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         self.stats = {k: v for k, v in stats.items() if isinstance(v, int | float | str)}
         self.responses = self._responses()
@@ -147,9 +151,10 @@ class Probe:
     def engine_stopped(self) -> None:
         """Every ``spider_closed`` handler is done: write what was measured."""
         stopped = time.perf_counter()
-        if self.loop.running:
+        if self.loop.running:  # stopped without a spider_closed (it always comes first)
             self.loop.stop()
-        self.sample(last=True)
+            self.sample(last=True)
+        self.cpu = max(self.cpu, tree_cpu_seconds())  # with the stopped workers', reaped
         usage = os.times()
         closed = self.closed or stopped
         Path(self.path).write_text(

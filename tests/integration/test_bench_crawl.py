@@ -31,6 +31,8 @@ def test_bench_crawl_smoke(tmp_path: Path) -> None:
         assert abs(entry["ratio"] - rates) < 0.01
         assert entry["server"]["requests"] >= entry["pages"] + entry["baseline"]["pages"]
         assert entry["peak_rss_mb"] > 0 and entry["baseline"]["peak_rss_mb"] > 0
+        # timed until the engine stopped: what ran after the last page is part of it
+        assert 0 <= entry["seconds_after_close"] < entry["seconds"], entry
     (opendata,) = (e for e in data["spiders"] if e["spider"] == "opendata")
     assert opendata["target"] is None and opendata["met"] is None
     assert opendata["pages"] == opendata["server"]["pages_rendered"] + 1  # and robots.txt
