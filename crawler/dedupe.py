@@ -189,8 +189,9 @@ def signature(
 
 
 class AheadBook:
-    """Signatures computed ahead, each waiting for its item in the dedupe pipeline (the spider
-    puts, the pipeline takes; one process). An item is matched by identity, and the book holds
+    """Signatures computed ahead, each waiting for its item in the item pipelines (one process):
+    the spider puts one, the dedupe pipeline takes it and puts back the one it used, the store
+    pipeline takes that to keep it with the item. An item is matched by identity, and the book holds
     it until then, so a recycled ``id`` never picks up another item's signature; past
     ``limit`` waiting (items dropped before the pipeline) the oldest are forgotten."""
 

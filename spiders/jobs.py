@@ -133,7 +133,8 @@ class JobsSpider(DSISpider):
         self.seed_sites: list[str] = list(seeds.urls) if seeds is not None else []
         #: where HTML pages are read: in this thread until ``from_crawler`` sets up workers
         self.parse_pool = ParsePool(0, 0.0)
-        #: dedupe signatures of the adverts read in the workers, for the dedupe pipeline
+        #: dedupe signatures of the adverts read in the workers, for the dedupe pipeline (and
+        #: then the store pipeline, which keeps them with the adverts)
         self.dedupe_ahead = AheadBook()
         #: digests of the canonical URLs this crawl has made requests for (``_first_request``)
         self._requested: set[bytes] = set()

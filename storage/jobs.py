@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, cast
 from urllib.parse import urlsplit
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from storage.models import Candidate, Item, JobSignature
@@ -148,10 +148,8 @@ def regroup_jobs(
             .outerjoin(JobSignature, JobSignature.item_id == Item.id)
             .where(Item.spider == spider)
         )
-        if last is not None:
-            stmt = stmt.where(
-                (Item.first_seen > last[0]) | ((Item.first_seen == last[0]) & (Item.id > last[1]))
-            )
+        if last is not None:  # a row-value comparison: the index seeks to it
+            stmt = stmt.where(tuple_(Item.first_seen, Item.id) > tuple_(*last))
         rows = session.execute(stmt.order_by(Item.first_seen, Item.id).limit(batch_size)).all()
         if not rows:
             break

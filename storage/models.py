@@ -147,6 +147,8 @@ class Item(Base):
     __table_args__ = (
         UniqueConstraint("source", "url_key"),
         Index("ix_items_spider_source", "spider", "source"),
+        # a spider's items in the order they were first seen (regrouping job adverts)
+        Index("ix_items_spider_first_seen", "spider", "first_seen", "id"),
     )
 
     id: Mapped[IntPK]

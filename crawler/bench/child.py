@@ -49,11 +49,12 @@ def run_pipeline(config: dict[str, Any]) -> None:
     from crawler.sources import adhoc_source
 
     settings = project_settings(config["database_url"], **common_settings(config))
-    settings.set(
-        "EXTENSIONS",
-        {**settings.getdict("EXTENSIONS"), "crawler.bench.probe.Probe": 900},
-        priority="cmdline",
-    )
+    extensions = {**settings.getdict("EXTENSIONS"), "crawler.bench.probe.Probe": 900}
+    if config.get("trace_file"):  # ``--trace-memory``: see crawler.bench.memtrace
+        extensions["crawler.bench.memtrace.MemoryTrace"] = 950
+        settings.set("DSI_BENCH_TRACE_FILE", config["trace_file"], priority="cmdline")
+        settings.set("DSI_BENCH_TRACE_AT", config["trace_at"], priority="cmdline")
+    settings.set("EXTENSIONS", extensions, priority="cmdline")
     for key, value in config.get("settings", {}).items():
         settings.set(key, value, priority="cmdline")
     source = adhoc_source(

@@ -18,7 +18,7 @@ from typing import Any
 
 from crawler.bench.pages import LISTING_SIZE, SITE_PAGES
 from crawler.bench.portal import PORTAL_ROWS, organizations_path, search_path
-from crawler.bench.report import Run, crawl_entry, ratio
+from crawler.bench.report import WARM_UP, Run, crawl_entry, ratio
 from crawler.bench.server import BenchWeb
 
 KINDS = ("jobs", "website", "opendata")
@@ -39,6 +39,8 @@ class Plan:
     concurrency: int = 16
     seed: int = 2026
     database_url: str | None = None
+    #: trace the pipeline crawl's memory (:mod:`crawler.bench.memtrace`; slows that crawl)
+    trace_memory: bool = False
 
     @property
     def adverts(self) -> int:
@@ -101,6 +103,15 @@ def _configs(kind: str, web: BenchWeb, plan: Plan, database_url: str) -> tuple[d
     return bare, ours
 
 
+def _traced(config: dict[str, Any], workdir: Path, kind: str, pages: int) -> dict[str, Any]:
+    """``config`` with the memory trace on: first snapshot past :data:`WARM_UP` of the pages."""
+    return {
+        **config,
+        "trace_file": str(workdir / f"{kind}-memory.json"),
+        "trace_at": max(1, int(WARM_UP * pages)),
+    }
+
+
 def run_crawl_bench(kinds: list[str], plan: Plan) -> dict[str, Any]:
     """Every figure of the crawl benchmark, with baselines and ratios (the ``--json`` shape)."""
     entries: list[dict[str, Any]] = []
@@ -117,12 +128,19 @@ def run_crawl_bench(kinds: list[str], plan: Plan) -> dict[str, Any]:
             with web:
                 database_url = plan.database_url or f"sqlite:///{workdir / kind}.sqlite3"
                 bare_config, our_config = _configs(kind, web, plan, database_url)
+                if plan.trace_memory:
+                    our_config = _traced(our_config, workdir, kind, web.pages)
                 bare = _crawl(bare_config, workdir, f"{kind}-bare")
                 ours = _crawl(our_config, workdir, f"{kind}-pipeline")
                 stats = web.stop()
             outcome = Path(str(workdir / f"{kind}-pipeline.json") + ".outcome")
             entry = crawl_entry(kind, ours, bare, target=TARGETS.get(kind))
             entry["outcome"] = outcome.read_text() if outcome.exists() else None
+            trace = workdir / f"{kind}-memory.json"
+            if plan.trace_memory:
+                entry["memory_trace"] = (
+                    json.loads(trace.read_text(encoding="utf-8")) if trace.exists() else None
+                )
             entry["server"] = {
                 "pages_rendered": stats.pages,
                 "requests": stats.requests,
@@ -134,6 +152,7 @@ def run_crawl_bench(kinds: list[str], plan: Plan) -> dict[str, Any]:
     return {
         "benchmark": "crawl",
         "pages_per_kind": plan.pages,
+        "memory_traced": plan.trace_memory,
         "concurrency": plan.concurrency,
         "database": "postgresql" if plan.database_url else "sqlite",
         "spiders": entries,

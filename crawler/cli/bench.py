@@ -55,6 +55,15 @@ def bench_crawl(
         ),
     ] = None,
     json_file: JsonFileOption = None,
+    trace_memory: Annotated[
+        bool,
+        typer.Option(
+            "--trace-memory",
+            help="Also trace where the pipeline crawl's memory goes: each process's RSS, and "
+            "the allocation sites of the crawl process that grew past warm-up (tracemalloc; "
+            "it slows that crawl, so its speed figures are not the crawl's).",
+        ),
+    ] = False,
 ) -> None:
     """Pages/s of the whole pipeline (spider, extraction, normalisation, dedupe, database
     writes) against a bare Scrapy spider following the same links of the same pages, in the
@@ -79,14 +88,50 @@ def bench_crawl(
     echo_err(f"crawl benchmark: {', '.join(kinds)}, {pages} pages each (a few minutes)")
     try:
         result: dict[str, Any] = run_crawl_bench(
-            kinds, Plan(pages=pages, concurrency=concurrency, database_url=database_url)
+            kinds,
+            Plan(
+                pages=pages,
+                concurrency=concurrency,
+                database_url=database_url,
+                trace_memory=trace_memory,
+            ),
         )
     except BenchError as exc:
         raise CLIError(str(exc)) from None
     print_table(f"dsi bench crawl ({pages} pages per kind)", result["spiders"], _COLUMNS)
+    if trace_memory:
+        _print_traces(result["spiders"])
     if json_file is not None:
         json_file.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         echo_err(f"figures written to {json_file}")
+
+
+def _where(frames: list[str]) -> str:
+    """The innermost three frames of an allocation, file names without their folders."""
+    return " < ".join(frame.rsplit("/", 1)[-1] for frame in reversed(frames[-3:]))
+
+
+def _print_traces(entries: list[dict[str, Any]]) -> None:
+    """Each traced kind's processes and the allocation sites that grew most."""
+    from crawler.bench.report import print_table
+
+    for entry in entries:
+        trace = entry.get("memory_trace")
+        if not trace:
+            continue
+        print_table(
+            f"{entry['spider']}: RSS of each process (speed figures of this run are traced)",
+            trace["processes"],
+            [("role", "process"), ("peak_rss_mb", "peak RSS MB"), ("mb_per_10k_pages", "MB/10k")],
+        )
+        pages = trace["snapshots_at_pages"]
+        rows = [{**site, "where": _where(site["frames"])} for site in trace["growth"][:15]]
+        span = f"pages {pages[0]} to {pages[1]}" if pages else "no snapshot"
+        print_table(
+            f"{entry['spider']}: crawl process allocations that grew most ({span})",
+            rows,
+            [("kb", "KB"), ("blocks", "blocks"), ("where", "made at (innermost first)")],
+        )
 
 
 def bench_store(

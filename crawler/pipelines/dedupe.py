@@ -120,10 +120,11 @@ class DedupePipeline:
             self._inc("group_changes", result.changed)
             self._inc("regroup_signed", result.signed)
             logger.info(
-                "regrouped %d job adverts into %d groups (%d changed)",
+                "regrouped %d job adverts into %d groups (%d changed, %d signatures made)",
                 result.items,
                 result.groups,
                 result.changed,
+                result.signed,
             )
 
         await maybe_deferred_to_future(deferToThread(work))

@@ -38,6 +38,24 @@ def test_bench_crawl_smoke(tmp_path: Path) -> None:
     assert opendata["pages"] == opendata["server"]["pages_rendered"] + 1  # and robots.txt
 
 
+def test_bench_crawl_traces_memory_by_process_and_allocation_site(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    args = ["bench", "crawl", "--spider", "jobs", "--pages", "100", "--trace-memory"]
+    result = CliRunner().invoke(app, [*args, "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["memory_traced"] is True
+    (entry,) = data["spiders"]
+    trace = entry["memory_trace"]
+    roles = [p["role"] for p in trace["processes"]]
+    assert roles.count("crawl") == 1 and "fork server" in roles and "worker" in roles
+    assert all(p["peak_rss_mb"] > 0 for p in trace["processes"])
+    first, last = trace["snapshots_at_pages"]
+    assert 25 <= first < last == entry["pages"]
+    assert trace["growth"] and all(site["frames"] for site in trace["growth"])
+    assert "allocations that grew most" in result.output
+
+
 def test_bench_crawl_rejects_a_bad_spider() -> None:
     result = CliRunner().invoke(app, ["bench", "crawl", "--spider", "shop"])
     assert result.exit_code != 0

@@ -1,4 +1,4 @@
-"""Job adverts' dedupe signatures, kept between regroupings
+"""Job adverts' dedupe signatures, kept between regroupings; items by spider and first sighting
 
 Revision ID: 0009_jobsignatures
 Revises: 0008_matchbest
@@ -35,7 +35,13 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("item_id", name=op.f("pk_job_signatures")),
     )
+    with op.batch_alter_table("items", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_items_spider_first_seen", ["spider", "first_seen", "id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("items", schema=None) as batch_op:
+        batch_op.drop_index("ix_items_spider_first_seen")
     op.drop_table("job_signatures")
