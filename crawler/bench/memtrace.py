@@ -57,10 +57,22 @@ def growth(
     ]
 
 
-def _role(pid: int, crawl: int) -> str:
-    """What a process of the crawl is: ``crawl``, ``fork server`` or ``worker``/``other``."""
+def _parent(pid: int) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return int(stat.rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _role(pid: int, crawl: int, roles: dict[int, str]) -> str:
+    """What a process of the crawl is: ``crawl``, ``fork server``, ``worker`` (forked by the
+    fork server, so with its command line), ``resource tracker`` or ``other``."""
     if pid == crawl:
         return "crawl"
+    parent = _parent(pid)
+    if parent is not None and roles.get(parent) == "fork server":
+        return "worker"
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
@@ -69,7 +81,7 @@ def _role(pid: int, crawl: int) -> str:
         return "fork server"
     if b"resource_tracker" in cmdline:
         return "resource tracker"
-    return "worker"
+    return "other"
 
 
 def process_growth(
@@ -134,9 +146,9 @@ class MemoryTrace:
     def sample(self) -> None:
         pages = self._pages()
         pids = _descendants(os.getpid())
-        for pid in pids:
+        for pid in pids:  # a parent comes before its children
             if pid not in self.roles:
-                self.roles[pid] = _role(pid, os.getpid())
+                self.roles[pid] = _role(pid, os.getpid(), self.roles)
         self.processes.append((pages, {pid: round(_rss_kb(pid) / 1024, 1) for pid in pids}))
 
     def response_received(self, **kwargs: Any) -> None:
