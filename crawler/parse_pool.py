@@ -102,11 +102,22 @@ def _widen(fd: int) -> None:
         fcntl.fcntl(fd, _F_SETPIPE_SZ, PIPE_BYTES)
 
 
+def _sent(answers: Connection, payload: bytes) -> bool:
+    """Send an answer; False when the crawl has closed the pool (its end of the pipe is gone,
+    e.g. a crawl that ended while this worker was still starting)."""
+    try:
+        answers.send_bytes(payload)
+    except OSError:  # BrokenPipeError, ConnectionResetError
+        return False
+    return True
+
+
 def serve(calls: Connection, answers: Connection) -> None:
     """A worker's loop: read a call, answer ``(True, result)`` or ``(False, exception,
-    traceback)``, until the crawl closes the pipe of calls."""
+    traceback)``, until the crawl closes the pipe of calls (or of answers)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl decides when workers stop
-    answers.send_bytes(pickle.dumps(("ready", os.getpid())))
+    if not _sent(answers, pickle.dumps(("ready", os.getpid()))):
+        return
     while True:
         try:
             data = calls.recv_bytes()
@@ -122,7 +133,8 @@ def serve(calls: Connection, answers: Connection) -> None:
         except Exception as exc:
             error = RuntimeError(f"parsing result cannot be sent back: {exc!r}")
             payload = pickle.dumps((False, error, traceback.format_exc()))
-        answers.send_bytes(payload)
+        if not _sent(answers, payload):
+            return
 
 
 @dataclass(eq=False)

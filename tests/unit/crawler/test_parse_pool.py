@@ -170,3 +170,39 @@ def test_frames_split_and_join() -> None:
     frames = parse_pool._frames(buffer)
     assert frames == [b"", b"a" * 10, b"b" * 70_000]
     assert len(buffer) == 6  # the partial frame waits for the rest
+
+
+def _serve_alone(calls: Any, answers: Any, others: tuple[Any, ...]) -> None:
+    """A forked worker, holding only its own ends of the pipes (as the pool's do)."""
+    for end in others:
+        end.close()
+    parse_pool.serve(calls, answers)
+
+
+@pytest.mark.parametrize("closed_after", [0, 1])
+def test_a_worker_whose_pool_is_gone_exits_quietly(closed_after: int) -> None:
+    """A crawl that ends while a worker starts (or reads) closes the answers' pipe first: the
+    worker's send fails and it leaves without a traceback, whether it was saying it is ready
+    or answering a call."""
+    import multiprocessing as mp
+    import pickle
+
+    ctx = mp.get_context("fork")
+    call_reader, call_writer = ctx.Pipe(duplex=False)
+    answer_reader, answer_writer = ctx.Pipe(duplex=False)
+    if closed_after:
+        call_writer.send_bytes(pickle.dumps((os.getpid, (), {})))
+    others = (call_writer, answer_reader)
+    worker = ctx.Process(target=_serve_alone, args=(call_reader, answer_writer, others))
+    if closed_after:  # the worker says it is ready, then finds the pool gone when it answers
+        worker.start()
+        assert pickle.loads(answer_reader.recv_bytes())[0] == "ready"
+        answer_reader.close()
+    else:  # the pool is gone before the worker says it is ready
+        answer_reader.close()
+        worker.start()
+    answer_writer.close()
+    call_reader.close()
+    worker.join(10)
+    call_writer.close()
+    assert worker.exitcode == 0
