@@ -190,14 +190,13 @@ def test_a_worker_whose_pool_is_gone_exits_quietly(closed_after: int) -> None:
     ctx = mp.get_context("fork")
     call_reader, call_writer = ctx.Pipe(duplex=False)
     answer_reader, answer_writer = ctx.Pipe(duplex=False)
-    if closed_after:
-        call_writer.send_bytes(pickle.dumps((os.getpid, (), {})))
     others = (call_writer, answer_reader)
     worker = ctx.Process(target=_serve_alone, args=(call_reader, answer_writer, others))
     if closed_after:  # the worker says it is ready, then finds the pool gone when it answers
         worker.start()
         assert pickle.loads(answer_reader.recv_bytes())[0] == "ready"
         answer_reader.close()
+        call_writer.send_bytes(pickle.dumps((os.getpid, (), {})))  # sent once nobody reads
     else:  # the pool is gone before the worker says it is ready
         answer_reader.close()
         worker.start()
