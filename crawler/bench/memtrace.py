@@ -26,7 +26,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.bench.probe import _descendants, _rss_kb
+from crawler.bench.probe import _descendants, _rss_kb, responses
 
 #: Allocation sites reported (the largest growth first).
 TOP_SITES = 25
@@ -136,8 +136,7 @@ class MemoryTrace:
         return trace
 
     def _pages(self) -> int:
-        stats = self.crawler.stats
-        return int(stats.get_value("response_received_count", 0) or 0) if stats else 0
+        return responses(self.crawler)
 
     def spider_opened(self, spider: Any) -> None:
         tracemalloc.start(FRAMES)

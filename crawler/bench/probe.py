@@ -95,6 +95,12 @@ def tree_memory_mb(pid: int | None = None, *, pss: bool = True) -> tuple[float, 
     return rss, (sum(_pss_kb(p) for p in pids) / 1024 if pss else None)
 
 
+def responses(crawler: Crawler) -> int:
+    """Responses the crawl has received so far (Scrapy's core stats)."""
+    stats = crawler.stats
+    return int(stats.get_value("response_received_count", 0) or 0) if stats else 0
+
+
 #: PSS is read with every this many samples (and the last).
 PSS_EVERY = 5
 
@@ -124,8 +130,7 @@ class Probe:
         return probe
 
     def _responses(self) -> int:
-        stats = self.crawler.stats
-        return int(stats.get_value("response_received_count", 0) or 0) if stats else 0
+        return responses(self.crawler)
 
     def sample(self, *, last: bool = False) -> None:
         rss, pss = tree_memory_mb(pss=last or len(self.samples) % PSS_EVERY == 0)
