@@ -138,14 +138,24 @@ def test_two_workers_fetch_every_page_once(
     assert a["pages"] + b["pages"] == len(counts)
     # a plain crawl fetches its start URL a second time when a page links back to it
     assert reference["pages"] - 1 <= len(counts) <= reference["pages"]
-    assert a["items"] + b["items"] == reference["items"]  # no item scraped by both
+    # Each page is parsed once, so every item is scraped or dropped once; the adverts that the
+    # plain crawl dropped as repeats (a tracking-query copy, a partner mirror: the same
+    # canonical URL) are kept by both workers when the two copies go to different workers;
+    # storage makes them one row (below).
+    made = reference["items"] + reference["dropped"]
+    assert a["items"] + a["dropped"] + b["items"] + b["dropped"] == made
+    assert reference["items"] <= a["items"] + b["items"] <= made
     with session_scope(database) as s:
         assert count_items(s) == reference["stored_items"]  # the union is complete
     assert leftovers(redis_namespace, "sandbox-jobs") == [
         f"{redis_namespace}:sandbox-jobs:fetched",
         f"{redis_namespace}:sandbox-jobs:seeded",  # expires: late workers do not start again
     ]
-    print(f"2 workers: {len(counts)} pages in {seconds:.1f}s; split {a['pages']}/{b['pages']}")
+    print(
+        f"2 workers: {len(counts)} pages in {seconds:.1f}s; split {a['pages']}/{b['pages']}; "
+        f"items {a['items']}+{b['items']} (plain crawl {reference['items']}, "
+        f"{reference['dropped']} dropped)"
+    )
 
 
 @pytest.mark.slow
