@@ -45,6 +45,8 @@ class ItemRow:
     dedupe_group: str | None = None
     #: a job advert's dedupe signature, when the crawl made it (kept in ``job_signatures``)
     signature: Signed | None = None
+    #: ``fields`` and ``raw`` already went through :func:`prepared` (not made storable again)
+    prepared: bool = False
 
 
 #: what PostgreSQL cannot store in text or JSONB (NUL) and what cannot be encoded (lone
@@ -52,14 +54,42 @@ class ItemRow:
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
+#: a NUL as JSON writes it (a backslash and ``u0000`` in a string also match: they are walked)
+_JSON_NUL = "\\u0000"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_text(value: Any) -> str | None:
+    """``value`` as JSON (non-ASCII kept as is: lone surrogates stay visible), or None when it
+    holds something JSON cannot write (then the caller walks it)."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return None
+
+
 def storable(value: Any) -> Any:
-    """``value`` with NUL characters and lone surrogates removed from every string in it."""
+    """``value`` with NUL characters and lone surrogates removed from every string in it.
+
+    A list or object with nothing to remove (nearly all) is returned as it is, found so by one
+    encoding to JSON (in C) instead of a walk of every value in Python."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("", value) if _UNSTORABLE.search(value) else value
+    if isinstance(value, dict | list | tuple):
+        text = _json_text(value)
+        if text is not None and _clean(text):
+            return value
+        return _storable_walk(value)
+    return value
+
+
+def _storable_walk(value: Any) -> Any:
     if isinstance(value, str):
         return _UNSTORABLE.sub("", value)
     if isinstance(value, dict):
-        return {storable(k): storable(v) for k, v in value.items()}
+        return {_storable_walk(k): _storable_walk(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [storable(v) for v in value]
+        return [_storable_walk(v) for v in value]
     return value
 
 
@@ -72,7 +102,41 @@ MAX_STORED_ENTRIES = 5_000
 def bounded(value: Any) -> tuple[Any, int]:
     """``value`` with strings cut to :data:`MAX_STORED_CHARS` and lists/objects to
     :data:`MAX_STORED_ENTRIES` entries, and how many cuts were made (one row never grows to
-    megabytes because a page carried a huge string)."""
+    megabytes because a page carried a huge string).
+
+    Nearly every value is within bounds, which its JSON length mostly tells without a walk: a
+    longer string makes the text longer than :data:`MAX_STORED_CHARS`, and a longer list or
+    object longer than twice :data:`MAX_STORED_ENTRIES` (one character and a comma an entry).
+    Within :data:`MAX_STORED_CHARS`, only the sizes of lists and objects are looked at."""
+    text = _json_text(value) if isinstance(value, dict | list | tuple) else None
+    if text is not None and _within_bounds(value, text):
+        return value, 0
+    return _cut(value)
+
+
+def prepared(value: Any) -> tuple[Any, int]:
+    """``value`` as the store writes it: :func:`bounded`, then :func:`storable`, and the number
+    of cuts; a value with nothing to do (nearly all) costs one JSON encoding for both."""
+    text = _json_text(value) if isinstance(value, dict | list | tuple) else None
+    if text is not None and _clean(text) and _within_bounds(value, text):
+        return value, 0
+    cut, cuts = bounded(value)
+    return storable(cut), cuts
+
+
+def _clean(text: str) -> bool:
+    """Whether a JSON text (:func:`_json_text`) holds no NUL and no lone surrogate."""
+    return _JSON_NUL not in text and not _SURROGATE.search(text)
+
+
+def _within_bounds(value: Any, text: str) -> bool:
+    """Whether ``value`` (whose JSON is ``text``) needs no cut (see :func:`bounded`)."""
+    if len(text) <= 2 * MAX_STORED_ENTRIES:
+        return True
+    return len(text) <= MAX_STORED_CHARS and not _too_many_entries(value)
+
+
+def _cut(value: Any) -> tuple[Any, int]:
     cuts = 0
 
     def cut(v: Any) -> Any:
@@ -93,6 +157,22 @@ def bounded(value: Any) -> tuple[Any, int]:
         return v
 
     return cut(value), cuts
+
+
+def _too_many_entries(value: Any) -> bool:
+    """Whether a list or object in ``value`` has more than :data:`MAX_STORED_ENTRIES`."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            if len(v) > MAX_STORED_ENTRIES:
+                return True
+            stack.extend(x for x in v.values() if isinstance(x, dict | list | tuple))
+        elif isinstance(v, list | tuple):
+            if len(v) > MAX_STORED_ENTRIES:
+                return True
+            stack.extend(x for x in v if isinstance(x, dict | list | tuple))
+    return False
 
 
 def _upsert_statement(dialect: str) -> Any:
@@ -137,7 +217,7 @@ def _values(rows: Sequence[ItemRow]) -> list[dict[str, Any]]:
         url = storable(row.url)
         key = url_key(url)
         source = storable(row.source)
-        fields = storable(row.fields)
+        fields = row.fields if row.prepared else storable(row.fields)
         by_key[(source, key)] = {
             "source": source,
             "spider": row.spider,
@@ -147,7 +227,7 @@ def _values(rows: Sequence[ItemRow]) -> list[dict[str, Any]]:
             "language": storable(row.language),
             "content_hash": content_hash(fields),
             "fields": fields,
-            "raw": storable(row.raw),
+            "raw": row.raw if row.prepared else storable(row.raw),
             "warnings": storable(row.warnings),
             "fetched_at": now,
             "first_seen": now,

@@ -36,7 +36,7 @@ from crawler.extensions.signals import items_stored
 from crawler.items import BaseItem
 from crawler.pipelines.retry import RETRY_DELAYS, with_retry
 from storage.dead_letters import add_dead_letter
-from storage.items import ItemRow, bounded, store_items
+from storage.items import ItemRow, prepared, store_items
 from storage.jobs import Signed
 from storage.session import StorageUnavailable
 
@@ -44,10 +44,10 @@ logger = logging.getLogger(__name__)
 
 
 def item_to_row(item: BaseItem, run_id: int | None) -> tuple[ItemRow, int]:
-    """The row to store for an item, its sizes bounded (:func:`storage.items.bounded`), and the
-    number of values that were cut."""
-    fields, cut_fields = bounded(item.fields_dict())
-    raw, cut_raw = bounded(item.raw)
+    """The row to store for an item, its sizes bounded and its strings made storable
+    (:func:`storage.items.prepared`), and the number of values that were cut."""
+    fields, cut_fields = prepared(item.fields_dict())
+    raw, cut_raw = prepared(item.raw)
     title = fields.get("title") or fields.get("name")
     row = ItemRow(
         source=item.source,
@@ -59,6 +59,7 @@ def item_to_row(item: BaseItem, run_id: int | None) -> tuple[ItemRow, int]:
         title=str(title) if title else None,
         language=fields.get("language"),
         run_id=run_id,
+        prepared=True,
     )
     return row, cut_fields + cut_raw
 
