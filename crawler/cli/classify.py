@@ -498,7 +498,9 @@ def _classify_file(
         echo_err(f"scored {len(parsed.items)} texts with model {info.version} -> {out}")
 
 
-@bench_app.command(name="classify")
+@bench_app.command(
+    name="classify", short_help="Items/s of batch scoring with the active model vs. TF-IDF+LR."
+)
 def bench_classify(
     items: Annotated[int, typer.Option(help="Texts to score.")] = 4000,
     batch_size: Annotated[int, typer.Option(help="Texts per batch.")] = 512,
