@@ -1,9 +1,11 @@
 """``dsi bench crawl``: the whole pipeline against a bare Scrapy spider on the same pages.
 
 For each spider kind the benchmark web (:mod:`crawler.bench.server`, its own process) is
-crawled twice, each crawl in a fresh process (:mod:`crawler.bench.child`): first by the bare
+crawled three times, each crawl in a fresh process (:mod:`crawler.bench.child`): by the bare
 spider (:mod:`crawler.bench.bare`), then by the project's spider with every pipeline and
-extension and a fresh database. Both use the same concurrency, robots.txt and no throttling.
+extension and a fresh database, then by the bare spider again; the baseline is the two bare
+crawls pooled, so a machine whose speed drifts during the run moves both sides of the ratio.
+All use the same concurrency, robots.txt and no throttling.
 """
 
 from __future__ import annotations
@@ -130,11 +132,14 @@ def run_crawl_bench(kinds: list[str], plan: Plan) -> dict[str, Any]:
                 bare_config, our_config = _configs(kind, web, plan, database_url)
                 if plan.trace_memory:
                     our_config = _traced(our_config, workdir, kind, web.pages)
-                bare = _crawl(bare_config, workdir, f"{kind}-bare")
+                # the baseline before and after ours: a machine that slows down or speeds
+                # up during the run moves both sides of the ratio alike
+                before = _crawl(bare_config, workdir, f"{kind}-bare")
                 ours = _crawl(our_config, workdir, f"{kind}-pipeline")
+                after = _crawl(bare_config, workdir, f"{kind}-bare-after")
                 stats = web.stop()
             outcome = Path(str(workdir / f"{kind}-pipeline.json") + ".outcome")
-            entry = crawl_entry(kind, ours, bare, target=TARGETS.get(kind))
+            entry = crawl_entry(kind, ours, [before, after], target=TARGETS.get(kind))
             entry["outcome"] = outcome.read_text() if outcome.exists() else None
             trace = workdir / f"{kind}-memory.json"
             if plan.trace_memory:

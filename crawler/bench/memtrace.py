@@ -26,7 +26,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.bench.probe import _descendants, _rss_kb, responses
+from crawler.bench.probe import descendants, responses, rss_kb
 
 #: Allocation sites reported (the largest growth first).
 TOP_SITES = 25
@@ -144,11 +144,11 @@ class MemoryTrace:
 
     def sample(self) -> None:
         pages = self._pages()
-        pids = _descendants(os.getpid())
+        pids = descendants(os.getpid())
         for pid in pids:  # a parent comes before its children
             if pid not in self.roles:
                 self.roles[pid] = _role(pid, os.getpid(), self.roles)
-        self.processes.append((pages, {pid: round(_rss_kb(pid) / 1024, 1) for pid in pids}))
+        self.processes.append((pages, {pid: round(rss_kb(pid) / 1024, 1) for pid in pids}))
 
     def response_received(self, **kwargs: Any) -> None:
         """The first snapshot, once past warm-up (Scrapy counts the response before this)."""

@@ -41,7 +41,8 @@ def _status_kb(pid: int, path: str, field: str) -> int:
     return 0
 
 
-def _rss_kb(pid: int) -> int:
+def rss_kb(pid: int) -> int:
+    """A process's resident set size (KB; 0 once it is gone)."""
     return _status_kb(pid, "status", "VmRSS:")
 
 
@@ -64,7 +65,8 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _descendants(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (children, their children, ...)."""
     out, todo = [], [pid]
     while todo:
         current = todo.pop()
@@ -78,7 +80,7 @@ def tree_cpu_seconds(pid: int | None = None) -> float:
     descendants (the parsing workers are alive until the crawl ends, so never reaped)."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
-    for current in _descendants(pid or os.getpid()):
+    for current in descendants(pid or os.getpid()):
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
@@ -90,8 +92,8 @@ def tree_cpu_seconds(pid: int | None = None) -> float:
 def tree_memory_mb(pid: int | None = None, *, pss: bool = True) -> tuple[float, float | None]:
     """``(RSS, PSS)`` of a process and all its descendants, in MB: RSS counts a shared page in
     every process that maps it, PSS divides it among them (None unless ``pss``)."""
-    pids = _descendants(pid or os.getpid())
-    rss = sum(_rss_kb(p) for p in pids) / 1024
+    pids = descendants(pid or os.getpid())
+    rss = sum(rss_kb(p) for p in pids) / 1024
     return rss, (sum(_pss_kb(p) for p in pids) / 1024 if pss else None)
 
 

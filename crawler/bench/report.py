@@ -36,6 +36,22 @@ class Run:
         return 1000 * self.cpu_seconds / self.pages if self.pages else 0.0
 
     @classmethod
+    def pooled(cls, runs: Sequence[Run]) -> Run:
+        """Several crawls of the same pages as one: pages, seconds and CPU added up (so its
+        pages/s is all pages over all seconds), the highest peaks, the first run's samples."""
+        first = runs[0]
+        return cls(
+            pages=sum(r.pages for r in runs),
+            seconds=sum(r.seconds for r in runs),
+            peak_rss_mb=max(r.peak_rss_mb for r in runs),
+            samples=first.samples,
+            cpu_seconds=sum(r.cpu_seconds for r in runs),
+            peak_pss_mb=max(r.peak_pss_mb for r in runs),
+            pss_samples=first.pss_samples,
+            after_close=sum(r.after_close for r in runs),
+        )
+
+    @classmethod
     def from_probe(cls, probe: dict[str, Any]) -> Run:
         """From the probe's file: samples ``(seconds, pages, rss_mb[, pss_mb])``."""
         rows = [(float(t), int(p), [float(m) for m in mem]) for t, p, *mem in probe["samples"]]
@@ -76,8 +92,16 @@ def mb_per_10k_pages(samples: Sequence[tuple[float, int, float]]) -> float | Non
     return round(10_000 * cov / var, 1)
 
 
-def crawl_entry(kind: str, ours: Run, bare: Run, *, target: float | None) -> dict[str, Any]:
-    """One spider kind's figures with its baseline and ``ratio`` (pipeline / bare pages/s)."""
+def crawl_entry(
+    kind: str, ours: Run, bare: Run | Sequence[Run], *, target: float | None
+) -> dict[str, Any]:
+    """One spider kind's figures with its baseline and ``ratio`` (pipeline / bare pages/s).
+
+    ``bare`` may be several crawls (before and after ours): the baseline is them pooled
+    (:meth:`Run.pooled`, its pages per crawl averaged), and each one's pages/s is listed."""
+    bare_runs = [bare] if isinstance(bare, Run) else list(bare)
+    bare = Run.pooled(bare_runs)
+    n = len(bare_runs)
     r = ratio(ours.pages_per_s, bare.pages_per_s)
     return {
         "spider": kind,
@@ -92,10 +116,12 @@ def crawl_entry(kind: str, ours: Run, bare: Run, *, target: float | None) -> dic
         "pss_mb_per_10k_pages": mb_per_10k_pages(ours.pss_samples),
         "baseline": {
             "what": "bare Scrapy spider following the same links, same concurrency, no pipelines",
-            "pages": bare.pages,
+            "crawls": n,
+            "pages": round(bare.pages / n),
             "pages_per_s": round(bare.pages_per_s, 1),
-            "seconds": round(bare.seconds, 2),
-            "seconds_after_close": round(bare.after_close, 2),
+            "pages_per_s_each": [round(b.pages_per_s, 1) for b in bare_runs],
+            "seconds": round(bare.seconds / n, 2),
+            "seconds_after_close": round(bare.after_close / n, 2),
             "cpu_ms_per_page": round(bare.cpu_ms_per_page, 2),
             "peak_rss_mb": round(bare.peak_rss_mb, 1),
             "peak_pss_mb": round(bare.peak_pss_mb, 1),

@@ -37,6 +37,23 @@ def test_entry_has_baseline_ratio_and_target() -> None:
     assert crawl_entry("x", bare, ours, target=None)["met"] is None
 
 
+def test_the_baseline_before_and_after_is_pooled() -> None:
+    ours = Run(pages=1000, seconds=10.0, peak_rss_mb=300.0, cpu_seconds=8.0)
+    before = Run(pages=1000, seconds=4.0, peak_rss_mb=100.0, cpu_seconds=3.0)
+    after = Run(pages=1002, seconds=6.0, peak_rss_mb=120.0, cpu_seconds=5.0, after_close=0.2)
+    entry = crawl_entry("jobs", ours, [before, after], target=0.8)
+    base = entry["baseline"]
+    # all pages over all seconds (200.2 pages/s), not the mean of 250 and 167 pages/s
+    assert base["pages_per_s"] == 200.2 and base["pages_per_s_each"] == [250.0, 167.0]
+    assert entry["ratio"] == ratio(100.0, 2002 / 10)
+    assert base["crawls"] == 2 and base["pages"] == 1001 and base["seconds"] == 5.0
+    assert base["cpu_ms_per_page"] == 4.0 and base["peak_rss_mb"] == 120.0
+    assert base["seconds_after_close"] == 0.1
+    assert crawl_entry("jobs", ours, [before], target=0.8) == crawl_entry(
+        "jobs", ours, before, target=0.8
+    )
+
+
 def test_a_probe_with_pss_gives_both_memory_figures() -> None:
     probe = {
         "responses": 3000,
