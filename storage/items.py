@@ -56,7 +56,6 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 #: a NUL as JSON writes it (a backslash and ``u0000`` in a string also match: they are walked)
 _JSON_NUL = "\\u0000"
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _json_text(value: Any) -> str | None:
@@ -73,14 +72,11 @@ def storable(value: Any) -> Any:
 
     A list or object with nothing to remove (nearly all) is returned as it is, found so by one
     encoding to JSON (in C) instead of a walk of every value in Python."""
-    if isinstance(value, str):
-        return _UNSTORABLE.sub("", value) if _UNSTORABLE.search(value) else value
     if isinstance(value, dict | list | tuple):
         text = _json_text(value)
         if text is not None and _clean(text):
             return value
-        return _storable_walk(value)
-    return value
+    return _storable_walk(value)
 
 
 def _storable_walk(value: Any) -> Any:
@@ -125,8 +121,9 @@ def prepared(value: Any) -> tuple[Any, int]:
 
 
 def _clean(text: str) -> bool:
-    """Whether a JSON text (:func:`_json_text`) holds no NUL and no lone surrogate."""
-    return _JSON_NUL not in text and not _SURROGATE.search(text)
+    """Whether a JSON text (:func:`_json_text`) holds no NUL and no lone surrogate (JSON
+    writes a NUL escaped, so :data:`_UNSTORABLE` finds only the surrogates in it)."""
+    return _JSON_NUL not in text and not _UNSTORABLE.search(text)
 
 
 def _within_bounds(value: Any, text: str) -> bool:

@@ -42,10 +42,13 @@ def start_crawl(
     )
 
 
-def page_fetches(board: Any) -> Counter[tuple[int, str]]:
-    """How often the board served each page (robots.txt left out: once per process)."""
+def page_fetches(board: Any, since: int = 0) -> Counter[tuple[int, str]]:
+    """How often the board served each page (robots.txt left out: once per process), counting
+    from its ``since``-th request."""
     return Counter(
-        (port, target) for port, _method, target in board.requests if target != "/robots.txt"
+        (port, target)
+        for port, _method, target in board.requests[since:]
+        if target != "/robots.txt"
     )
 
 

@@ -80,12 +80,7 @@ def test_kill_9_at_random_moments_then_resume(
             left = frontier_counts(s, SOURCE)
         assert left.get("queued", 0) + left.get("leased", 0) > 0  # a crawl to resume
         in_flight.append(left.get("leased", 0))
-        served = Counter(
-            (port, target)
-            for port, _method, target in board.requests[served_before:]
-            if target != "/robots.txt"
-        )
-        undone.append(not_done(database_url, served))
+        undone.append(not_done(database_url, page_fetches(board, since=served_before)))
 
     proc = start_crawl(sources, database_url, env)
     out, err = proc.communicate(timeout=600)

@@ -1,51 +1,29 @@
 """What the store writes of an item's values: unstorable characters removed, sizes bounded.
 
 The fast paths (one JSON encoding instead of a walk of every value) must give the walk's
-answer: each case is checked against a plain recursive reference written here."""
+answer: each case is checked against the module's plain recursive walks."""
 
 from __future__ import annotations
 
 import json
 import random
-import re
 from typing import Any
 
 import pytest
 
-from storage.items import MAX_STORED_CHARS, MAX_STORED_ENTRIES, bounded, prepared, storable
+from storage.items import (
+    MAX_STORED_CHARS,
+    MAX_STORED_ENTRIES,
+    _cut,
+    _storable_walk,
+    bounded,
+    prepared,
+    storable,
+)
 
-_BAD = re.compile("[\x00\ud800-\udfff]")
-
-
-def reference_storable(value: Any) -> Any:
-    if isinstance(value, str):
-        return _BAD.sub("", value)
-    if isinstance(value, dict):
-        return {reference_storable(k): reference_storable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [reference_storable(v) for v in value]
-    return value
-
-
-def reference_bounded(value: Any) -> tuple[Any, int]:
-    cuts = 0
-
-    def cut(v: Any) -> Any:
-        nonlocal cuts
-        if isinstance(v, str):
-            if len(v) > MAX_STORED_CHARS:
-                cuts += 1
-                return v[:MAX_STORED_CHARS]
-            return v
-        if isinstance(v, dict):
-            cuts += len(v) > MAX_STORED_ENTRIES
-            return {k: cut(x) for k, x in list(v.items())[:MAX_STORED_ENTRIES]}
-        if isinstance(v, list | tuple):
-            cuts += len(v) > MAX_STORED_ENTRIES
-            return [cut(x) for x in list(v)[:MAX_STORED_ENTRIES]]
-        return v
-
-    return cut(value), cuts
+#: the plain walks, as written before the fast paths: the answers those must give
+reference_storable = _storable_walk
+reference_bounded = _cut
 
 
 def as_json(value: Any) -> str:
