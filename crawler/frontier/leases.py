@@ -170,6 +170,8 @@ class FailedFetchMiddleware:
         lease = request.meta.pop(LEASE_META, None)
         frontier = frontier_of(self.crawler)
         if frontier is not None:
+            # forgotten first: a worker killed in between leaves the lease, so the page is
+            # queued again, rather than a page neither leased nor fetchable by a later link
+            frontier.forget(request)
             if lease is not None:
                 frontier.release(lease)
-            frontier.forget(request)

@@ -55,6 +55,16 @@ redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
 redis.call('ZADD', KEYS[2], ARGV[1], r[1])
 return r[1]
 """
+#: lease release, seen-check and queueing in one step. ARGV[1]: "1" queue only if the
+#: fingerprint is new, "0" queue without looking (dont_filter), "2" mark seen and queue (a start)
+_ENQUEUE = """
+if ARGV[5] ~= '' then redis.call('ZREM', KEYS[3], ARGV[5]) end
+if ARGV[1] ~= '0' and redis.call('SADD', KEYS[1], ARGV[2]) == 0 and ARGV[1] == '1' then
+  return 0
+end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+return 1
+"""
 _REQUEUE = """
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 for _, member in ipairs(expired) do
@@ -167,14 +177,35 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             )
 
     def enqueue_request(self, request: Request) -> bool:
-        if request.meta.get("is_start_request"):
-            if not self.seeding:
-                return False  # another worker queued the start URLs
-            self.df.request_seen(request)  # a later link to a start URL is not fetched again
+        """Queue ``request`` unless its fingerprint is already seen, in one atomic step (a
+        worker killed in between must not leave a request marked seen but never queued: no
+        later link would queue it again). A request that carries a lease (a retry, a
+        redirect) gives it back in the same step."""
+        start = bool(request.meta.get("is_start_request"))
+        if start and not self.seeding:
+            return False  # another worker queued the start URLs
         lease = request.meta.pop(LEASE_META, None)
-        added = bool(super().enqueue_request(request))
-        if lease is not None:  # a retry: back in the queue, the old lease is done
-            self.release(lease)
+        # a start URL is marked seen (a later link to it is not fetched again) but queued anyway
+        check = "2" if start else "0" if request.dont_filter else "1"
+        added = bool(
+            self.server.eval(
+                _ENQUEUE,
+                3,
+                self.keys["seen"],
+                self.keys["requests"],
+                self.keys["leases"],
+                check,
+                self.df.request_fingerprint(request),
+                -request.priority,
+                self.queue._encode_request(request),
+                lease if lease is not None else "",
+            )
+        )
+        if added:
+            if self.stats is not None:
+                self.stats.inc_value("scheduler/enqueued/redis")
+        else:
+            self.df.log(request, self.spider)
         return added
 
     def next_request(self) -> Request | None:
