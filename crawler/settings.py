@@ -156,6 +156,8 @@ DSI_ALERT_WEBHOOK = os.environ.get("DSI_ALERT_WEBHOOK", "")
 DSI_REDIS_URL = os.environ.get("DSI_REDIS_URL", "")
 #: Seconds a worker may hold a request before another worker takes it over (a dead worker's).
 DSI_FRONTIER_LEASE_SECONDS = float(os.environ.get("DSI_FRONTIER_LEASE_SECONDS", "180"))
+#: Seconds between two looks at the shared queue by a distributed worker with nothing to fetch.
+DSI_FRONTIER_POLL_SECONDS = float(os.environ.get("DSI_FRONTIER_POLL_SECONDS", "0.5"))
 #: Units (websites: sites) one worker of a distributed crawl by unit owns at a time.
 DSI_FRONTIER_UNITS_PER_WORKER = int(os.environ.get("DSI_FRONTIER_UNITS_PER_WORKER", "8"))
 #: Keep a plain crawl's frontier (jobs sources) in the database, so a killed crawl resumes

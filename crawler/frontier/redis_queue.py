@@ -14,7 +14,10 @@ output has been queued and its items stored (or it failed for good, or it was dr
 goes back to the queue. Leases whose worker died (``kill -9``, a lost machine) expire after
 ``DSI_FRONTIER_LEASE_SECONDS`` and are queued again by any worker, so only what was in flight
 is fetched again. A fetch that failed for good is forgotten by the duplicate filter, so a later
-link to it is tried again rather than marked seen forever.
+link to it is tried again rather than marked seen forever. A link is marked seen and queued in
+one atomic step too, so a kill between the two cannot lose a page. A worker with nothing to
+fetch looks at the queue every ``DSI_FRONTIER_POLL_SECONDS`` (0.5 s), not only on Scrapy's
+5-second heartbeat, so it joins in as soon as another worker's pages fill the queue.
 
 Workers stop when the queue and the leases are both empty (nothing queued, nothing in flight
 anywhere); the last one clears the frontier, and 5 minutes later (``SEEDED_AFTER_END``: a worker
@@ -73,6 +76,8 @@ for _, member in ipairs(expired) do
 end
 return #expired
 """
+#: marks a request :meth:`LeasedScheduler.poll` took from the shared queue on its way back in
+_READY_META = "dsi_frontier_ready"
 FETCHED_TTL = 7 * 24 * 3600
 #: seconds the start URLs stay marked queued after a crawl ended (late workers end at once)
 SEEDED_AFTER_END = 300
@@ -133,6 +138,11 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         self.keys: dict[str, str] = {}
         self.seeding = False
         self.crawler: Crawler | None = None
+        #: seconds between two looks at the shared queue while this worker has nothing to fetch
+        self.poll_seconds = 0.5
+        #: requests taken from the shared queue by :meth:`poll`, for the engine's next ask
+        self.ready: list[Request] = []
+        self._poller: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LeasedScheduler:
@@ -147,6 +157,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         settings_copy.set("SCHEDULER_DUPEFILTER_KEY", keys["seen"])
         instance: LeasedScheduler = super().from_settings(settings_copy)
         instance.lease_seconds = settings.getfloat("DSI_FRONTIER_LEASE_SECONDS", 180.0)
+        instance.poll_seconds = settings.getfloat("DSI_FRONTIER_POLL_SECONDS", 0.5)
         instance.keys = keys
         instance.stats = crawler.stats
         instance.crawler = crawler
@@ -167,6 +178,11 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         self.seeding = bool(self.server.set(self.keys["seeded"], str(time.time()), nx=True))
         requeued = self.requeue_expired()
         queued = len(self.queue)
+        if self.poll_seconds > 0:
+            from twisted.internet import task
+
+            self._poller = task.LoopingCall(self.poll)
+            self._poller.start(self.poll_seconds, now=False)
         if not self.seeding:
             self._inc("joined")
             logger.info(
@@ -181,6 +197,9 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         worker killed in between must not leave a request marked seen but never queued: no
         later link would queue it again). A request that carries a lease (a retry, a
         redirect) gives it back in the same step."""
+        if request.meta.pop(_READY_META, False):  # taken by :meth:`poll`, leased already
+            self.ready.append(request)
+            return True
         start = bool(request.meta.get("is_start_request"))
         if start and not self.seeding:
             return False  # another worker queued the start URLs
@@ -209,6 +228,8 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         return added
 
     def next_request(self) -> Request | None:
+        if self.ready:
+            return self.ready.pop(0)
         expiry = time.time() + self.lease_seconds
         member = self.server.eval(_TAKE, 2, self.keys["requests"], self.keys["leases"], expiry)
         if not member:
@@ -221,7 +242,30 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         return request
 
     def has_pending_requests(self) -> bool:
-        return len(self) > 0
+        return bool(self.ready) or len(self) > 0
+
+    def poll(self) -> None:
+        """Wake an idle worker when the shared queue has work: Scrapy's engine asks an idle
+        scheduler again only on its 5-second heartbeat, so a worker that found the queue
+        empty (another one was still reading the pages that fill it) would sit out up to 5 s
+        at a time. A request is taken here, with its lease, and handed to the engine, which
+        then fills its free slots from the queue as usual."""
+        crawler = self.crawler
+        engine = crawler.engine if crawler is not None else None
+        if engine is None or not engine.running or engine.spider is None:
+            return
+        if self.ready or engine.downloader.active:  # busy: the engine asks by itself
+            return
+        try:
+            self.requeue_expired()  # a dead worker's pages are taken over as soon as they expire
+            request = self.next_request()
+        except Exception as exc:  # a Redis that does not answer: the heartbeat still asks
+            logger.warning("the shared queue could not be read: %s", exc)
+            return
+        if request is not None:
+            self._inc("polled")
+            request.meta[_READY_META] = True
+            engine.crawl(request)
 
     # --- leases -------------------------------------------------------------------------------
     def release(self, member: bytes) -> None:
@@ -261,8 +305,15 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         leased = int(self.server.zcard(self.keys["leases"]))
         if queued or leased:
             raise DontCloseSpider(f"frontier: {queued} queued, {leased} in flight elsewhere")
+        self._stop_polling()  # the crawl is over everywhere: this worker closes
+
+    def _stop_polling(self) -> None:
+        if self._poller is not None and self._poller.running:
+            self._poller.stop()
 
     def close(self, reason: str) -> None:
+        self._stop_polling()
+        # a request taken but never handed out keeps its lease: queued again when it expires
         clear_if_complete(self.server, self.keys, reason)
 
 

@@ -315,6 +315,53 @@ def test_a_request_is_marked_seen_and_queued_in_one_step(redis_namespace: str) -
     assert server.zcard(keys["leases"]) == 0 and server.zcard(keys["requests"]) == queued
 
 
+class IdleEngine:
+    """What :meth:`LeasedScheduler.poll` uses of Scrapy's engine: a worker with nothing to fetch;
+    ``crawl`` schedules as the engine does (through the scheduler)."""
+
+    def __init__(self, scheduler: LeasedScheduler) -> None:
+        self.scheduler, self.running, self.crawled = scheduler, True, []
+        assert scheduler.crawler is not None
+        self.spider = scheduler.crawler.spider
+        self.downloader = type("Downloader", (), {"active": set()})()
+
+    def crawl(self, request: Request) -> None:
+        self.crawled.append(request)
+        assert self.scheduler.enqueue_request(request)
+
+
+def test_an_idle_worker_takes_work_without_waiting_for_the_heartbeat(
+    redis_namespace: str,
+) -> None:
+    scheduler = leased_scheduler(redis_namespace)
+    assert scheduler.crawler is not None
+    engine = IdleEngine(scheduler)
+    scheduler.crawler.engine = engine  # type: ignore[assignment]
+    keys = frontier_keys(f"{redis_namespace}:src")
+    scheduler.poll()
+    assert engine.crawled == []  # nothing queued: nothing to do
+    other = leased_scheduler(redis_namespace)  # another worker queues a link
+    assert other.enqueue_request(Request("http://127.0.0.1:9/advert/1"))
+    engine.downloader.active.add(Request("http://127.0.0.1:9/busy"))
+    scheduler.poll()
+    assert engine.crawled == [] and len(scheduler.queue) == 1  # busy: the engine asks itself
+    engine.downloader.active.clear()
+    scheduler.poll()
+    assert [r.url for r in engine.crawled] == ["http://127.0.0.1:9/advert/1"]
+    # taken with its lease, handed to the engine, not queued in Redis again
+    assert len(scheduler.queue) == 0 and scheduler.server.zcard(keys["leases"]) == 1
+    assert scheduler.has_pending_requests()
+    taken = scheduler.next_request()
+    assert taken is engine.crawled[0] and taken.meta[LEASE_META]
+    assert not scheduler.has_pending_requests() and scheduler.next_request() is None
+    # a dead worker's lease is taken over at the next look, not at the next heartbeat
+    assert scheduler.enqueue_request(Request("http://127.0.0.1:9/advert/2"))
+    other.lease_seconds = -1  # its lease has run out: the worker died holding it
+    assert other.next_request() is not None and len(scheduler.queue) == 0
+    scheduler.poll()
+    assert [r.url for r in engine.crawled][1:] == ["http://127.0.0.1:9/advert/2"]
+
+
 def test_a_start_url_is_queued_once_and_marked_seen(redis_namespace: str) -> None:
     first = leased_scheduler(redis_namespace)
     start = Request("http://127.0.0.1:9/jobs/", meta={"is_start_request": True})
