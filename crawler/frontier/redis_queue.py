@@ -256,10 +256,12 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             return
         if self.ready or engine.downloader.active:  # busy: the engine asks by itself
             return
+        import redis
+
         try:
             self.requeue_expired()  # a dead worker's pages are taken over as soon as they expire
             request = self.next_request()
-        except Exception as exc:  # a Redis that does not answer: the heartbeat still asks
+        except redis.RedisError as exc:  # a Redis that does not answer: the heartbeat asks too
             logger.warning("the shared queue could not be read: %s", exc)
             return
         if request is not None:

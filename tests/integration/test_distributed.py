@@ -360,6 +360,13 @@ def test_an_idle_worker_takes_work_without_waiting_for_the_heartbeat(
     assert other.next_request() is not None and len(scheduler.queue) == 0
     scheduler.poll()
     assert [r.url for r in engine.crawled][1:] == ["http://127.0.0.1:9/advert/2"]
+    scheduler.ready.clear()
+    # Redis gone: logged, and the worker goes on (the engine's heartbeat asks again)
+    import redis
+
+    scheduler.server = redis.Redis.from_url("redis://127.0.0.1:9/0", socket_connect_timeout=1)
+    scheduler.poll()
+    assert len(engine.crawled) == 2
 
 
 def test_a_start_url_is_queued_once_and_marked_seen(redis_namespace: str) -> None:
