@@ -258,8 +258,10 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             return
         import redis
 
+        # Expired leases are not queued again here but when the worker idles (spider_idle):
+        # while it works, an expired lease may be one of its own pages still waiting for its
+        # items to be written, and would be fetched twice.
         try:
-            self.requeue_expired()  # a dead worker's pages are taken over as soon as they expire
             request = self.next_request()
         except redis.RedisError as exc:  # a Redis that does not answer: the heartbeat asks too
             logger.warning("the shared queue could not be read: %s", exc)
