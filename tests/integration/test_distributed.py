@@ -247,6 +247,7 @@ def leased_scheduler(namespace: str) -> LeasedScheduler:
             "DSI_FRONTIER_PREFIX": f"{namespace}:src",
             "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
             "SCHEDULER_PERSIST": True,
+            "DSI_FRONTIER_POLL_SECONDS": 0,  # no timer left behind: the tests call poll()
         },
     )
     spider = Spider(name="jobs")
@@ -354,7 +355,7 @@ def test_an_idle_worker_takes_work_without_waiting_for_the_heartbeat(
     redis_namespace: str,
 ) -> None:
     scheduler = leased_scheduler(redis_namespace)
-    assert scheduler.crawler is not None
+    assert scheduler.crawler is not None and scheduler._poller is None
     engine = IdleEngine(scheduler)
     scheduler.crawler.engine = engine  # type: ignore[assignment]
     keys = frontier_keys(f"{redis_namespace}:src")
